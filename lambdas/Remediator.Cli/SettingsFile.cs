@@ -1,0 +1,52 @@
+using System.Text.Json;
+using Remediator.Planning;
+
+namespace Remediator.Cli;
+
+/// <summary>
+/// Reads a --config file: a JSON object whose keys are the function's environment variables
+/// (REMEDIATOR_*), so that one table documents both. Values may be strings, numbers, booleans,
+/// or (for lists) arrays of strings.
+/// </summary>
+public static class SettingsFile
+{
+    public static async Task<RemediatorSettings> ReadAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var stream = File.OpenRead(path);
+        JsonDocument document;
+        try
+        {
+            document = await JsonDocument.ParseAsync(stream, cancellationToken: cancellationToken);
+        }
+        catch (JsonException)
+        {
+            throw new SettingsException($"{path} is not valid JSON");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new SettingsException($"{path}: expected a JSON object of REMEDIATOR_* settings");
+            var values = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (!RemediatorSettings.Keys.Contains(property.Name))
+                    throw new SettingsException($"{path}: unknown setting \"{property.Name}\"; known: {string.Join(", ", RemediatorSettings.Keys)}");
+                values[property.Name] = Text(property);
+            }
+            return RemediatorSettings.From(key => values.GetValueOrDefault(key));
+        }
+    }
+
+    static string Text(JsonProperty property) => property.Value.ValueKind switch
+    {
+        JsonValueKind.String => property.Value.GetString()!,
+        JsonValueKind.Number => property.Value.GetRawText(),
+        JsonValueKind.True => "true",
+        JsonValueKind.False => "false",
+        JsonValueKind.Null => "",
+        JsonValueKind.Array when property.Value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String) =>
+            string.Join(',', property.Value.EnumerateArray().Select(e => e.GetString())),
+        _ => throw new SettingsException($"{property.Name}: expected a string, number, boolean or list of strings"),
+    };
+}

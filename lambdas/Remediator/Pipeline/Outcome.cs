@@ -1,0 +1,21 @@
+using Remediator.Planning;
+
+namespace Remediator.Pipeline;
+
+/// <summary>How one event ended. Every event ends as exactly one of these.</summary>
+public enum OutcomeKind
+{
+    /// <summary>The plan was carried out.</summary>
+    Acted,
+
+    /// <summary>Nothing was done, for the reason given (ignored, observe mode, notify, duplicate).</summary>
+    Skipped,
+
+    /// <summary>Acting failed; the invocation raised so that the event is retried and kept.</summary>
+    Failed,
+}
+
+public sealed record Outcome(OutcomeKind Kind, Plan Plan, string Detail, TimeSpan Elapsed, IReadOnlyList<string> Runs)
+{
+    public string KindName => Kind.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using Remediator.Events;
+using Remediator.Planning;
+
+namespace Remediator.Pipeline;
+
+/// <summary>
+/// event → parse → diagnose → plan → act → report. The Lambda handler and the CLI are thin
+/// shells over this class. AWS lives behind <see cref="IActuator"/>.
+/// </summary>
+public sealed class RemediationPipeline(RemediatorSettings settings, IActuator actuator, IReporter reporter)
+{
+    public RemediatorSettings Settings { get; } = settings;
+
+    /// <summary>Parse, diagnose and plan only: no side effect.</summary>
+    public static Plan PlanOf(ParseResult parsed, RemediatorSettings settings) => Planner.Plan(parsed, settings);
+
+    /// <summary>
+    /// Handles one event to its single outcome and reports it. Malformed JSON is reported as a
+    /// skipped event; a failure to act is reported as failed and rethrown.
+    /// </summary>
+    public async Task<Outcome> HandleAsync(Stream input, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        Plan plan;
+        try
+        {
+            plan = Planner.Plan(await EventParser.ParseAsync(input, cancellationToken).ConfigureAwait(false), Settings);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            plan = new Plan(Decision.Ignore, Cause.NotAStoppedTask, $"malformed JSON: {Printable.Truncate(e.Message, 200)}",
+                Diagnosis.Diagnosis.None, [], Execute: false);
+        }
+        return await ActAndReportAsync(plan, clock, cancellationToken).ConfigureAwait(false);
+    }
+
+    async Task<Outcome> ActAndReportAsync(Plan plan, Stopwatch clock, CancellationToken cancellationToken)
+    {
+        if (!plan.Execute)
+            return Report(new Outcome(OutcomeKind.Skipped, plan, plan.Reason, clock.Elapsed, []));
+
+        ActResult result;
+        try
+        {
+            result = await actuator.ActAsync(plan, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Report(new Outcome(OutcomeKind.Failed, plan, Printable.Truncate(e.Message, 300), clock.Elapsed, []));
+            throw;
+        }
+        return Report(new Outcome(result.Acted ? OutcomeKind.Acted : OutcomeKind.Skipped, plan, result.Detail, clock.Elapsed, result.Runs));
+    }
+
+    Outcome Report(Outcome outcome)
+    {
+        reporter.Report(outcome);
+        return outcome;
+    }
+}

@@ -1,0 +1,67 @@
+using Remediator.Diagnosis;
+
+namespace Remediator.Planning;
+
+/// <summary>What the Remediator decided about one event.</summary>
+public enum Decision
+{
+    Ignore,
+    Notify,
+    Remediate,
+}
+
+/// <summary>A short, stable name for why a plan was made: a metric dimension and a log field.</summary>
+public enum Cause
+{
+    NotAStoppedTask,
+    ClusterNotAllowed,
+    NoSignature,
+    OtherDnsFailure,
+    Fargate,
+    NoTaskEni,
+    NameUnresolvableFromHost,
+    AttemptLimit,
+    InvalidEventField,
+    LocalResolverUnreachable,
+}
+
+/// <summary>Something the act step is asked to do. Every field was validated by the planner.</summary>
+public abstract record PlannedAction;
+
+/// <summary>Run the host fix on the container instance the task failed on.</summary>
+/// <param name="VerifyHost">The name the fix must resolve through the VPC resolver first, when the event gave a complete one.</param>
+public sealed record FixHost(
+    string ClusterArn,
+    string ContainerInstanceArn,
+    string Resolver,
+    string? VerifyHost) : PlannedAction;
+
+/// <summary>Start the stopped standalone task again, on the safe capacity, marked with the attempt number.</summary>
+public sealed record Reschedule(
+    string ClusterArn,
+    string TaskArn,
+    string TaskDefinitionArn,
+    string Group,
+    string StartedBy,
+    int Attempt,
+    string CapacityProvider,
+    IReadOnlyList<string> Subnets,
+    string? OverridesJson) : PlannedAction;
+
+/// <summary>The plan step's output: a decision, a human reason, and the actions.</summary>
+/// <param name="Execute">False in observe mode: the plan is reported but never acted on.</param>
+public sealed record Plan(
+    Decision Decision,
+    Cause? Cause,
+    string Reason,
+    Diagnosis.Diagnosis Diagnosis,
+    IReadOnlyList<PlannedAction> Actions,
+    bool Execute,
+    string? EventId = null,
+    string? TaskArn = null,
+    long? TaskVersion = null)
+{
+    public FixHost? FixHost => Actions.OfType<FixHost>().FirstOrDefault();
+
+    public Reschedule? Reschedule => Actions.OfType<Reschedule>().FirstOrDefault();
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Remediator.Planning;
+
+/// <summary>Whether plans are carried out or only reported.</summary>
+public enum Mode
+{
+    Remediate,
+    Observe,
+}
+
+/// <summary>
+/// The Remediator's configuration, read once at start-up from environment variables (the Lambda)
+/// or from a JSON file with the same keys (the CLI's --config). Every value is validated here; a
+/// bad one is a <see cref="SettingsException"/> that names the variable and the expected form.
+/// </summary>
+public sealed record RemediatorSettings
+{
+    public const string ModeKey = "REMEDIATOR_MODE";
+    public const string AllowedClustersKey = "REMEDIATOR_ALLOWED_CLUSTERS";
+    public const string MaxAttemptsKey = "REMEDIATOR_MAX_ATTEMPTS";
+    public const string VpcResolverKey = "REMEDIATOR_VPC_RESOLVER";
+    public const string SafeCapacityProviderKey = "REMEDIATOR_SAFE_CAPACITY_PROVIDER";
+    public const string RescheduleKey = "REMEDIATOR_RESCHEDULE";
+
+    /// <summary>Every key this record reads, for documentation and for rejecting unknown keys in files.</summary>
+    public static readonly IReadOnlyList<string> Keys =
+        [ModeKey, AllowedClustersKey, MaxAttemptsKey, VpcResolverKey, SafeCapacityProviderKey, RescheduleKey];
+
+    public Mode Mode { get; init; } = Mode.Remediate;
+
+    /// <summary>Cluster names allowed to be acted on; empty means every cluster.</summary>
+    public IReadOnlySet<string> AllowedClusters { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>Reschedules the Remediator may start for one original task before it only notifies.</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    public string VpcResolver { get; init; } = "169.254.169.253";
+
+    /// <summary>The safe capacity provider that reschedules go to; null when none is named.</summary>
+    public string? SafeCapacityProvider { get; init; }
+
+    /// <summary>Whether standalone tasks are rescheduled: on once a safe capacity provider is named.</summary>
+    public bool Reschedule { get; init; }
+
+    public static RemediatorSettings Default { get; } = new();
+
+    /// <summary>Reads the settings from the process environment.</summary>
+    public static RemediatorSettings FromEnvironment() =>
+        From(key => Environment.GetEnvironmentVariable(key));
+
+    /// <summary>Reads the settings through <paramref name="lookup"/>; null or blank means "use the default".</summary>
+    public static RemediatorSettings From(Func<string, string?> lookup)
+    {
+        string? Get(string key) => lookup(key) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+
+        var mode = Get(ModeKey) switch
+        {
+            null or "remediate" => Mode.Remediate,
+            "observe" => Mode.Observe,
+            var other => throw Invalid(ModeKey, other, "\"observe\" or \"remediate\""),
+        };
+
+        var clusters = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in (Get(AllowedClustersKey) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var name = EcsNames.ClusterName(item) ?? throw Invalid(AllowedClustersKey, item,
+                "a comma-separated list of cluster names or cluster ARNs");
+            clusters.Add(name);
+        }
+
+        var maxAttempts = Get(MaxAttemptsKey) is { } text
+            ? int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 10
+                ? n
+                : throw Invalid(MaxAttemptsKey, text, "a whole number from 1 to 10")
+            : Default.MaxAttempts;
+
+        var resolver = Get(VpcResolverKey) ?? Default.VpcResolver;
+        if (!IsIpLiteral(resolver))
+            throw Invalid(VpcResolverKey, resolver, "an IPv4 or IPv6 address, such as 169.254.169.253");
+
+        var provider = Get(SafeCapacityProviderKey);
+        if (provider is not null && !EcsNames.IsCapacityProviderName(provider))
+            throw Invalid(SafeCapacityProviderKey, provider, "a capacity provider name: 1-255 letters, digits, '-' or '_'");
+
+        var reschedule = Get(RescheduleKey) switch
+        {
+            null => provider is not null,
+            "true" => provider is not null
+                ? true
+                : throw new SettingsException($"{RescheduleKey}=true needs {SafeCapacityProviderKey}: rescheduling sends tasks to the safe capacity provider, and none is named"),
+            "false" => false,
+            var other => throw Invalid(RescheduleKey, other, "\"true\" or \"false\""),
+        };
+
+        return new RemediatorSettings
+        {
+            Mode = mode,
+            AllowedClusters = clusters,
+            MaxAttempts = maxAttempts,
+            VpcResolver = resolver,
+            SafeCapacityProvider = provider,
+            Reschedule = reschedule,
+        };
+    }
+
+    public bool IsClusterAllowed(string clusterName) => AllowedClusters.Count == 0 || AllowedClusters.Contains(clusterName);
+
+    static bool IsIpLiteral(string value) =>
+        IPAddress.TryParse(value, out var address)
+        && address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
+        && address.ScopeId == 0
+        && (address.AddressFamily == AddressFamily.InterNetworkV6 || value.Count(c => c == '.') == 3);
+
+    static SettingsException Invalid(string key, string value, string expected) =>
+        new($"{key}: \"{Events.Printable.Truncate(value, 80)}\" is not valid; expected {expected}");
+}
+
+/// <summary>A configuration value that cannot be used; the message names the variable.</summary>
+public sealed class SettingsException(string message) : Exception(message);
