@@ -107,11 +107,14 @@ public sealed record RemediatorSettings
 
     public bool IsClusterAllowed(string clusterName) => AllowedClusters.Count == 0 || AllowedClusters.Contains(clusterName);
 
+    /// <summary>A literal IPv4 address in dotted-quad form, or an IPv6 address without a zone id.</summary>
     static bool IsIpLiteral(string value) =>
-        IPAddress.TryParse(value, out var address)
-        && address.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
-        && address.ScopeId == 0
-        && (address.AddressFamily == AddressFamily.InterNetworkV6 || value.Count(c => c == '.') == 3);
+        !value.Contains('%') && IPAddress.TryParse(value, out var address) && address.AddressFamily switch
+        {
+            AddressFamily.InterNetwork => value.Count(c => c == '.') == 3,
+            AddressFamily.InterNetworkV6 => true,
+            _ => false,
+        };
 
     static SettingsException Invalid(string key, string value, string expected) =>
         new($"{key}: \"{Events.Printable.Truncate(value, 80)}\" is not valid; expected {expected}");

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Remediator.Events;
 
-namespace Remediator.Diagnosis;
+namespace Remediator.Diagnosing;
 
 /// <summary>
 /// The diagnose step: finds the EFS mount's DNS-resolution signature in a stopped task's reasons
