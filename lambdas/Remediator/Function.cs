@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Remediator.Acting;
 using Remediator.Pipeline;
+using Remediator.Planning;
 
 namespace Remediator;
 
@@ -8,8 +10,29 @@ namespace Remediator;
 /// The managed dotnet runtime passes the raw event as a stream and takes the raw response as a
 /// stream, so no Amazon.Lambda.* package is needed (DESIGN.md §3).
 /// </summary>
-public sealed class Function(RemediationPipeline pipeline)
+public sealed class Function
 {
+    readonly RemediationPipeline pipeline;
+
+    /// <summary>
+    /// The constructor the Lambda runtime calls once per execution environment: reads and validates the
+    /// settings from the environment (a bad value stops start-up with a message naming the variable) and
+    /// builds the SSM and DynamoDB clients, reused by every invocation.
+    /// </summary>
+    public Function()
+        : this(Build(Environment.GetEnvironmentVariable, Console.Out))
+    {
+    }
+
+    public Function(RemediationPipeline pipeline)
+    {
+        this.pipeline = pipeline;
+    }
+
+    /// <summary>A function configured through <paramref name="environment"/> (variable name → value), logging to <paramref name="output"/>.</summary>
+    public static Function FromEnvironment(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null) =>
+        new(Build(environment, output, clock));
+
     /// <summary>Handles one ECS Task State Change event. Throws when acting failed, so the event is retried and kept.</summary>
     public async Task<Stream> Handle(Stream input)
     {
@@ -19,5 +42,24 @@ public sealed class Function(RemediationPipeline pipeline)
         await JsonSerializer.SerializeAsync(output, response, OutcomeJsonContext.Default.HandlerResponse).ConfigureAwait(false);
         output.Position = 0;
         return output;
+    }
+
+    static RemediationPipeline Build(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null)
+    {
+        try
+        {
+            var settings = RemediatorSettings.From(environment);
+            var acting = ActuatorSettings.From(environment);
+            var actuator = new SsmActuator(AwsClients.Ssm(environment),
+                new DynamoClaimStore(AwsClients.Dynamo(environment), acting.ClaimsTable), acting, clock);
+            var reporter = new CompositeReporter(new JsonLineReporter(output, clock), new EmfReporter(output, acting.MetricsNamespace, clock));
+            return new RemediationPipeline(settings, actuator, reporter);
+        }
+        catch (SettingsException e)
+        {
+            // One line CloudWatch keeps, then the runtime reports the init error with the same message.
+            output.WriteLine(JsonSerializer.Serialize(new StartupError("ERROR", "configuration error: " + e.Message), OutcomeJsonContext.Default.StartupError));
+            throw;
+        }
     }
 }

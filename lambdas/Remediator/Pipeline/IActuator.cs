@@ -16,5 +16,16 @@ public interface IActuator
 /// <param name="Runs">Identifiers of what was started (automation execution ids).</param>
 public sealed record ActResult(bool Acted, string Detail, IReadOnlyList<string> Runs)
 {
+    /// <summary>The started run includes the host fix.</summary>
+    public bool HostFix { get; init; }
+
+    /// <summary>The started run includes a reschedule.</summary>
+    public bool Reschedule { get; init; }
+
+    /// <summary>Why nothing was done, as a metric's Cause (see <see cref="SkipCauses"/>); null when acted.</summary>
+    public string? SkipCause { get; init; }
+
     public static ActResult Skipped(string reason) => new(false, reason, []);
+
+    public static ActResult Skipped(string cause, string reason) => new(false, reason, []) { SkipCause = cause };
 }

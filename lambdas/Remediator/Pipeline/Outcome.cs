@@ -18,4 +18,17 @@ public enum OutcomeKind
 public sealed record Outcome(OutcomeKind Kind, Plan Plan, string Detail, TimeSpan Elapsed, IReadOnlyList<string> Runs)
 {
     public string KindName => Kind.ToString().ToLowerInvariant();
+
+    /// <summary>What the act step reported, when it ran.</summary>
+    public ActResult? Act { get; init; }
+
+    /// <summary>
+    /// The Cause metric dimension: duplicate or instance-recently-fixed when the act step skipped,
+    /// observe when observe mode kept a plan from running, else the plan's kebab cause.
+    /// </summary>
+    public string Cause =>
+        Act?.SkipCause
+        ?? (Plan.Decision != Decision.Ignore && !Plan.Execute
+            ? SkipCauses.Observe
+            : Plan.Cause is { } cause ? PlanDocument.Kebab(cause.ToString()) : "none");
 }

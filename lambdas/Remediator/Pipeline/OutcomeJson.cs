@@ -28,8 +28,12 @@ public sealed record OutcomeLine(
 /// <summary>What the handler returns to the Lambda runtime for one event.</summary>
 public sealed record HandlerResponse(string Outcome, string Decision, string Detail, IReadOnlyList<string> Runs);
 
+/// <summary>The log line written when the configuration cannot be used.</summary>
+public sealed record StartupError(string Level, string Message);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(OutcomeLine))]
 [JsonSerializable(typeof(HandlerResponse))]
+[JsonSerializable(typeof(StartupError))]
 public sealed partial class OutcomeJsonContext : JsonSerializerContext;

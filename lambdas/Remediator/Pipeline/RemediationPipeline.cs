@@ -38,7 +38,8 @@ public sealed class RemediationPipeline(RemediatorSettings settings, IActuator a
 
     async Task<Outcome> ActAndReportAsync(Plan plan, Stopwatch clock, CancellationToken cancellationToken)
     {
-        if (!plan.Execute)
+        // A notify plan has no action: the Notifications metric and its alarm carry it (no SSM call).
+        if (!plan.Execute || plan.Actions.Count == 0)
             return Report(new Outcome(OutcomeKind.Skipped, plan, plan.Reason, clock.Elapsed, []));
 
         ActResult result;
@@ -51,7 +52,10 @@ public sealed class RemediationPipeline(RemediatorSettings settings, IActuator a
             Report(new Outcome(OutcomeKind.Failed, plan, Printable.Truncate(e.Message, 300), clock.Elapsed, []));
             throw;
         }
-        return Report(new Outcome(result.Acted ? OutcomeKind.Acted : OutcomeKind.Skipped, plan, result.Detail, clock.Elapsed, result.Runs));
+        return Report(new Outcome(result.Acted ? OutcomeKind.Acted : OutcomeKind.Skipped, plan, result.Detail, clock.Elapsed, result.Runs)
+        {
+            Act = result,
+        });
     }
 
     Outcome Report(Outcome outcome)

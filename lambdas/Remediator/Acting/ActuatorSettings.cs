@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Remediator.Planning;
+
+namespace Remediator.Acting;
+
+/// <summary>
+/// The act step's configuration (contracts.md, issue 5), read once at start-up like
+/// <see cref="RemediatorSettings"/>: a bad value is a <see cref="SettingsException"/> naming the variable.
+/// </summary>
+public sealed partial record ActuatorSettings
+{
+    public const string RunbookNameKey = "REMEDIATOR_RUNBOOK_NAME";
+    public const string AutomationRoleArnKey = "REMEDIATOR_AUTOMATION_ROLE_ARN";
+    public const string ClaimsTableKey = "REMEDIATOR_CLAIMS_TABLE";
+    public const string HostFixWindowMinutesKey = "REMEDIATOR_HOST_FIX_WINDOW_MINUTES";
+    public const string MetricsNamespaceKey = "REMEDIATOR_METRICS_NAMESPACE";
+
+    public static readonly IReadOnlyList<string> Keys =
+        [RunbookNameKey, AutomationRoleArnKey, ClaimsTableKey, HostFixWindowMinutesKey, MetricsNamespaceKey];
+
+    /// <summary>The SSM Automation runbook (document) started for each remediate plan.</summary>
+    public required string RunbookName { get; init; }
+
+    /// <summary>Passed as AutomationAssumeRole; null leaves the runbook's own default role.</summary>
+    public string? AutomationRoleArn { get; init; }
+
+    /// <summary>The DynamoDB table of idempotency claims.</summary>
+    public required string ClaimsTable { get; init; }
+
+    /// <summary>One host fix per container instance within this window.</summary>
+    public TimeSpan HostFixWindow { get; init; } = TimeSpan.FromMinutes(15);
+
+    public string MetricsNamespace { get; init; } = "EcsDnsRemediation";
+
+    /// <summary>Reads the settings through <paramref name="lookup"/>; null or blank means "use the default".</summary>
+    public static ActuatorSettings From(Func<string, string?> lookup)
+    {
+        string? Get(string key) => lookup(key) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+
+        var runbook = Get(RunbookNameKey) ?? throw Missing(RunbookNameKey, "the SSM Automation runbook name");
+        if (!DocumentName().IsMatch(runbook))
+            throw Invalid(RunbookNameKey, runbook, "an SSM document name: 3-128 letters, digits, '_', '-' or '.'");
+
+        var role = Get(AutomationRoleArnKey);
+        if (role is not null && !RoleArn().IsMatch(role))
+            throw Invalid(AutomationRoleArnKey, role, "an IAM role ARN such as arn:aws:iam::123456789012:role/Name");
+
+        var table = Get(ClaimsTableKey) ?? throw Missing(ClaimsTableKey, "the DynamoDB claims table name");
+        if (!TableName().IsMatch(table))
+            throw Invalid(ClaimsTableKey, table, "a DynamoDB table name: 3-255 letters, digits, '_', '-' or '.'");
+
+        var window = Get(HostFixWindowMinutesKey) is { } text
+            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= 1440
+                ? TimeSpan.FromMinutes(minutes)
+                : throw Invalid(HostFixWindowMinutesKey, text, "a whole number of minutes from 1 to 1440")
+            : TimeSpan.FromMinutes(15);
+
+        var ns = Get(MetricsNamespaceKey) ?? "EcsDnsRemediation";
+        if (!MetricsNamespaceName().IsMatch(ns) || ns.StartsWith("AWS/", StringComparison.Ordinal))
+            throw Invalid(MetricsNamespaceKey, ns, "a CloudWatch namespace: 1-255 letters, digits or . - _ / # :, not starting with AWS/");
+
+        return new ActuatorSettings
+        {
+            RunbookName = runbook,
+            AutomationRoleArn = role,
+            ClaimsTable = table,
+            HostFixWindow = window,
+            MetricsNamespace = ns,
+        };
+    }
+
+    static SettingsException Missing(string key, string what) => new($"{key} is not set; expected {what}");
+
+    static SettingsException Invalid(string key, string value, string expected) =>
+        new($"{key}: \"{Events.Printable.Truncate(value, 80)}\" is not valid; expected {expected}");
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{3,128}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DocumentName();
+
+    [GeneratedRegex(@"^arn:aws(?:-[a-z]+)*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RoleArn();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{3,255}$", RegexOptions.CultureInvariant)]
+    private static partial Regex TableName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9._/#:-]{1,255}$", RegexOptions.CultureInvariant)]
+    private static partial Regex MetricsNamespaceName();
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Amazon;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
+using Amazon.SimpleSystemsManagement.Model;
+
+namespace Remediator.Acting;
+
+/// <summary>
+/// Builds the SSM and DynamoDB clients once per process from the AWS SDK's own environment variables, read
+/// through a lookup so that tests configure them without touching the process environment: AWS_REGION,
+/// AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL (a local endpoint), AWS_ACCESS_KEY_ID,
+/// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (set by Lambda), AWS_MAX_ATTEMPTS. Retry mode is Standard:
+/// throttling and 5xx are retried with the SDK's jittered exponential backoff.
+/// </summary>
+public static class AwsClients
+{
+    /// <summary>Attempts per call (first try and retries) unless AWS_MAX_ATTEMPTS says otherwise.</summary>
+    public const int DefaultMaxAttempts = 5;
+
+    public static IAmazonSimpleSystemsManagement Ssm(Func<string, string?> environment)
+    {
+        var config = new AmazonSimpleSystemsManagementConfig();
+        Configure(config, environment, environment("AWS_ENDPOINT_URL_SSM"));
+        return Credentials(environment) is { } credentials
+            ? new AmazonSimpleSystemsManagementClient(credentials, config)
+            : new AmazonSimpleSystemsManagementClient(config);
+    }
+
+    public static IAmazonDynamoDB Dynamo(Func<string, string?> environment)
+    {
+        var config = new AmazonDynamoDBConfig();
+        Configure(config, environment, environment("AWS_ENDPOINT_URL_DYNAMODB"));
+        return Credentials(environment) is { } credentials
+            ? new AmazonDynamoDBClient(credentials, config)
+            : new AmazonDynamoDBClient(config);
+    }
+
+    static void Configure(ClientConfig config, Func<string, string?> environment, string? serviceEndpoint)
+    {
+        var region = Value(environment, "AWS_REGION") ?? Value(environment, "AWS_DEFAULT_REGION")
+            ?? throw new Planning.SettingsException("AWS_REGION is not set; expected the AWS region, such as eu-west-1 (Lambda sets it)");
+        var endpoint = Value(environment, "AWS_ENDPOINT_URL") is { } common && serviceEndpoint is null ? common : serviceEndpoint;
+        if (endpoint is not null)
+        {
+            if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                throw new Planning.SettingsException($"AWS_ENDPOINT_URL: \"{Events.Printable.Truncate(endpoint, 80)}\" is not valid; expected an http(s) URL");
+            config.ServiceURL = endpoint;
+            config.AuthenticationRegion = region;
+        }
+        else
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
+        }
+
+        var attempts = Value(environment, "AWS_MAX_ATTEMPTS") is { } text
+            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 20
+                ? n
+                : throw new Planning.SettingsException($"AWS_MAX_ATTEMPTS: \"{Events.Printable.Truncate(text, 20)}\" is not valid; expected a whole number from 1 to 20")
+            : DefaultMaxAttempts;
+        config.RetryMode = RequestRetryMode.Standard;
+        config.MaxErrorRetry = attempts - 1;
+    }
+
+    static AWSCredentials? Credentials(Func<string, string?> environment)
+    {
+        var key = Value(environment, "AWS_ACCESS_KEY_ID");
+        var secret = Value(environment, "AWS_SECRET_ACCESS_KEY");
+        if (key is null || secret is null) return null;
+        return Value(environment, "AWS_SESSION_TOKEN") is { } token
+            ? new SessionAWSCredentials(key, secret, token)
+            : new BasicAWSCredentials(key, secret);
+    }
+
+    static string? Value(Func<string, string?> environment, string key) =>
+        environment(key) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+}

@@ -1,0 +1,14 @@
+namespace Remediator.Pipeline;
+
+/// <summary>The Cause dimension of a skipped event when it is not the plan's own cause (contracts.md, EMF).</summary>
+public static class SkipCauses
+{
+    /// <summary>The event (same task and version) was handled before.</summary>
+    public const string Duplicate = "duplicate";
+
+    /// <summary>The container instance had its host fix started within the window, and there was nothing else to do.</summary>
+    public const string InstanceRecentlyFixed = "instance-recently-fixed";
+
+    /// <summary>Observe mode: planned, not executed.</summary>
+    public const string Observe = "observe";
+}

@@ -1,0 +1,98 @@
+using System.Net;
+
+namespace LocalAws;
+
+/// <summary>What an injected fault answers.</summary>
+public enum FaultKind
+{
+    /// <summary>HTTP 400 ThrottlingException (DynamoDB: ProvisionedThroughputExceeded-like throttling), before the request is applied.</summary>
+    Throttle,
+
+    /// <summary>HTTP 500 InternalServerError, before the request is applied.</summary>
+    InternalError,
+
+    /// <summary>HTTP 503 ServiceUnavailable, before the request is applied.</summary>
+    Unavailable,
+
+    /// <summary>The request is applied, then HTTP 500 is answered: the ambiguous failure idempotency must survive.</summary>
+    InternalErrorAfterApply,
+}
+
+/// <summary>
+/// Faults injected per operation ("StartAutomationExecution", "PutItem", or "*" for all): a fixed number of
+/// times, or at a rate from a seeded generator (deterministic), plus an added latency. Thread-safe.
+/// </summary>
+public sealed class Faults
+{
+    readonly Lock gate = new();
+    readonly Dictionary<string, Rule> rules = new(StringComparer.Ordinal);
+    readonly Dictionary<string, TimeSpan> latencies = new(StringComparer.Ordinal);
+
+    sealed class Rule(FaultKind kind, int times, double rate, Random random)
+    {
+        public FaultKind Kind { get; } = kind;
+        public int Times { get; set; } = times;
+        public double Rate { get; } = rate;
+        public Random Random { get; } = random;
+    }
+
+    /// <summary>The next <paramref name="times"/> calls of the operation fail; int.MaxValue is an outage until <see cref="Clear"/>.</summary>
+    public Faults Inject(string operation, FaultKind kind, int times = 1)
+    {
+        lock (gate) rules[operation] = new Rule(kind, times, 0, new Random(0));
+        return this;
+    }
+
+    /// <summary>Each call of the operation fails with probability <paramref name="rate"/>, drawn from a generator seeded with <paramref name="seed"/>.</summary>
+    public Faults InjectRate(string operation, FaultKind kind, double rate, int seed = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(rate, 0.0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(rate, 1.0);
+        lock (gate) rules[operation] = new Rule(kind, 0, rate, new Random(seed));
+        return this;
+    }
+
+    /// <summary>Every call of the operation is answered after <paramref name="delay"/>.</summary>
+    public Faults Delay(string operation, TimeSpan delay)
+    {
+        lock (gate) latencies[operation] = delay;
+        return this;
+    }
+
+    /// <summary>Removes every fault and latency (the outage is over).</summary>
+    public void Clear()
+    {
+        lock (gate)
+        {
+            rules.Clear();
+            latencies.Clear();
+        }
+    }
+
+    internal TimeSpan LatencyFor(string operation)
+    {
+        lock (gate)
+            return latencies.TryGetValue(operation, out var d) ? d : latencies.GetValueOrDefault("*");
+    }
+
+    internal FaultKind? Next(string operation)
+    {
+        lock (gate)
+        {
+            if (!rules.TryGetValue(operation, out var rule) && !rules.TryGetValue("*", out rule)) return null;
+            if (rule.Rate > 0) return rule.Random.NextDouble() < rule.Rate ? rule.Kind : null;
+            if (rule.Times <= 0) return null;
+            if (rule.Times != int.MaxValue) rule.Times--;
+            return rule.Kind;
+        }
+    }
+
+    internal static AwsError ErrorOf(FaultKind kind, string service) => kind switch
+    {
+        FaultKind.Throttle => service == "dynamodb"
+            ? new AwsError(HttpStatusCode.BadRequest, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "Rate of requests exceeds the allowed throughput.")
+            : AwsError.Throttling(),
+        FaultKind.Unavailable => AwsError.Internal(HttpStatusCode.ServiceUnavailable),
+        _ => AwsError.Internal(),
+    };
+}

@@ -1,0 +1,160 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LocalAws;
+
+/// <summary>
+/// An HTTP server on 127.0.0.1 (a free port) that answers SSM's JSON 1.1 and DynamoDB's JSON 1.0
+/// protocols (POST / with X-Amz-Target) like AWS, error shapes included. It records every request
+/// and injects faults per operation (<see cref="Faults"/>). Point the real SDK clients at
+/// <see cref="Url"/> through ServiceURL with any credentials: signatures are not checked.
+/// </summary>
+public sealed class LocalAwsEndpoint : IAsyncDisposable
+{
+    readonly WebApplication app;
+    readonly Dictionary<string, IAwsService> services;
+    readonly ConcurrentQueue<RecordedRequest> log = new();
+    long sequence;
+
+    LocalAwsEndpoint(WebApplication app, SsmService ssm, DynamoService dynamo, TimeProvider clock)
+    {
+        this.app = app;
+        Ssm = ssm;
+        Dynamo = dynamo;
+        Clock = clock;
+        services = new IAwsService[] { ssm, dynamo }.ToDictionary(s => s.TargetPrefix, StringComparer.Ordinal);
+    }
+
+    public SsmService Ssm { get; }
+
+    public DynamoService Dynamo { get; }
+
+    public Faults Faults { get; } = new();
+
+    public TimeProvider Clock { get; }
+
+    /// <summary>The base URL, such as http://127.0.0.1:41234/.</summary>
+    public string Url { get; private set; } = "";
+
+    /// <summary>
+    /// When set, throttling and 5xx answers carry the x-amz-retry-after header (milliseconds), which the
+    /// SDK's standard retry mode honours instead of its exponential backoff: keeps tests fast.
+    /// </summary>
+    public TimeSpan? RetryAfter { get; set; }
+
+    /// <summary>Every request received, in arrival order.</summary>
+    public IReadOnlyList<RecordedRequest> Requests => log.ToArray();
+
+    public IEnumerable<RecordedRequest> RequestsOf(string operation) => log.Where(r => r.Operation == operation);
+
+    /// <summary>Starts the endpoint on 127.0.0.1 on a free port.</summary>
+    public static async Task<LocalAwsEndpoint> StartAsync(TimeProvider? clock = null)
+    {
+        clock ??= TimeProvider.System;
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            k.AddServerHeader = false;
+        });
+        var app = builder.Build();
+        var endpoint = new LocalAwsEndpoint(app, new SsmService(clock), new DynamoService(), clock);
+        app.MapPost("/", endpoint.HandleAsync);
+        await app.StartAsync().ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        endpoint.Url = address.TrimEnd('/') + "/";
+        return endpoint;
+    }
+
+    async Task HandleAsync(HttpContext context)
+    {
+        var target = context.Request.Headers["X-Amz-Target"].ToString();
+        var dot = target.IndexOf('.');
+        if (dot < 0 || !services.TryGetValue(target[..dot], out var service))
+        {
+            await WriteAsync(context, "application/x-amz-json-1.1", HttpStatusCode.BadRequest,
+                ErrorBody("UnknownOperationException", $"unknown target '{target}'", null)).ConfigureAwait(false);
+            return;
+        }
+        var operation = target[(dot + 1)..];
+        JsonObject body;
+        try
+        {
+            body = await JsonNode.ParseAsync(context.Request.Body).ConfigureAwait(false) as JsonObject ?? new JsonObject();
+        }
+        catch (JsonException)
+        {
+            body = new JsonObject();
+        }
+
+        var latency = Faults.LatencyFor(operation);
+        if (latency > TimeSpan.Zero) await Task.Delay(latency).ConfigureAwait(false);
+
+        var (status, response, errorType, injected) = Answer(service, operation, body);
+        log.Enqueue(new RecordedRequest(Interlocked.Increment(ref sequence), Clock.GetUtcNow(), service.Name, operation,
+            (JsonObject)body.DeepClone(), (int)status, errorType, injected));
+        if (errorType is not null && RetryAfter is { } after && (status >= HttpStatusCode.InternalServerError || errorType.EndsWith("ThrottlingException", StringComparison.Ordinal)))
+            context.Response.Headers["x-amz-retry-after"] = ((int)after.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (errorType is not null) context.Response.Headers["x-amzn-ErrorType"] = errorType;
+        await WriteAsync(context, service.ContentType, status, response).ConfigureAwait(false);
+    }
+
+    (HttpStatusCode, JsonObject, string?, bool) Answer(IAwsService service, string operation, JsonObject body)
+    {
+        var fault = Faults.Next(operation);
+        if (fault is { } before && before != FaultKind.InternalErrorAfterApply)
+        {
+            var e = Faults.ErrorOf(before, service.Name);
+            return (e.Status, ErrorBody(e.Type, e.Message, null), e.Type, true);
+        }
+        if (!service.Operations.TryGetValue(operation, out var handler))
+            return (HttpStatusCode.BadRequest, ErrorBody("UnknownOperationException", $"{operation} is not implemented by the local endpoint", null),
+                "UnknownOperationException", false);
+        try
+        {
+            var result = handler(body);
+            if (fault == FaultKind.InternalErrorAfterApply)
+            {
+                var e = AwsError.Internal();
+                return (e.Status, ErrorBody(e.Type, e.Message, null), e.Type, true);
+            }
+            return (HttpStatusCode.OK, result, null, false);
+        }
+        catch (AwsError e)
+        {
+            return (e.Status, ErrorBody(e.Type, e.Message, e.Extra), e.Type, false);
+        }
+    }
+
+    static JsonObject ErrorBody(string type, string message, IReadOnlyDictionary<string, JsonNode?>? extra)
+    {
+        var body = new JsonObject { ["__type"] = type, ["message"] = message };
+        if (extra is not null)
+            foreach (var (key, value) in extra) body[key] = value?.DeepClone();
+        return body;
+    }
+
+    static async Task WriteAsync(HttpContext context, string contentType, HttpStatusCode status, JsonObject body)
+    {
+        context.Response.StatusCode = (int)status;
+        context.Response.ContentType = contentType;
+        context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
+        await context.Response.WriteAsync(body.ToJsonString()).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,20 @@
+using System.Text.Json.Nodes;
+
+namespace LocalAws;
+
+/// <summary>One request the endpoint received and how it answered.</summary>
+/// <param name="Service">"ssm" or "dynamodb".</param>
+/// <param name="Operation">The operation from X-Amz-Target, such as StartAutomationExecution.</param>
+/// <param name="Body">The request body as sent.</param>
+/// <param name="Status">The HTTP status answered.</param>
+/// <param name="ErrorType">The error's __type when it failed, else null.</param>
+/// <param name="Injected">True when the answer was an injected fault rather than the service's own.</param>
+public sealed record RecordedRequest(
+    long Sequence,
+    DateTimeOffset At,
+    string Service,
+    string Operation,
+    JsonObject Body,
+    int Status,
+    string? ErrorType,
+    bool Injected);

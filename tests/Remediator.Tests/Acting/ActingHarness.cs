@@ -1,0 +1,103 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Amazon.DynamoDBv2;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
+using LocalAws;
+using Microsoft.Extensions.Time.Testing;
+using Remediator.Acting;
+using Remediator.Pipeline;
+using Remediator.Planning;
+
+namespace Remediator.Tests.Acting;
+
+/// <summary>
+/// The real pipeline with the real SsmActuator, DynamoClaimStore and AWS SDK clients, pointed at a local
+/// endpoint started for the test. Time is a fake clock, so lease and window expiry need no waiting.
+/// </summary>
+public sealed class ActingHarness : IAsyncDisposable
+{
+    public const string Runbook = "EcsDnsRemediation-FixHost";
+    public const string Table = "remediation-claims";
+    public const string Role = "arn:aws:iam::111122223333:role/remediation-automation";
+
+    /// <summary>The runbook's parameters (contracts.md), as the local endpoint's document declares them.</summary>
+    public static readonly string[] RunbookParameterNames =
+    [
+        "AutomationAssumeRole", "ClusterArn", "ContainerInstanceArn", "FixHost", "Resolver", "VerifyHost", "Reschedule",
+        "TaskDefinitionArn", "Group", "StartedBy", "CapacityProvider", "Subnets", "SecurityGroups", "ContainerOverrides",
+        "NotificationTopicArn",
+    ];
+
+    readonly StringWriter output = new();
+
+    ActingHarness(LocalAwsEndpoint endpoint, FakeTimeProvider clock, RemediatorSettings settings)
+    {
+        Endpoint = endpoint;
+        Clock = clock;
+        var acting = ActuatorSettings.From(key => key switch
+        {
+            ActuatorSettings.RunbookNameKey => Runbook,
+            ActuatorSettings.ClaimsTableKey => Table,
+            ActuatorSettings.AutomationRoleArnKey => Role,
+            _ => null,
+        });
+        Ssm = new AmazonSimpleSystemsManagementClient(new BasicAWSCredentials("test", "test"), Configure(new AmazonSimpleSystemsManagementConfig()));
+        Dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("test", "test"), Configure(new AmazonDynamoDBConfig()));
+        var actuator = new SsmActuator(Ssm, new DynamoClaimStore(Dynamo, Table), acting, clock);
+        Pipeline = new RemediationPipeline(settings, actuator,
+            new CompositeReporter(new JsonLineReporter(output, clock), new EmfReporter(output, acting.MetricsNamespace, clock)));
+    }
+
+    public LocalAwsEndpoint Endpoint { get; }
+
+    public FakeTimeProvider Clock { get; }
+
+    public RemediationPipeline Pipeline { get; }
+
+    public IAmazonSimpleSystemsManagement Ssm { get; }
+
+    public IAmazonDynamoDB Dynamo { get; }
+
+    /// <summary>Every line the reporters wrote: a log line, then an EMF record, per event.</summary>
+    public IReadOnlyList<JsonObject> Lines =>
+        output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => (JsonObject)JsonNode.Parse(l)!).ToList();
+
+    public IReadOnlyList<JsonObject> MetricRecords => Lines.Where(l => l.ContainsKey("_aws")).ToList();
+
+    public static async Task<ActingHarness> StartAsync(RemediatorSettings? settings = null)
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 15, 30, TimeSpan.Zero));
+        var endpoint = await LocalAwsEndpoint.StartAsync(clock);
+        endpoint.RetryAfter = TimeSpan.FromMilliseconds(1);
+        endpoint.Ssm.RegisterAutomationDocument(Runbook, RunbookParameterNames);
+        endpoint.Dynamo.CreateTable(Table);
+        return new ActingHarness(endpoint, clock, settings ?? Settings());
+    }
+
+    public static RemediatorSettings Settings(string mode = "remediate") => RemediatorSettings.From(key => key switch
+    {
+        RemediatorSettings.SafeCapacityProviderKey => "safe-capacity",
+        RemediatorSettings.ModeKey => mode,
+        _ => null,
+    });
+
+    public Task<Outcome> HandleAsync(JsonObject @event) =>
+        Pipeline.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(@event.ToJsonString())));
+
+    T Configure<T>(T config) where T : ClientConfig
+    {
+        config.ServiceURL = Endpoint.Url;
+        config.AuthenticationRegion = "us-east-1";
+        config.RetryMode = RequestRetryMode.Standard;
+        config.MaxErrorRetry = 3;
+        return config;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Ssm.Dispose();
+        Dynamo.Dispose();
+        await Endpoint.DisposeAsync();
+    }
+}
