@@ -5,7 +5,7 @@ namespace LocalAws;
 
 /// <summary>
 /// DynamoDB (DynamoDB_20120810, JSON 1.0) for tables with a string partition key: PutItem, GetItem,
-/// DeleteItem and UpdateItem (SET/REMOVE), with ConditionExpression (see <see cref="Condition"/>) and
+/// DeleteItem and UpdateItem (SET/REMOVE), GetItem with ProjectionExpression, with ConditionExpression (see <see cref="Condition"/>) and
 /// ReturnValuesOnConditionCheckFailure, answering ConditionalCheckFailedException as DynamoDB does.
 /// Each call is atomic, as a single-item DynamoDB write is.
 /// </summary>
@@ -70,7 +70,17 @@ public sealed class DynamoService : IAwsService
         {
             var (keyName, items) = Table(request);
             var key = KeyOf(request["Key"] as JsonObject, keyName);
-            return items.TryGetValue(key, out var item) ? new JsonObject { ["Item"] = item.DeepClone() } : new JsonObject();
+            if (!items.TryGetValue(key, out var item)) return new JsonObject();
+            var copy = (JsonObject)item.DeepClone();
+            if (request["ProjectionExpression"]?.GetValue<string>() is { } projection)
+            {
+                var names = request["ExpressionAttributeNames"] as JsonObject;
+                var wanted = projection.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                    .Select(p => p.StartsWith('#') ? names?[p]?.GetValue<string>() ?? throw AwsError.Validation($"unresolved attribute name {p}") : p)
+                    .ToHashSet(StringComparer.Ordinal);
+                foreach (var name in copy.Select(p => p.Key).Where(n => !wanted.Contains(n)).ToList()) copy.Remove(name);
+            }
+            return new JsonObject { ["Item"] = copy };
         }
     }
 

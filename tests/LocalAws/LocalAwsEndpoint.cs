@@ -149,7 +149,9 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
         context.Response.StatusCode = (int)status;
         context.Response.ContentType = contentType;
         context.Response.Headers["x-amzn-RequestId"] = Guid.NewGuid().ToString();
-        await context.Response.WriteAsync(body.ToJsonString()).ConfigureAwait(false);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body.ToJsonString());
+        context.Response.ContentLength = bytes.Length;
+        await context.Response.Body.WriteAsync(bytes).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,10 +1,14 @@
 using BenchmarkDotNet.Running;
 using Remediator.Bench;
 
-// pipeline: BenchmarkDotNet over parse → diagnose → plan (cost per event, allocations).
+// pipeline:  BenchmarkDotNet over parse → diagnose → plan (cost per event, allocations).
+// burst:     a cluster-wide failure through Function.Handle against the local SSM/DynamoDB endpoint.
+// coldstart: process start to first handled event, beside a bare console program.
 return args.FirstOrDefault() switch
 {
     "pipeline" => RunPipeline(args[1..]),
+    "burst" => await Burst.RunAsync(args[1..]),
+    "coldstart" => await ColdStart.RunAsync(args[1..]),
     _ => Usage(),
 };
 
@@ -16,6 +20,6 @@ static int RunPipeline(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Remediator.Bench pipeline [BenchmarkDotNet options]");
+    Console.Error.WriteLine("usage: Remediator.Bench pipeline [BenchmarkDotNet options] | burst [--events N] [--instances N] [--concurrency N] [--throttle RATE] | coldstart [--runs N]");
     return 2;
 }

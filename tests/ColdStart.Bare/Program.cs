@@ -1,0 +1,2 @@
+Console.Out.WriteLine("handled bare");
+return 0;

@@ -1,0 +1,29 @@
+using System.Text.Json.Serialization;
+
+namespace Remediator.Bench;
+
+/// <summary>The burst's last stdout line.</summary>
+public sealed record BurstResult(
+    [property: JsonPropertyName("events")] int Events,
+    [property: JsonPropertyName("instances")] int Instances,
+    [property: JsonPropertyName("duplicates")] int Duplicates,
+    [property: JsonPropertyName("fix_host_runs")] int FixHostRuns,
+    [property: JsonPropertyName("reschedules")] int Reschedules,
+    [property: JsonPropertyName("acted_twice")] int ActedTwice,
+    [property: JsonPropertyName("lost")] int Lost,
+    [property: JsonPropertyName("events_per_s")] double EventsPerSecond,
+    [property: JsonPropertyName("p50_us")] double P50Microseconds,
+    [property: JsonPropertyName("p99_us")] double P99Microseconds);
+
+/// <summary>The coldstart's last stdout line: medians in milliseconds from process start to the first handled event.</summary>
+public sealed record ColdStartResult(
+    [property: JsonPropertyName("runs")] int Runs,
+    [property: JsonPropertyName("bare_ms")] double BareMs,
+    [property: JsonPropertyName("remediator_r2r_ms")] double RemediatorReadyToRunMs,
+    [property: JsonPropertyName("remediator_jit_ms")] double RemediatorJitMs,
+    [property: JsonPropertyName("ratio")] double Ratio,
+    [property: JsonPropertyName("ratio_jit")] double RatioJit);
+
+[JsonSerializable(typeof(BurstResult))]
+[JsonSerializable(typeof(ColdStartResult))]
+internal sealed partial class BenchJsonContext : JsonSerializerContext;
