@@ -18,6 +18,7 @@ public sealed record AutomationExecution(
 /// SSM (AmazonSSM, JSON 1.1): Automation documents are registered with their parameter names;
 /// StartAutomationExecution validates against them and honours ClientToken as SSM does (the same token with the
 /// same request returns the first execution; with a different request, IdempotentParameterMismatch).
+/// Run Command operations are in SsmCommands.cs.
 /// </summary>
 public sealed partial class SsmService : IAwsService
 {
@@ -30,11 +31,13 @@ public sealed partial class SsmService : IAwsService
     public SsmService(TimeProvider clock)
     {
         this.clock = clock;
-        Operations = new Dictionary<string, Func<JsonObject, JsonObject>>(StringComparer.Ordinal)
+        var operations = new Dictionary<string, Func<JsonObject, JsonObject>>(StringComparer.Ordinal)
         {
             ["StartAutomationExecution"] = StartAutomationExecution,
             ["GetAutomationExecution"] = GetAutomationExecution,
         };
+        AddCommandOperations(operations);
+        Operations = operations;
     }
 
     public string Name => "ssm";

@@ -43,12 +43,16 @@ public static class ColdStart
 
             var times = new Dictionary<string, List<double>> { ["bare"] = [], ["r2r"] = [], ["jit"] = [] };
             var template = JsonNode.Parse(Corpus.Read("failure/ec2-awsvpc-standalone.json"))!.AsObject();
+            var launch = 0;
             for (var run = 0; run < runs; run++)
             {
                 foreach (var (name, program) in new[] { ("bare", bare), ("r2r", r2r), ("jit", jit) })
                 {
                     var e = (JsonObject)template.DeepClone();
-                    e["detail"]!["taskArn"] = $"arn:aws:ecs:us-east-1:111122223333:task/prod/{run * 3 + name.Length + 1:x32}";
+                    // A new task on a new container instance each time: every launch does the same work (claims, one start).
+                    launch++;
+                    e["detail"]!["taskArn"] = $"arn:aws:ecs:us-east-1:111122223333:task/prod/{launch:x32}";
+                    e["detail"]!["containerInstanceArn"] = $"arn:aws:ecs:us-east-1:111122223333:container-instance/prod/{launch + 0x100:x32}";
                     var file = Path.Combine(work.FullName, $"event-{name}-{run}.json");
                     await File.WriteAllTextAsync(file, e.ToJsonString());
                     var (ms, line) = await LaunchAsync(program, file, environment);

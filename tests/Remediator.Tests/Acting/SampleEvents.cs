@@ -17,7 +17,10 @@ public static class SampleEvents
     public static JsonObject Service(int task = 1, int version = 3, int instance = 1, string? eventId = null) =>
         Vary("ec2-awsvpc-service.json", task, version, instance, eventId);
 
-    public static JsonObject Load(string name) => (JsonObject)JsonNode.Parse(File.ReadAllText(Path.Combine(Directory, "failure", name)))!;
+    public static JsonObject Load(string name) => (JsonObject)JsonNode.Parse(File.ReadAllText(Path(name)))!;
+
+    /// <summary>The path of a failure sample event.</summary>
+    public static string Path(string name) => System.IO.Path.Combine(Directory, "failure", name);
 
     public static string TaskArn(int task) => $"arn:aws:ecs:us-east-1:{Account}:task/prod/{task:x32}";
 
@@ -38,7 +41,7 @@ public static class SampleEvents
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "tests", "events");
+            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "events");
             if (System.IO.Directory.Exists(candidate)) return candidate;
         }
         throw new DirectoryNotFoundException("tests/events not found above the test binaries");
