@@ -19,6 +19,13 @@ public static class AwsClients
     /// <summary>Attempts per call (first try and retries) unless AWS_MAX_ATTEMPTS says otherwise.</summary>
     public const int DefaultMaxAttempts = 5;
 
+    /// <summary>
+    /// One HTTP attempt's limit: a hung connection is retried rather than eating the invocation (the SDK's
+    /// default is 100 s). A start that timed out after SSM applied it is answered by the same execution on the
+    /// retry, through the client token.
+    /// </summary>
+    public static readonly TimeSpan AttemptTimeout = TimeSpan.FromSeconds(5);
+
     public static IAmazonSimpleSystemsManagement Ssm(Func<string, string?> environment)
     {
         var config = new AmazonSimpleSystemsManagementConfig();
@@ -60,6 +67,7 @@ public static class AwsClients
                 : throw new Planning.SettingsException($"AWS_MAX_ATTEMPTS: \"{Events.Printable.Truncate(text, 20)}\" is not valid; expected a whole number from 1 to 20")
             : DefaultMaxAttempts;
         config.RetryMode = RequestRetryMode.Standard;
+        config.Timeout = AttemptTimeout;
         config.MaxErrorRetry = attempts - 1;
     }
 
