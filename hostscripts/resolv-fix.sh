@@ -222,10 +222,10 @@ ipv6_expand() {
   [[ -n "${a}" && ${#a} -le 45 && "${a}" =~ ^[0-9A-Fa-f:.]+$ ]] || return 1
   # An embedded IPv4 address may end the address; turn it into two groups.
   if [[ "${a}" =~ ^(.*:)([0-9.]+)$ && "${BASH_REMATCH[2]}" == *.* ]]; then
-    local v4="${BASH_REMATCH[2]}" o1 o2 o3 o4
+    local prefix="${BASH_REMATCH[1]}" v4="${BASH_REMATCH[2]}" o1 o2 o3 o4
     is_ipv4 "${v4}" || return 1
     IFS=. read -r o1 o2 o3 o4 <<<"${v4}"
-    a="${BASH_REMATCH[1]}$(printf '%x:%x' $((o1 * 256 + o2)) $((o3 * 256 + o4)))"
+    a="${prefix}$(printf '%x:%x' $((o1 * 256 + o2)) $((o3 * 256 + o4)))"
   fi
   [[ "${a}" != *.* ]] || return 1
   if [[ "${a}" == *::* ]]; then
@@ -365,7 +365,7 @@ is_dns_name() {
 # Arguments: the script's arguments.
 #######################################
 parse_args() {
-  local seen_root=false
+  local seen_root=false seen_verify=false
   while (($# > 0)); do
     case "$1" in
       -h | --help)
@@ -384,7 +384,10 @@ parse_args() {
             ROOT="$2"
             seen_root=true
             ;;
-          --verify-host) VERIFY_HOST="$2" ;;
+          --verify-host)
+            VERIFY_HOST="$2"
+            seen_verify=true
+            ;;
         esac
         shift
         ;;
@@ -409,7 +412,7 @@ parse_args() {
   if [[ "$(classify_ns "${RESOLVER}")" != remote ]]; then
     die "${EXIT_USAGE}" "--resolver ${RESOLVER} is a loopback or unspecified address; give the VPC resolver"
   fi
-  if [[ -n "${VERIFY_HOST}" ]]; then
+  if [[ "${seen_verify}" == true ]]; then
     if ! is_dns_name "${VERIFY_HOST}"; then
       VERIFY_HOST=""
       die "${EXIT_USAGE}" "--verify-host must be a valid DNS name"
@@ -860,7 +863,6 @@ do_check() {
     BACKUP_REPORTED="${backup}"
     say "backup: ${backup}"
   fi
-  maybe_verify
   if [[ "${VERDICT}" == healthy ]]; then
     say "verdict: healthy (a nameserver among the first ${MAXNS} is not a loopback address)"
     return "${EXIT_OK}"
@@ -876,11 +878,9 @@ do_fix() {
   if is_healthy; then
     set_report_ns
     VERDICT="healthy"
-    maybe_verify
     say "already healthy, nothing changed (nameservers: ${REPORT_NS[*]})"
     return "${EXIT_OK}"
   fi
-  maybe_verify
   plan_fix
   WOULD_CHANGE=true
   local old_lines=("${LINES[@]+"${LINES[@]}"}")
@@ -944,30 +944,50 @@ do_rollback() {
   return "${EXIT_OK}"
 }
 
-main() {
-  parse_args "$@"
-  CONF="${ROOT}/etc/resolv.conf"
-  if [[ "${ACTION}" == fix || "${ACTION}" == rollback ]] && [[ "${DRY_RUN}" != true ]]; then
-    take_lock
-  fi
-  if [[ "${ACTION}" == rollback ]]; then
-    detect_manager "${CONF}"
-    do_rollback
-    local rc=$?
-    emit_json "${rc}" ""
-    exit "${rc}"
-  fi
+#######################################
+# Reads resolv.conf (following a symlink inside the root) into LINES and
+# the nameserver arrays, and detects its manager.
+# Globals: CONF; sets REAL_CONF, MANAGER, REPORT_NS.
+#######################################
+load_conf() {
   [[ -e "${CONF}" || -L "${CONF}" ]] || die "${EXIT_ENV}" "${CONF} does not exist (it is never created)"
   REAL_CONF="$(resolve_in_root "${CONF}")"
   read_lines "${REAL_CONF}" \
     || die "${EXIT_ENV}" "cannot read ${CONF} (missing symlink target, unreadable, or binary)"
   detect_manager "${CONF}"
   parse_nameservers
+  set_report_ns
+}
+
+main() {
+  parse_args "$@"
+  CONF="${ROOT}/etc/resolv.conf"
   local rc
+  if [[ "${ACTION}" == rollback ]]; then
+    # Checked before taking the lock as well, so a refused rollback creates
+    # nothing.
+    [[ -e "${CONF}${BACKUP_SUFFIX}" || -L "${CONF}${BACKUP_SUFFIX}" ]] \
+      || die "${EXIT_ENV}" "no backup ${CONF}${BACKUP_SUFFIX} to roll back to; nothing changed"
+    [[ "${DRY_RUN}" == true ]] || take_lock
+    detect_manager "${CONF}"
+    do_rollback
+    rc=$?
+    emit_json "${rc}" ""
+    exit "${rc}"
+  fi
+  load_conf
+  # Before the lock and before any change: a name that does not resolve
+  # through the VPC resolver means the local resolver is not the cause.
+  maybe_verify
   if [[ "${ACTION}" == check ]]; then
     do_check
     rc=$?
   else
+    if [[ "${DRY_RUN}" != true ]]; then
+      take_lock
+      # Another run may have changed the file while this one waited.
+      load_conf
+    fi
     do_fix
     rc=$?
     if [[ -e "${CONF}${BACKUP_SUFFIX}" || -L "${CONF}${BACKUP_SUFFIX}" ]]; then
