@@ -805,7 +805,7 @@ verify_resolves() {
       "${RESOLVER}" "${VERIFY_HOST}" 2>/dev/null)"
     rc=$?
     if ((rc == 0)) && [[ -n "${out}" ]]; then
-      VERIFY_ADDRS="$(printf '%s\n' "${out}" | awk '{print $1}' | sort -u | tr '\n' ' ')"
+      VERIFY_ADDRS="$(printf '%s\n' "${out}" | cut -d ' ' -f 1 | sort -u | tr '\n' ' ')"
       return 0
     fi
     ((rc == 2)) && return 1
