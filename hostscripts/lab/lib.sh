@@ -83,7 +83,9 @@ lab_vpc_restart() {
   local -a opts=(--listen-address="${LAB_VPC_RESOLVER}" --local=/efs.us-east-1.amazonaws.com/)
   local name addr
   while read -r name addr; do
-    [[ -n "${name}" ]] && opts+=(--address="/${name}/${addr}")
+    if [[ -n "${name}" ]]; then
+      opts+=(--address="/${name}/${addr}")
+    fi
   done <"${LAB_DIR}/vpc-names"
   lab_dnsmasq "${LAB_NS_VPC}" vpc "${opts[@]}"
 }
@@ -106,7 +108,9 @@ lab_vpc_forget_name() {
   local name addr tmp="${LAB_DIR}/vpc-names.new"
   : >"${tmp}"
   while read -r name addr; do
-    [[ "${name}" == "$1" ]] || printf '%s %s\n' "${name}" "${addr}" >>"${tmp}"
+    if [[ "${name}" != "$1" ]]; then
+      printf '%s %s\n' "${name}" "${addr}" >>"${tmp}"
+    fi
   done <"${LAB_DIR}/vpc-names"
   mv -f "${tmp}" "${LAB_DIR}/vpc-names"
   lab_vpc_restart
@@ -122,12 +126,14 @@ lab_kill_pidfile() {
   pid="$(cat -- "${pidfile}" 2>/dev/null)"
   if [[ "${pid}" =~ ^[0-9]+$ ]] \
     && tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null | grep -qF -- "${pidfile}"; then
-    kill "${pid}" 2>/dev/null
+    kill "${pid}" 2>/dev/null || true
     for ((i = 0; i < 50; i++)); do
       kill -0 "${pid}" 2>/dev/null || break
       sleep 0.05
     done
-    kill -9 "${pid}" 2>/dev/null
+    if kill -0 "${pid}" 2>/dev/null; then
+      kill -9 "${pid}" 2>/dev/null || true
+    fi
   fi
   rm -f -- "${pidfile}"
 }
@@ -212,13 +218,15 @@ lab_down() {
   [[ -n "${LAB_DIR}" && -d "${LAB_DIR}" ]] || return 0
   local f ns
   for f in "${LAB_DIR}"/*.pid; do
-    [[ -e "${f}" ]] && lab_kill_pidfile "${f}"
+    if [[ -e "${f}" ]]; then
+      lab_kill_pidfile "${f}"
+    fi
   done
   if [[ -f "${LAB_DIR}/namespaces" ]]; then
     while read -r ns; do
       [[ "${ns}" == edr-*-"${LAB_ID}" ]] || continue
-      if [[ -e "/run/netns/${ns}" ]]; then
-        ip netns del "${ns}" 2>/dev/null || lab_err "could not delete netns ${ns}"
+      if [[ -e "/run/netns/${ns}" ]] && ! ip netns del "${ns}" 2>/dev/null; then
+        lab_err "could not delete netns ${ns}" || true
       fi
     done <"${LAB_DIR}/namespaces"
   fi
@@ -278,7 +286,9 @@ lab_task_exec() {
 #######################################
 lab_task_resolve() {
   local name="$1" count="${2:-1}" view="${3:-instance}" etc="${LAB_DIR}/etc"
-  [[ "${view}" == direct ]] && etc="${LAB_DIR}/etc-direct"
+  if [[ "${view}" == direct ]]; then
+    etc="${LAB_DIR}/etc-direct"
+  fi
   # The loop runs inside the namespaces so that only getent is timed.
   # shellcheck disable=SC2016
   lab_view_exec "${etc}" "${LAB_NS_TASK}" bash -c '
@@ -301,7 +311,10 @@ lab_p50() {
   local -a ms=()
   mapfile -t ms < <(cut -d ' ' -f 2 | sort -g)
   local n=${#ms[@]}
-  ((n > 0)) || { printf 'null'; return 0; }
+  if ((n == 0)); then
+    printf 'null'
+    return 0
+  fi
   if ((n % 2 == 1)); then
     printf '%s' "${ms[n / 2]}"
   else
