@@ -110,6 +110,7 @@ FAKE
   run "${DIAGNOSE}" --netns "${NS}"
   assert_failure 2
   local bad
+  # shellcheck disable=SC2016 # hostile text, meant literally
   for bad in 'a;b' '$(id)' '-x.example.com' $'a.com\nb.com' ''; do
     run "${DIAGNOSE}" --netns "${NS}" --name "${bad}"
     assert_failure 2

@@ -58,6 +58,7 @@ count_lines() {
   local before
   before="$(tree_state "${BATS_TEST_TMPDIR}")"
   local bad
+  # shellcheck disable=SC2016 # hostile text, meant literally
   for bad in '1.2.3.4; rm -rf /' '$(touch /tmp/pwned)' '`id`' $'1.2.3.4\nnameserver 6.6.6.6' \
     '999.1.1.1' '' '1.2.3' '01.2.3.4' '1.2.3.4 ' ' 1.2.3.4' 'dns.example.com' \
     '::1' '127.0.0.1' '127.1.2.3' '0.0.0.0' '::' '::ffff:127.0.0.1' 'fe80::1%eth0' \
@@ -440,6 +441,7 @@ count_lines() {
   conf "$AL2_AT_RISK"
   local before bad
   before="$(tree_state "${ROOT}")"
+  # shellcheck disable=SC2016 # hostile text, meant literally
   for bad in '' 'a;b' '$(id)' '-fs.example.com' 'fs-.example.com' 'a..b' '.a' \
     "$(printf 'a%.0s' {1..64}).com" "$(printf 'abcdefgh.%.0s' {1..29})com" \
     $'fs.example.com\nx' 'fs example.com' 'fs_1.example.com' '*.example.com'; do
@@ -451,7 +453,8 @@ count_lines() {
 }
 
 @test "--verify-host accepts a 63-character label and a trailing dot" {
-  local name="$(printf 'a%.0s' {1..63}).efs.us-east-1.amazonaws.com."
+  local name
+  name="$(printf 'a%.0s' {1..63}).efs.us-east-1.amazonaws.com."
   echo "${name}" >>"${KNOWN_NAMES}"
   conf "$AL2_AT_RISK"
   run "${RESOLV_FIX}" check --root "${ROOT}" --verify-host "${name}"

@@ -6,8 +6,11 @@ load '/usr/lib/bats/bats-support/load'
 load '/usr/lib/bats/bats-assert/load'
 load '/usr/lib/bats/bats-file/load'
 
+# Paths used by the suites that load this file.
 HOSTSCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../hostscripts" && pwd)"
+# shellcheck disable=SC2034 # used by the suites that load this file
 RESOLV_FIX="${HOSTSCRIPTS}/resolv-fix.sh"
+# shellcheck disable=SC2034 # used by the suites that load this file
 DIAGNOSE="${HOSTSCRIPTS}/diagnose-task-netns.sh"
 
 # Creates ROOT (a fixture root with etc/), FAKEBIN (on PATH first) and
@@ -64,5 +67,6 @@ tree_state() {
 
 # Prints the last line of $output.
 last_line() {
+  # shellcheck disable=SC2154 # set by bats' run
   printf '%s\n' "${output}" | tail -n 1
 }
