@@ -297,15 +297,27 @@ lo_state() {
 }
 
 #######################################
+# Prints the time in microseconds (EPOCHREALTIME needs bash 5; Amazon
+# Linux 2 has bash 4.2, so fall back to date).
+#######################################
+now_us() {
+  if [[ -n "${EPOCHREALTIME:-}" ]]; then
+    printf '%s' "${EPOCHREALTIME/[.,]/}"
+  else
+    printf '%s' "$(($(date +%s%N) / 1000))"
+  fi
+}
+
+#######################################
 # Resolves a name in a network namespace with the host's resolv.conf.
 # Arguments: netns, name. Outputs: "RC MS ADDRS...".
 #######################################
 resolve_in() {
   local ns="$1" name="$2" out rc s e us
-  s="${EPOCHREALTIME/[.,]/}"
+  s="$(now_us)"
   out="$(nsenter --net="${ns}" -- timeout 30 getent ahosts "${name}" 2>/dev/null)"
   rc=$?
-  e="${EPOCHREALTIME/[.,]/}"
+  e="$(now_us)"
   us=$((e - s))
   printf '%d %d.%03d %s' "${rc}" $((us / 1000)) $((us % 1000)) \
     "$(printf '%s\n' "${out}" | cut -d ' ' -f 1 | grep . | sort -u | tr '\n' ' ')"

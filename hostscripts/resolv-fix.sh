@@ -139,7 +139,7 @@ json_str() {
   s="${s//$'\r'/\\r}"
   s="${s//$'\t'/\\t}"
   # Any other control character is dropped rather than mis-encoded.
-  s="$(printf '%s' "${s}" | LC_ALL=C tr -d '\000-\037')"
+  s="${s//[$'\001'-$'\037']/}"
   printf '"%s"' "${s}"
 }
 
@@ -213,11 +213,14 @@ is_ipv4() {
 
 #######################################
 # Expands an IPv6 address (no zone id) to eight 4-digit lowercase groups.
+# Sets a global instead of printing: no subshell (forks are what makes a
+# loaded host slow).
 # Arguments: the address.
-# Outputs: the expanded form on stdout. Returns 1 if it is not valid.
+# Globals: sets IPV6_X. Returns 1 if it is not valid.
 #######################################
 ipv6_expand() {
-  local a="$1" head tail g
+  local a="$1" head tail g hex
+  IPV6_X=""
   local -a hg=() tg=() groups=()
   [[ -n "${a}" && ${#a} -le 45 && "${a}" =~ ^[0-9A-Fa-f:.]+$ ]] || return 1
   # An embedded IPv4 address may end the address; turn it into two groups.
@@ -225,7 +228,8 @@ ipv6_expand() {
     local prefix="${BASH_REMATCH[1]}" v4="${BASH_REMATCH[2]}" o1 o2 o3 o4
     is_ipv4 "${v4}" || return 1
     IFS=. read -r o1 o2 o3 o4 <<<"${v4}"
-    a="${prefix}$(printf '%x:%x' $((o1 * 256 + o2)) $((o3 * 256 + o4)))"
+    printf -v hex '%x:%x' $((o1 * 256 + o2)) $((o3 * 256 + o4))
+    a="${prefix}${hex}"
   fi
   [[ "${a}" != *.* ]] || return 1
   if [[ "${a}" == *::* ]]; then
@@ -247,10 +251,11 @@ ipv6_expand() {
   local out="" sep=""
   for g in "${groups[@]}"; do
     [[ "${g}" =~ ^[0-9A-Fa-f]{1,4}$ ]] || return 1
-    out+="${sep}$(printf '%04x' "$((16#${g}))")"
+    printf -v hex '%04x' "$((16#${g}))"
+    out+="${sep}${hex}"
     sep=":"
   done
-  printf '%s' "${out}"
+  IPV6_X="${out}"
 }
 
 #######################################
@@ -258,7 +263,7 @@ ipv6_expand() {
 # decimal, octal with a leading 0, hex with 0x), as res_init does for
 # nameserver lines.
 # Arguments: the text.
-# Outputs: the first octet and whether all octets are zero ("O Z").
+# Globals: sets ATON_LOCAL to true (first octet 127, or all zero) or false.
 # Returns 1 if glibc would not accept it.
 #######################################
 aton_first_octet() {
@@ -295,50 +300,49 @@ aton_first_octet() {
     3) total=$(((values[0] << 24) + (values[1] << 16) + last)) ;;
     *) total=$(((values[0] << 24) + (values[1] << 16) + (values[2] << 8) + last)) ;;
   esac
-  printf '%d %d' $(((total >> 24) & 255)) $((total == 0 ? 1 : 0))
+  ATON_LOCAL=false
+  if (((total >> 24) == 127 || total == 0)); then
+    ATON_LOCAL=true
+  fi
 }
 
 #######################################
 # Classifies a nameserver value as glibc's res_init reads it.
 # Arguments: the value (first word after "nameserver").
-# Outputs: "loopback" (127.0.0.0/8, 0.0.0.0, ::1, ::, ::ffff:127.x),
-#   "remote", or "invalid" (glibc skips it).
+# Globals: sets CLASS to "loopback" (127.0.0.0/8, 0.0.0.0, ::1, ::,
+#   ::ffff:127.x), "remote", or "invalid" (glibc skips it).
 #######################################
 classify_ns() {
-  local a="$1" x parsed
-  if parsed="$(aton_first_octet "${a}")"; then
-    if [[ "${parsed}" == "127 "* || "${parsed}" == *" 1" ]]; then
-      printf 'loopback'
-    else
-      printf 'remote'
+  local a="$1"
+  CLASS="invalid"
+  if aton_first_octet "${a}"; then
+    CLASS="remote"
+    if [[ "${ATON_LOCAL}" == true ]]; then
+      CLASS="loopback"
     fi
     return 0
   fi
   # glibc accepts a scope id after % on IPv6 nameservers.
-  if x="$(ipv6_expand "${a%%\%*}")"; then
+  if ipv6_expand "${a%%\%*}"; then
     if [[ "${a}" == *%* && ! "${a#*%}" =~ ^[A-Za-z0-9_.-]{1,15}$ ]]; then
-      printf 'invalid'
-    elif [[ "${x}" == "0000:0000:0000:0000:0000:0000:0000:0001" \
-      || "${x}" == "0000:0000:0000:0000:0000:0000:0000:0000" \
-      || "${x}" =~ ^0000:0000:0000:0000:0000:ffff:7f ]]; then
-      printf 'loopback'
+      CLASS="invalid"
+    elif [[ "${IPV6_X}" == "0000:0000:0000:0000:0000:0000:0000:0001" \
+      || "${IPV6_X}" == "0000:0000:0000:0000:0000:0000:0000:0000" \
+      || "${IPV6_X}" =~ ^0000:0000:0000:0000:0000:ffff:7f ]]; then
+      CLASS="loopback"
     else
-      printf 'remote'
+      CLASS="remote"
     fi
-    return 0
   fi
-  printf 'invalid'
 }
 
 #######################################
-# Prints a canonical key for comparing addresses (IPv6 expanded).
+# Sets KEY to a canonical form for comparing addresses (IPv6 expanded).
 #######################################
 addr_key() {
-  local x
-  if x="$(ipv6_expand "$1")"; then
-    printf '%s' "${x}"
-  else
-    printf '%s' "$1"
+  KEY="$1"
+  if ipv6_expand "$1"; then
+    KEY="${IPV6_X}"
   fi
 }
 
@@ -403,13 +407,14 @@ parse_args() {
   done
   [[ -n "${ACTION}" ]] || die "${EXIT_USAGE}" "no action given: check, fix or rollback (see --help)"
 
-  if ! is_ipv4 "${RESOLVER}" && ! ipv6_expand "${RESOLVER}" >/dev/null; then
+  if ! is_ipv4 "${RESOLVER}" && ! ipv6_expand "${RESOLVER}"; then
     local shown="${RESOLVER}"
     [[ "${shown}" =~ ^[A-Za-z0-9.:%_-]{0,64}$ ]] || shown="(not shown: contains unsafe characters)"
     RESOLVER=""
     die "${EXIT_USAGE}" "--resolver must be a literal IPv4 or IPv6 address without a zone id, got: ${shown}"
   fi
-  if [[ "$(classify_ns "${RESOLVER}")" != remote ]]; then
+  classify_ns "${RESOLVER}"
+  if [[ "${CLASS}" != remote ]]; then
     die "${EXIT_USAGE}" "--resolver ${RESOLVER} is a loopback or unspecified address; give the VPC resolver"
   fi
   if [[ "${seen_verify}" == true ]]; then
@@ -507,7 +512,8 @@ parse_nameservers() {
   for i in "${!LINES[@]}"; do
     [[ "${LINES[i]}" =~ ^nameserver[[:blank:]]+([^[:blank:]#\;]+) ]] || continue
     value="${BASH_REMATCH[1]}"
-    [[ "$(classify_ns "${value}")" != invalid ]] || continue
+    classify_ns "${value}"
+    [[ "${CLASS}" != invalid ]] || continue
     NS_LINE+=("${i}")
     NS_ADDR+=("${value}")
   done
@@ -520,7 +526,8 @@ parse_nameservers() {
 is_healthy() {
   local i
   for ((i = 0; i < ${#NS_ADDR[@]} && i < MAXNS; i++)); do
-    [[ "$(classify_ns "${NS_ADDR[i]}")" == remote ]] && return 0
+    classify_ns "${NS_ADDR[i]}"
+    [[ "${CLASS}" == remote ]] && return 0
   done
   return 1
 }
@@ -529,7 +536,12 @@ is_healthy() {
 # Sets REPORT_NS to the first MAXNS nameservers.
 #######################################
 set_report_ns() {
-  REPORT_NS=("${NS_ADDR[@]:0:MAXNS}")
+  REPORT_NS=()
+  # Guarded: bash before 4.4 treats an empty array as unset under nounset
+  # (Amazon Linux 2 ships bash 4.2).
+  if ((${#NS_ADDR[@]} > 0)); then
+    REPORT_NS=("${NS_ADDR[@]:0:MAXNS}")
+  fi
 }
 
 #######################################
@@ -541,9 +553,11 @@ set_report_ns() {
 #######################################
 plan_fix() {
   local key i moved=-1 new_line="nameserver ${RESOLVER}"
-  key="$(addr_key "${RESOLVER}")"
+  addr_key "${RESOLVER}"
+  key="${KEY}"
   for i in "${!NS_ADDR[@]}"; do
-    if [[ "$(addr_key "${NS_ADDR[i]}")" == "${key}" ]]; then
+    addr_key "${NS_ADDR[i]}"
+    if [[ "${KEY}" == "${key}" ]]; then
       moved="${NS_LINE[i]}"
       new_line="${LINES[moved]}"
       break
@@ -672,9 +686,10 @@ plan_dhclient() {
       all_local=true
       local -a items=()
       IFS=, read -r -a items <<<"${list}"
-      for item in "${items[@]}"; do
+      for item in "${items[@]+"${items[@]}"}"; do
         item="${item//[[:blank:]]/}"
-        [[ "$(classify_ns "${item}")" == loopback ]] || all_local=false
+        classify_ns "${item}"
+        [[ "${CLASS}" == loopback ]] || all_local=false
       done
       if [[ "${all_local}" == true ]]; then
         DHCLIENT_FILES+=("${f}")
