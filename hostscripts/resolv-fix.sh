@@ -20,7 +20,13 @@ readonly DEFAULT_RESOLVER="169.254.169.253"
 readonly TAG="ecs-dns-remediation"
 readonly BACKUP_SUFFIX=".${TAG}.bak"
 readonly NM_CONF_NAME="90-${TAG}.conf"
-readonly LOCK_WAIT_SECONDS=30
+# How long fix/rollback wait for another run's lock; the environment may
+# shorten it (tests), never to a non-number.
+LOCK_WAIT_SECONDS=30
+if [[ "${RESOLV_FIX_LOCK_WAIT:-}" =~ ^[0-9]{1,4}$ ]]; then
+  LOCK_WAIT_SECONDS="${RESOLV_FIX_LOCK_WAIT}"
+fi
+readonly LOCK_WAIT_SECONDS
 readonly MAXNS=3
 
 readonly EXIT_OK=0

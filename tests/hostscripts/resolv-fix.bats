@@ -253,6 +253,25 @@ count_lines() {
   assert_equal "$(cat "${BATS_TEST_TMPDIR}"/out.* | grep -c '"exit_code":0')" 20
 }
 
+@test "a lock held by another run times out with exit 4 and changes nothing" {
+  conf "$AL2_AT_RISK"
+  local before
+  before="$(sha256sum <"${CONF}")"
+  : >"${ROOT}/etc/.ecs-dns-remediation.lock"
+  # One process holds the lock, so killing it releases everything.
+  # shellcheck disable=SC2016 # the inner script gets the path as $1
+  bash -c 'exec 9>>"$1" && flock 9 && exec sleep 30' _ "${ROOT}/etc/.ecs-dns-remediation.lock" &
+  local holder=$!
+  sleep 0.5
+  RESOLV_FIX_LOCK_WAIT=1 run "${RESOLV_FIX}" fix --root "${ROOT}" --json
+  kill "${holder}" 2>/dev/null || true
+  wait "${holder}" 2>/dev/null || true
+  assert_failure 4
+  assert_output --partial "lock"
+  assert_equal "$(sha256sum <"${CONF}")" "${before}"
+  assert_file_not_exists "${BAK}"
+}
+
 @test "rollback restores the original byte for byte and removes the backup" {
   conf 'search a\tb\nnameserver 127.0.0.1\noptions ndots:2'
   cp -p "${CONF}" "${BATS_TEST_TMPDIR}/orig"
