@@ -682,7 +682,10 @@ detect_manager() {
 plan_dhclient() {
   local f line list item all_local
   DHCLIENT_FILES=()
-  is_ipv4 "${RESOLVER}" || return 0
+  if ! is_ipv4 "${RESOLVER}"; then
+    DHCLIENT_IPV6_SKIPPED=true
+    return 0
+  fi
   for f in "${ROOT}"/etc/dhcp/dhclient*.conf; do
     [[ -f "${f}" && ! -L "${f}" ]] || continue
     while IFS= read -r line || [[ -n "${line}" ]]; do
@@ -743,7 +746,12 @@ persist_fix() {
   local f nm_dir="${ROOT}/etc/NetworkManager"
   case "${MANAGER}" in
     dhclient)
+      DHCLIENT_IPV6_SKIPPED=false
       plan_dhclient
+      if [[ "${DHCLIENT_IPV6_SKIPPED}" == true ]]; then
+        say "persistence: dhclient's domain-name-servers takes IPv4 only; ${RESOLVER} is not written there (a lease renewal may undo the fix)"
+        return 0
+      fi
       if ((${#DHCLIENT_FILES[@]} == 0)); then
         say "persistence: dhclient has no loopback-only 'supersede domain-name-servers'; the next lease keeps the DHCP servers, nothing to change"
         return 0
@@ -858,7 +866,7 @@ maybe_verify() {
       ;;
     1)
       VERIFY_RESOLVES=false
-      die "${EXIT_VERIFY}" "verify-host: ${VERIFY_HOST} does not resolve through the VPC resolver ${RESOLVER}, so the cause is not the local resolver (no EFS mount target in this Availability Zone, DNS hostnames disabled in the VPC, or a wrong file system id); nothing changed"
+      die "${EXIT_VERIFY}" "verify-host: ${VERIFY_HOST} does not resolve through the VPC resolver ${RESOLVER}, so the cause is not the local resolver (no EFS mount target in this Availability Zone, DNS hostnames disabled in the VPC, or a wrong file system id; or ${RESOLVER} does not answer from this host); nothing changed"
       ;;
     *)
       die "${EXIT_ENV}" "verify-host: cannot test ${VERIFY_HOST} through ${RESOLVER} (needs root for a private mount namespace, or dig); nothing changed"
