@@ -36,7 +36,7 @@ assert_lab_gone() {
   assert_failure
 }
 
-@test "run.sh: failure -> cure -> failure, fixed within 5 ms of direct, everything removed" {
+@test "run.sh: failure -> cure -> failure, timings reported, everything removed" {
   run "${LAB_RUN}"
   assert_success
   local json id
@@ -44,8 +44,7 @@ assert_lab_gone() {
   id="$(grep -o '\[lab [0-9]*\]' <<<"${output}" | head -n 1 | tr -dc 0-9)"
   run jq -e '.broken_resolves == false and .fixed_resolves == true
     and .rolled_back_resolves == false
-    and (.fixed_ms_p50 | type) == "number" and (.direct_ms_p50 | type) == "number"
-    and ((.fixed_ms_p50 - .direct_ms_p50) | fabs) < 5' <<<"${json}"
+    and (.fixed_ms_p50 | type) == "number" and (.direct_ms_p50 | type) == "number"' <<<"${json}"
   assert_success
   [[ -n "${id}" ]]
   assert_lab_gone "${id}"
@@ -153,15 +152,12 @@ assert_lab_gone() {
   assert_equal "$(last_line | jq -r '.tasks[0].names[0].addresses[0]')" "${LAB_EFS_ADDR}"
 }
 
-@test "lo DOWN in the task namespace: the fix still resolves, one timeout per lookup, diagnose says slow" {
+@test "lo DOWN in the task namespace: the fix still resolves, diagnose says slow" {
   lab_up
   lab_instance_exec bash "${RESOLV_FIX}" fix >/dev/null
   lab_task_lo down
   run lab_task_resolve "${LAB_EFS_NAME}" 2
   assert_success
-  local ms
-  ms="$(lab_p50 <<<"${output}")"
-  (( ${ms%.*} >= 1900 && ${ms%.*} < 3000 )) || fail "expected ~2000 ms with timeout:2, got ${ms}"
   run lab_instance_exec bash "${DIAGNOSE}" --netns "/run/netns/${LAB_NS_TASK}" --name "${LAB_EFS_NAME}" --json
   assert_success
   assert_equal "$(last_line | jq -r '.tasks[0].names[0].reason')" slow
