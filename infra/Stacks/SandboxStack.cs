@@ -136,20 +136,28 @@ public sealed class SandboxStack : Stack
             }),
         }).AddMountPoints(new MountPoint { SourceVolume = "data", ContainerPath = "/data", ReadOnly = false });
 
-        var service = new Ec2Service(this, "Service", new Ec2ServiceProps
+        // L1, as in the example workload: the L2 service wants capacity added through the cluster construct.
+        var service = new CfnService(this, "Service", new CfnServiceProps
         {
-            Cluster = cluster,
-            TaskDefinition = taskDefinition,
+            Cluster = cluster.ClusterName,
+            TaskDefinition = taskDefinition.TaskDefinitionArn,
             // 0: CloudFormation would wait hours for a service whose tasks fail; the README starts it by hand.
             DesiredCount = 0,
-            SecurityGroups = [tasks],
-            VpcSubnets = new SubnetSelection { SubnetType = SubnetType.PRIVATE_WITH_EGRESS },
-            CapacityProviderStrategies = [new CapacityProviderStrategy { CapacityProvider = CapacityProviderName, Weight = 1 }],
+            CapacityProviderStrategy = new object[] { new CfnService.CapacityProviderStrategyItemProperty { CapacityProvider = CapacityProviderName, Weight = 1 } },
+            NetworkConfiguration = new CfnService.NetworkConfigurationProperty
+            {
+                AwsvpcConfiguration = new CfnService.AwsVpcConfigurationProperty
+                {
+                    Subnets = vpc.PrivateSubnets.Select(s => s.SubnetId).ToArray(),
+                    SecurityGroups = [tasks.SecurityGroupId],
+                    AssignPublicIp = "DISABLED",
+                },
+            },
         });
         service.Node.AddDependency(association);
 
         _ = new CfnOutput(this, "ClusterOutput", new CfnOutputProps { Key = "SandboxCluster", Value = ClusterName });
-        _ = new CfnOutput(this, "ServiceOutput", new CfnOutputProps { Key = "SandboxService", Value = service.ServiceName });
+        _ = new CfnOutput(this, "ServiceOutput", new CfnOutputProps { Key = "SandboxService", Value = service.AttrName });
         _ = new CfnOutput(this, "FileSystemOutput", new CfnOutputProps { Key = "SandboxFileSystemId", Value = fileSystem.FileSystemId });
     }
 }
