@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Remediator.Diagnosing;
 using Remediator.Events;
 using Remediator.Planning;
 
@@ -30,7 +31,7 @@ public sealed class RemediationPipeline(RemediatorSettings settings, IActuator a
         catch (System.Text.Json.JsonException e)
         {
             plan = new Plan(Decision.Ignore, Cause.NotAStoppedTask, $"malformed JSON: {Printable.Truncate(e.Message, 200)}",
-                Diagnosis.Diagnosis.None, [], Execute: false);
+                Diagnosis.None, [], Execute: false);
         }
         return await ActAndReportAsync(plan, clock, cancellationToken).ConfigureAwait(false);
     }

@@ -1,4 +1,4 @@
-using Remediator.Diagnosis;
+using Remediator.Diagnosing;
 
 namespace Remediator.Planning;
 
@@ -54,7 +54,7 @@ public sealed record Plan(
     Decision Decision,
     Cause? Cause,
     string Reason,
-    Diagnosis.Diagnosis Diagnosis,
+    Diagnosis Diagnosis,
     IReadOnlyList<PlannedAction> Actions,
     bool Execute,
     string? EventId = null,

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Remediator.Diagnosis;
+using Remediator.Diagnosing;
 using Remediator.Events;
 
 namespace Remediator.Planning;
@@ -16,7 +16,7 @@ public static class Planner
     public static Plan Plan(ParseResult parsed, RemediatorSettings settings) => parsed switch
     {
         ParseResult.Ignored ignored => new Plan(Decision.Ignore, Cause.NotAStoppedTask, ignored.Reason,
-            Diagnosis.Diagnosis.None, [], Execute: false, EventId: ignored.EventId),
+            Diagnosis.None, [], Execute: false, EventId: ignored.EventId),
         ParseResult.Stopped stopped => Plan(stopped.Task, settings),
         _ => throw new ArgumentOutOfRangeException(nameof(parsed)),
     };

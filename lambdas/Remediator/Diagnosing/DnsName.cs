@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Remediator.Diagnosis;
+namespace Remediator.Diagnosing;
 
 /// <summary>Validation of names taken from event text, before they may go anywhere.</summary>
 public static partial class DnsName

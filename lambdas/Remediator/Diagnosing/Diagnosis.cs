@@ -1,4 +1,4 @@
-namespace Remediator.Diagnosis;
+namespace Remediator.Diagnosing;
 
 /// <summary>What the Remediator recognised in a stopped task's reasons.</summary>
 /// <param name="Kind">Whether the EFS mount failed to resolve its server.</param>

@@ -1,0 +1,115 @@
+using Remediator.Diagnosing;
+
+namespace Remediator.Tests.Diagnosing;
+
+public class DiagnoserTests
+{
+    const string Host = "fs-0705b30dbe1741990.efs.us-east-1.amazonaws.com";
+
+    static string VolumePlugin(string host, string message) =>
+        $"Error response from daemon: create ecs-app-3-data-e4f0: VolumeDriver.Create: mounting volume failed: b'mount.nfs4: Failed to resolve server {host}: {message}\\nmount.nfs4: Operation already in progress'";
+
+    [Theory]
+    [InlineData("Name or service not known")]
+    [InlineData("Temporary failure in name resolution")]
+    [InlineData("No address associated with hostname")]
+    [InlineData("System error")]
+    public void Diagnose_VolumePluginForm_AnyGetaddrinfoMessage_FindsHostAndFileSystem(string message)
+    {
+        var diagnosis = Diagnoser.Diagnose(VolumePlugin(Host, message));
+
+        Assert.Equal(DiagnosisKind.DnsResolutionFailure, diagnosis.Kind);
+        Assert.Equal(SignatureForm.VolumePlugin, diagnosis.Form);
+        Assert.Equal(Host, diagnosis.Host);
+        Assert.Equal("fs-0705b30dbe1741990", diagnosis.FileSystemId);
+    }
+
+    [Fact]
+    public void Diagnose_EfsUtilsForm_FindsHost()
+    {
+        var reason = "ResourceInitializationError: failed to invoke EFS utils commands to set up EFS volumes: stderr: Failed to resolve \"fs-0123456789abcdef0.efs.eu-west-1.amazonaws.com\" - check that your file system ID is correct";
+
+        var diagnosis = Diagnoser.Diagnose(reason);
+
+        Assert.Equal(SignatureForm.EfsUtils, diagnosis.Form);
+        Assert.Equal("fs-0123456789abcdef0.efs.eu-west-1.amazonaws.com", diagnosis.Host);
+        Assert.Equal("fs-0123456789abcdef0", diagnosis.FileSystemId);
+    }
+
+    [Theory]
+    [InlineData("fs-0705b30dbe1741990")]
+    [InlineData("fs-0705b30dbe1741990.efs.us-ea")]
+    [InlineData("")]
+    public void Diagnose_ReasonCutInsideTheHost_StillDiagnosesButReportsNoHost(string hostPrefix)
+    {
+        var reason = "Error response from daemon: create v: VolumeDriver.Create: mounting volume failed: b'mount.nfs4: Failed to resolve server " + hostPrefix;
+
+        var diagnosis = Diagnoser.Diagnose(reason);
+
+        Assert.True(diagnosis.IsDnsResolutionFailure);
+        Assert.Null(diagnosis.Host);
+        Assert.Null(diagnosis.FileSystemId);
+    }
+
+    [Fact]
+    public void Diagnose_EfsUtilsFormCutBeforeClosingQuote_ReportsNoHost()
+    {
+        var diagnosis = Diagnoser.Diagnose("stderr: Failed to resolve \"fs-0123456789abcdef0.efs.eu-west-1.amazon");
+
+        Assert.True(diagnosis.IsDnsResolutionFailure);
+        Assert.Null(diagnosis.Host);
+    }
+
+    [Theory]
+    [InlineData("$(reboot).efs.us-east-1.amazonaws.com")]
+    [InlineData("fs-1;rm")]
+    [InlineData("-fs.example.com")]
+    [InlineData("fs-0705b30dbe1741990.efs.us-east-1.amazonaws.com\u00a0x")]
+    [InlineData("10.0.0.1")]
+    [InlineData("xn--\u00e9.example.com")]
+    [InlineData("a..b.example.com")]
+    public void Diagnose_HostThatIsNotAValidDnsName_IsNeverReported(string host)
+    {
+        var diagnosis = Diagnoser.Diagnose(VolumePlugin(host, "Name or service not known"));
+
+        Assert.True(diagnosis.IsDnsResolutionFailure);
+        Assert.Null(diagnosis.Host);
+    }
+
+    [Fact]
+    public void Diagnose_NonEfsHost_ReportsHostWithoutFileSystemId()
+    {
+        var diagnosis = Diagnoser.Diagnose(VolumePlugin("nfs.internal.example.com", "Name or service not known"));
+
+        Assert.Equal("nfs.internal.example.com", diagnosis.Host);
+        Assert.Null(diagnosis.FileSystemId);
+    }
+
+    [Fact]
+    public void Diagnose_AvailabilityZoneEfsName_FindsFileSystemId()
+    {
+        var diagnosis = Diagnoser.Diagnose(VolumePlugin("us-east-1a.fs-0705b30dbe1741990.efs.us-east-1.amazonaws.com", "Name or service not known"));
+
+        Assert.Equal("fs-0705b30dbe1741990", diagnosis.FileSystemId);
+    }
+
+    [Theory]
+    [InlineData("CannotPullContainerError: dial tcp: lookup 1234.dkr.ecr.us-east-1.amazonaws.com on 127.0.0.1:53: no such host")]
+    [InlineData("ResourceInitializationError: unable to pull secrets: dial tcp: lookup secretsmanager.us-east-1.amazonaws.com: Temporary failure in name resolution")]
+    public void Diagnose_OtherDnsFailure_IsNotTheMountSignature(string reason)
+    {
+        var diagnosis = Diagnoser.Diagnose(reason);
+
+        Assert.False(diagnosis.IsDnsResolutionFailure);
+        Assert.True(diagnosis.OtherDnsFailure);
+    }
+
+    [Theory]
+    [InlineData("Essential container in task exited")]
+    [InlineData("Task stopped by user")]
+    [InlineData("")]
+    public void Diagnose_HealthyStop_FindsNothing(string reason)
+    {
+        Assert.Equal(Diagnosis.None, Diagnoser.Diagnose(reason));
+    }
+}

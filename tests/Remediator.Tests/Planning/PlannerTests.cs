@@ -1,0 +1,300 @@
+using System.Text.Json.Nodes;
+using Remediator.Events;
+using Remediator.Planning;
+using Remediator.Tests.Support;
+
+namespace Remediator.Tests.Planning;
+
+public class PlannerTests
+{
+    static readonly RemediatorSettings Defaults = RemediatorSettings.Default;
+
+    static readonly RemediatorSettings WithReschedule =
+        RemediatorSettings.From(k => k == RemediatorSettings.SafeCapacityProviderKey ? "safe-capacity" : null);
+
+    static Plan PlanOf(string sample, RemediatorSettings? settings = null) =>
+        Planner.Plan(EventParser.Parse(Corpus.Bytes(sample)), settings ?? Defaults);
+
+    static Plan PlanOf(byte[] json, RemediatorSettings? settings = null) =>
+        Planner.Plan(EventParser.Parse(json), settings ?? Defaults);
+
+    /// <summary>The plan's JSON with the fields observe mode may change blanked out.</summary>
+    static string ActionsJson(Plan plan) =>
+        (PlanDocument.From(plan) with { Reason = "", Execute = false }).ToJson();
+
+    [Theory]
+    [InlineData("healthy/other-source.json")]
+    [InlineData("healthy/container-instance-change.json")]
+    [InlineData("healthy/running.json")]
+    public void Plan_NotAStoppedEcsTask_Ignores(string sample)
+    {
+        var plan = PlanOf(sample);
+
+        Assert.Equal(Decision.Ignore, plan.Decision);
+        Assert.Equal(Cause.NotAStoppedTask, plan.Cause);
+        Assert.Empty(plan.Actions);
+        Assert.False(string.IsNullOrWhiteSpace(plan.Reason));
+    }
+
+    [Theory]
+    [InlineData("failure/ec2-awsvpc-service.json")]
+    [InlineData("failure/ec2-awsvpc-temporary-failure.json")]
+    [InlineData("failure/ec2-awsvpc-eni-long-type.json")]
+    [InlineData("failure/ec2-awsvpc-unknown-fields.json")]
+    public void Plan_Ec2AwsvpcWithSignature_RemediatesWithHostFix(string sample)
+    {
+        var plan = PlanOf(sample);
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        var fix = Assert.IsType<FixHost>(Assert.Single(plan.Actions));
+        Assert.Equal("arn:aws:ecs:us-east-1:111122223333:container-instance/prod/5d3c8f9e2b1a4c6d8e7f9a0b1c2d3e4f", fix.ContainerInstanceArn);
+        Assert.Equal("169.254.169.253", fix.Resolver);
+        Assert.Equal("fs-0705b30dbe1741990.efs.us-east-1.amazonaws.com", fix.VerifyHost);
+        Assert.True(plan.Execute);
+    }
+
+    [Fact]
+    public void Plan_SignatureOnlyInAContainerReason_Remediates()
+    {
+        var plan = PlanOf("failure/ec2-awsvpc-container-reason.json");
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        Assert.Equal("fs-0123456789abcdef0.efs.us-east-1.amazonaws.com", plan.FixHost!.VerifyHost);
+    }
+
+    [Theory]
+    [InlineData("failure/ec2-awsvpc-truncated-in-host.json")]
+    [InlineData("failure/ec2-awsvpc-truncated-after-multibyte.json")]
+    [InlineData("failure/ec2-awsvpc-hostile-host.json")]
+    public void Plan_HostCutOrInvalid_RemediatesWithoutAHost(string sample)
+    {
+        var plan = PlanOf(sample);
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        Assert.Null(plan.Diagnosis.Host);
+        Assert.Null(plan.FixHost!.VerifyHost);
+        Assert.DoesNotContain("$(", PlanDocument.From(plan).ToJson());
+    }
+
+    [Fact]
+    public void Plan_StandaloneTaskWithReschedulingOn_AddsRescheduleWithAttemptMarker()
+    {
+        var plan = PlanOf("failure/ec2-awsvpc-standalone.json", WithReschedule);
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        var reschedule = plan.Reschedule!;
+        Assert.Equal("ecs-dns-remediation/attempt-1", reschedule.StartedBy);
+        Assert.Equal(1, reschedule.Attempt);
+        Assert.Equal("safe-capacity", reschedule.CapacityProvider);
+        Assert.Equal("family:app", reschedule.Group);
+        Assert.Equal("arn:aws:ecs:us-east-1:111122223333:task-definition/app:7", reschedule.TaskDefinitionArn);
+        Assert.Equal(["subnet-0a1b2c3d4e5f60718"], reschedule.Subnets);
+        Assert.Equal("""{"containerOverrides":[{"name":"app"}]}""", reschedule.OverridesJson);
+    }
+
+    [Fact]
+    public void Plan_StandaloneTaskWithReschedulingOff_FixesHostOnly()
+    {
+        var plan = PlanOf("failure/ec2-awsvpc-standalone.json");
+
+        Assert.IsType<FixHost>(Assert.Single(plan.Actions));
+        Assert.Contains("rescheduling is off", plan.Reason);
+    }
+
+    [Fact]
+    public void Plan_ServiceTask_IsNeverRescheduled()
+    {
+        var plan = PlanOf("failure/ec2-awsvpc-service.json", WithReschedule);
+
+        Assert.IsType<FixHost>(Assert.Single(plan.Actions));
+        Assert.Contains("service scheduler", plan.Reason);
+    }
+
+    [Fact]
+    public void Plan_Fargate_Notifies()
+    {
+        var plan = PlanOf("failure/fargate-efs-utils.json");
+
+        Assert.Equal(Decision.Notify, plan.Decision);
+        Assert.Equal(Cause.Fargate, plan.Cause);
+        Assert.Empty(plan.Actions);
+    }
+
+    [Theory]
+    [InlineData("failure/ec2-bridge.json")]
+    [InlineData("failure/ec2-host-mode.json")]
+    public void Plan_Ec2WithoutTaskEni_Notifies(string sample)
+    {
+        var plan = PlanOf(sample);
+
+        Assert.Equal(Decision.Notify, plan.Decision);
+        Assert.Equal(Cause.NoTaskEni, plan.Cause);
+        Assert.Empty(plan.Actions);
+    }
+
+    [Fact]
+    public void Plan_Ec2AwsvpcEfsUtilsForm_NotifiesThatTheNameDoesNotResolveAtAll()
+    {
+        var plan = PlanOf("failure/ec2-awsvpc-efs-utils.json");
+
+        Assert.Equal(Decision.Notify, plan.Decision);
+        Assert.Equal(Cause.NameUnresolvableFromHost, plan.Cause);
+    }
+
+    [Theory]
+    [InlineData("healthy/image-pull-dns.json", Cause.OtherDnsFailure)]
+    [InlineData("healthy/essential-container-exited.json", Cause.NoSignature)]
+    [InlineData("healthy/scaling-activity.json", Cause.NoSignature)]
+    [InlineData("healthy/user-stopped.json", Cause.NoSignature)]
+    public void Plan_OtherStops_NeverRemediate(string sample, Cause cause)
+    {
+        var plan = PlanOf(sample, WithReschedule);
+
+        Assert.Equal(Decision.Ignore, plan.Decision);
+        Assert.Equal(cause, plan.Cause);
+        Assert.Empty(plan.Actions);
+    }
+
+    [Fact]
+    public void Plan_TaskAtTheAttemptLimit_Notifies()
+    {
+        var plan = PlanOf("failure/ec2-awsvpc-attempt-limit.json", WithReschedule);
+
+        Assert.Equal(Decision.Notify, plan.Decision);
+        Assert.Equal(Cause.AttemptLimit, plan.Cause);
+        Assert.Empty(plan.Actions);
+    }
+
+    [Fact]
+    public void Plan_TaskBelowTheAttemptLimit_ReschedulesWithTheNextAttempt()
+    {
+        var plan = PlanOf("failure/ec2-awsvpc-rescheduled-once.json", WithReschedule);
+
+        Assert.Equal(2, plan.Reschedule!.Attempt);
+        Assert.Equal("ecs-dns-remediation/attempt-2", plan.Reschedule.StartedBy);
+    }
+
+    [Fact]
+    public void Plan_LowerAttemptLimit_StopsEarlier()
+    {
+        var settings = RemediatorSettings.From(k => k == RemediatorSettings.MaxAttemptsKey ? "1" : null);
+
+        var plan = PlanOf("failure/ec2-awsvpc-rescheduled-once.json", settings);
+
+        Assert.Equal(Decision.Notify, plan.Decision);
+        Assert.Equal(Cause.AttemptLimit, plan.Cause);
+    }
+
+    [Fact]
+    public void Plan_ObserveMode_PlansTheSameButDoesNotExecute()
+    {
+        var observe = RemediatorSettings.From(k => k switch
+        {
+            RemediatorSettings.ModeKey => "observe",
+            RemediatorSettings.SafeCapacityProviderKey => "safe-capacity",
+            _ => null,
+        });
+
+        var observed = PlanOf("failure/ec2-awsvpc-standalone.json", observe);
+        var remediated = PlanOf("failure/ec2-awsvpc-standalone.json", WithReschedule);
+
+        Assert.Equal(remediated.Decision, observed.Decision);
+        Assert.Equal(ActionsJson(remediated), ActionsJson(observed));
+        Assert.True(remediated.Execute);
+        Assert.False(observed.Execute);
+        Assert.Contains("observe mode", observed.Reason);
+    }
+
+    [Fact]
+    public void Plan_ClusterNotInAllowlist_Ignores()
+    {
+        var settings = RemediatorSettings.From(k => k == RemediatorSettings.AllowedClustersKey ? "staging, batch" : null);
+
+        var plan = PlanOf("failure/ec2-awsvpc-service.json", settings);
+
+        Assert.Equal(Decision.Ignore, plan.Decision);
+        Assert.Equal(Cause.ClusterNotAllowed, plan.Cause);
+    }
+
+    [Fact]
+    public void Plan_ClusterInAllowlistByArn_Remediates()
+    {
+        var settings = RemediatorSettings.From(k => k == RemediatorSettings.AllowedClustersKey
+            ? "staging,arn:aws:ecs:us-east-1:111122223333:cluster/prod" : null);
+
+        Assert.Equal(Decision.Remediate, PlanOf("failure/ec2-awsvpc-service.json", settings).Decision);
+    }
+
+    [Theory]
+    [InlineData("containerInstanceArn", "arn:aws:ecs:us-east-1:111122223333:container-instance/prod/$(reboot)")]
+    [InlineData("containerInstanceArn", null)]
+    public void Plan_InvalidContainerInstance_NotifiesInsteadOfActing(string field, string? value)
+    {
+        var json = Corpus.Edited("failure/ec2-awsvpc-service.json", e => e["detail"]![field] = value);
+
+        var plan = PlanOf(json);
+
+        Assert.Equal(Decision.Notify, plan.Decision);
+        Assert.Equal(Cause.InvalidEventField, plan.Cause);
+        Assert.Empty(plan.Actions);
+    }
+
+    [Fact]
+    public void Plan_MissingLaunchTypeButContainerInstance_TreatedAsEc2()
+    {
+        var json = Corpus.Edited("failure/ec2-awsvpc-service.json", e => e["detail"]!.AsObject().Remove("launchType"));
+
+        Assert.Equal(Decision.Remediate, PlanOf(json).Decision);
+    }
+
+    [Fact]
+    public void Plan_InvalidTaskDefinitionArn_FixesHostButDoesNotReschedule()
+    {
+        var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json",
+            e => e["detail"]!["taskDefinitionArn"] = "arn:aws:ecs:us-east-1:111122223333:task-definition/app:7 --cluster other");
+
+        var plan = PlanOf(json, WithReschedule);
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        Assert.IsType<FixHost>(Assert.Single(plan.Actions));
+        Assert.Contains("not rescheduled", plan.Reason);
+    }
+
+    [Fact]
+    public void Plan_InvalidSubnet_IsLeftOutOfTheReschedule()
+    {
+        var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e =>
+            e["detail"]!["attachments"]![0]!["details"]![0]!["value"] = "subnet-x; reboot");
+
+        var plan = PlanOf(json, WithReschedule);
+
+        Assert.Empty(plan.Reschedule!.Subnets);
+    }
+
+    [Fact]
+    public void Plan_SameEventTwice_GivesTheSamePlan()
+    {
+        var first = PlanDocument.From(PlanOf("failure/ec2-awsvpc-standalone.json", WithReschedule)).ToJson();
+        var second = PlanDocument.From(PlanOf("failure/ec2-awsvpc-standalone.json", WithReschedule)).ToJson();
+
+        Assert.Equal(first, second);
+    }
+
+    [Fact]
+    public void Plan_EveryFailureSample_HasADnsDiagnosis()
+    {
+        foreach (var sample in Corpus.Files("failure"))
+            Assert.True(PlanOf(sample).Diagnosis.IsDnsResolutionFailure, sample);
+    }
+
+    [Fact]
+    public void Plan_DetailWithNoClusterArn_IgnoresWithReason()
+    {
+        var json = Corpus.Edited("failure/ec2-awsvpc-service.json", e => e["detail"]!["clusterArn"] = JsonValue.Create(7));
+
+        var plan = PlanOf(json);
+
+        Assert.Equal(Decision.Ignore, plan.Decision);
+        Assert.Equal(Cause.InvalidEventField, plan.Cause);
+    }
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+#
+# Runs every test suite of the repository, in order, and sums them.
+# Usage: tests/run-all.sh            (as root: the lab and demo suites build network namespaces)
+# Reads: the repository it lives in. Prints each suite's output, a table of counts, and as its
+# last line "N passed, N failed". Exits 0 only when every suite passed.
+# Assumes the tools are installed (.ci/run installs them on a fresh machine).
+
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly ROOT
+readonly LOGS="${ROOT}/.artifacts/test-logs"
+
+declare -a SUITES=()
+declare -A PASSED=() FAILED=()
+
+# Records a suite's counts. Args: name passed failed.
+record() {
+  SUITES+=("$1")
+  PASSED["$1"]=$2
+  FAILED["$1"]=$3
+}
+
+# Prints a banner for a suite on stdout. Args: name.
+banner() {
+  printf '\n==== %s ====\n' "$1"
+}
+
+# Runs a command, teeing its output to LOGS/NAME.log. Args: name command...
+# Returns the command's exit code.
+run_logged() {
+  local name=$1
+  shift
+  "$@" 2>&1 | tee "${LOGS}/${name}.log"
+  return "${PIPESTATUS[0]}"
+}
+
+# dotnet: build with warnings shown, then every test project; counts from each assembly's summary.
+suite_dotnet() {
+  banner "dotnet build"
+  if ! run_logged dotnet-build dotnet build "${ROOT}/Remediation.sln" --nologo -v:minimal -clp:Summary; then
+    record "dotnet build" 0 1
+    return
+  fi
+  record "dotnet build" 1 0
+
+  banner "dotnet test"
+  local rc=0 passed=0 failed=0 line p f
+  run_logged dotnet-test dotnet test "${ROOT}/Remediation.sln" --no-build --nologo -v:quiet || rc=$?
+  while IFS= read -r line; do
+    p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"${line}")
+    f=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"${line}")
+    passed=$((passed + p))
+    failed=$((failed + f))
+  done < <(grep -E '^(Passed|Failed)! +- Failed: ' "${LOGS}/dotnet-test.log")
+  if ((rc != 0 && failed == 0)); then
+    failed=1 # the runner failed without reporting a failed test (a crash, a build error): count it
+  fi
+  record "dotnet test" "${passed}" "${failed}"
+}
+
+# bats: a TAP suite. Args: name directory.
+suite_bats() {
+  local name=$1 dir=$2 rc=0 passed failed
+  banner "${name}"
+  run_logged "${name}" bats --tap "${dir}" || rc=$?
+  passed=$(grep -cE '^ok ' "${LOGS}/${name}.log")
+  failed=$(grep -cE '^not ok ' "${LOGS}/${name}.log")
+  if ((rc != 0 && failed == 0)); then
+    failed=1
+  fi
+  record "${name}" "${passed}" "${failed}"
+}
+
+# Lints every shell script; one test per script.
+suite_shellcheck() {
+  banner "shellcheck"
+  local passed=0 failed=0 script
+  while IFS= read -r script; do
+    if shellcheck -x "${script}"; then
+      passed=$((passed + 1))
+    else
+      failed=$((failed + 1))
+    fi
+  done < <(cd "${ROOT}" && { find hostscripts tests .ci -type f \( -name '*.sh' -o -name '*.bash' -o -name run \) 2>/dev/null; } | sort)
+  record "shellcheck" "${passed}" "${failed}"
+}
+
+# A single command that passes or fails. Args: name command...
+suite_command() {
+  local name=$1
+  shift
+  banner "${name}"
+  if (cd "${ROOT}" && run_logged "${name}" "$@"); then
+    record "${name}" 1 0
+  else
+    record "${name}" 0 1
+  fi
+}
+
+# Checks the plan CLI over every sample event (the README's fallback main command).
+plan_samples() {
+  local file
+  for file in "${ROOT}"/tests/events/*/*.json; do
+    printf '%s ' "${file#"${ROOT}/"}"
+    dotnet "${ROOT}/lambdas/Remediator.Cli/bin/Debug/net10.0/Remediator.Cli.dll" plan "${file}" || return 1
+  done
+}
+
+# The lab (root): failure, host fix, failure again, with timings; its JSON line is checked.
+lab() {
+  local json
+  json=$("${ROOT}/hostscripts/lab/run.sh" --lo-down | tail -n 1) || return 1
+  echo "${json}"
+  jq -e '.broken_resolves == false and .fixed_resolves == true and .rolled_back_resolves == false' <<<"${json}" >/dev/null
+}
+
+main() {
+  mkdir -p "${LOGS}"
+  cd "${ROOT}" || exit 2
+
+  suite_dotnet
+  suite_command "plan samples" plan_samples
+  suite_shellcheck
+  suite_bats "bats" "${ROOT}/tests/hostscripts"
+  suite_command "cdk synth" npx --no-install cdk synth --quiet
+  suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root"
+  suite_command "lab" lab
+
+  banner "summary"
+  local total_passed=0 total_failed=0 suite
+  for suite in "${SUITES[@]}"; do
+    printf '%-28s %6d passed %4d failed\n' "${suite}" "${PASSED[${suite}]}" "${FAILED[${suite}]}"
+    total_passed=$((total_passed + PASSED[${suite}]))
+    total_failed=$((total_failed + FAILED[${suite}]))
+  done
+  printf '%d passed, %d failed\n' "${total_passed}" "${total_failed}"
+  ((total_failed == 0))
+}
+
+main "$@"
