@@ -10,7 +10,8 @@ public static class DiagnoseDocument
             "#!/bin/bash",
             "# Written by the ecs-dns-remediation CDK app from hostscripts/" + script.FileName + "; edit that file, not this document.",
         };
-        run.AddRange(script.WriteToTempFileLines());
+        // diagnose-task-netns.sh passes Go templates ("{{.ID}}") to docker: written base64-encoded then.
+        run.AddRange(script.WriteToTempFileLines(encodeBraces: true));
         run.AddRange(
         [
             "args=()",

@@ -19,11 +19,9 @@ public sealed record HostScript
         return FromContent(fileName, File.ReadAllText(path));
     }
 
-    /// <summary>Validates <paramref name="content"/>: SSM would interpolate "{{", and the heredoc must close where we say.</summary>
+    /// <summary>Validates <paramref name="content"/>: the heredoc must close where we say and keep every byte.</summary>
     public static HostScript FromContent(string fileName, string content)
     {
-        if (content.Contains("{{", StringComparison.Ordinal))
-            throw new HostScriptException($"hostscripts/{fileName}: contains \"{{{{\", which SSM would read as a parameter; it cannot be embedded");
         if (content.Split('\n').Any(line => line.TrimEnd('\r') == HeredocDelimiter))
             throw new HostScriptException($"hostscripts/{fileName}: contains the line {HeredocDelimiter}, the heredoc delimiter; it cannot be embedded");
         if (content.Contains('\r', StringComparison.Ordinal))
@@ -33,19 +31,37 @@ public sealed record HostScript
         return new HostScript { FileName = fileName, Content = content };
     }
 
+    /// <summary>Whether SSM would read part of the script as a parameter reference ("{{").</summary>
+    public bool HasParameterBraces => Content.Contains("{{", StringComparison.Ordinal);
+
     /// <summary>
     /// Shell lines that write the script verbatim to a fresh temporary file named by $script (removed on exit).
-    /// Joined with "\n", the heredoc body equals the file byte for byte.
+    /// Joined with "\n", the heredoc body equals the file byte for byte. A script with "{{" cannot be embedded
+    /// as text (SSM would substitute it): it fails here, unless <paramref name="encodeBraces"/> allows writing
+    /// it base64-encoded, which decodes to the same bytes.
     /// </summary>
-    public IReadOnlyList<string> WriteToTempFileLines()
+    public IReadOnlyList<string> WriteToTempFileLines(bool encodeBraces = false)
     {
+        if (HasParameterBraces && !encodeBraces)
+            throw new HostScriptException($"hostscripts/{FileName}: contains \"{{{{\", which SSM would read as a parameter; it cannot be embedded");
+
         var lines = new List<string>
         {
             "script=\"$(mktemp)\" || exit 4",
             "trap 'rm -f \"${script}\"' EXIT",
-            $"cat > \"${{script}}\" <<'{HeredocDelimiter}'",
         };
-        lines.AddRange(Content[..^1].Split('\n'));
+        if (HasParameterBraces)
+        {
+            lines.Add($"base64 -d > \"${{script}}\" <<'{HeredocDelimiter}'");
+            var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Content));
+            for (var i = 0; i < encoded.Length; i += 76)
+                lines.Add(encoded.Substring(i, Math.Min(76, encoded.Length - i)));
+        }
+        else
+        {
+            lines.Add($"cat > \"${{script}}\" <<'{HeredocDelimiter}'");
+            lines.AddRange(Content[..^1].Split('\n'));
+        }
         lines.Add(HeredocDelimiter);
         return lines;
     }

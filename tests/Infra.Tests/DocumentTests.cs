@@ -17,7 +17,10 @@ public class DocumentTests(DefaultApp app) : IClassFixture<DefaultApp>
         var lines = document["Content"]!["mainSteps"]![0]!["inputs"]!["runCommand"]!.AsArray().Select(l => (string)l!).ToList();
         var start = lines.FindIndex(l => l.EndsWith($"<<'{HostScript.HeredocDelimiter}'", StringComparison.Ordinal));
         var end = lines.FindIndex(start + 1, l => l == HostScript.HeredocDelimiter);
-        return string.Join("\n", lines.Skip(start + 1).Take(end - start - 1)) + "\n";
+        var body = lines.Skip(start + 1).Take(end - start - 1).ToList();
+        return lines[start].StartsWith("base64 -d", StringComparison.Ordinal)
+            ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(string.Concat(body)))
+            : string.Join("\n", body) + "\n";
     }
 
     [Theory]
@@ -91,7 +94,6 @@ public class DocumentTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 
     [Theory]
-    [InlineData("echo '{{ssm:secret}}'\n", "\"{{\"")]
     [InlineData("echo hi\n" + HostScript.HeredocDelimiter + "\n", "heredoc delimiter")]
     [InlineData("echo hi", "does not end with a newline")]
     [InlineData("echo hi\r\n", "CR line endings")]
@@ -101,5 +103,40 @@ public class DocumentTests(DefaultApp app) : IClassFixture<DefaultApp>
 
         Assert.StartsWith("hostscripts/x.sh:", error.Message);
         Assert.Contains(reason, error.Message);
+    }
+
+    [Fact]
+    public void WriteToTempFileLines_BracesWithoutEncoding_FailsNamingTheFile()
+    {
+        var script = HostScript.FromContent("resolv-fix.sh", "echo '{{ssm:secret}}'\n");
+
+        var error = Assert.Throws<HostScriptException>(() => script.WriteToTempFileLines());
+
+        Assert.StartsWith("hostscripts/resolv-fix.sh:", error.Message);
+        Assert.Contains("\"{{\"", error.Message);
+    }
+
+    [Fact]
+    public void WriteToTempFileLines_BracesWithEncoding_KeepsNoBracesInTheDocument()
+    {
+        var script = HostScript.FromContent("diagnose-task-netns.sh", "docker ps --format '{{.ID}}'\n");
+
+        var lines = script.WriteToTempFileLines(encodeBraces: true);
+
+        Assert.DoesNotContain(lines, l => l.Contains("{{", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CommandDocuments_Content_HoldNoBracesButTheirParameters()
+    {
+        var documents = SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Document").Where(d => (string?)d.Properties["DocumentType"] == "Command");
+
+        foreach (var (_, document) in documents)
+        {
+            var content = document["Content"]!;
+            var declared = content["parameters"]!.AsObject().Select(p => p.Key).ToHashSet();
+            var references = Regex.Matches(content.ToJsonString(), @"\{\{([^}]*)\}\}").Select(m => m.Groups[1].Value.Trim()).ToHashSet();
+            Assert.Subset(declared, references);
+        }
     }
 }
