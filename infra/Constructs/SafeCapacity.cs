@@ -110,6 +110,8 @@ public sealed class SafeCapacity : Construct
                 })
                 .ToArray(),
         });
+        if (props.RetainAssociation)
+            Association.ApplyRemovalPolicy(RemovalPolicy.RETAIN);
     }
 
     static IEnumerable<string> UserDataLines(SafeCapacityProps props)

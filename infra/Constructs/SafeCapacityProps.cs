@@ -24,6 +24,12 @@ public sealed record SafeCapacityProps
     /// <summary>Providers the cluster already has: the association keeps them.</summary>
     public required IReadOnlyList<string> ExistingCapacityProviders { get; init; }
 
+    /// <summary>
+    /// True for a cluster the app did not create: deleting the association resource would empty the cluster's
+    /// provider list, so the stack leaves it in place (the README says how to take the safe provider out).
+    /// </summary>
+    public required bool RetainAssociation { get; init; }
+
     /// <summary>The cluster's default strategy, kept as it is.</summary>
     public required IReadOnlyList<StrategyItem> ExistingDefaultStrategy { get; init; }
 

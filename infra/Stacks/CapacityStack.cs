@@ -79,6 +79,7 @@ public sealed class CapacityStack : Stack
             MaxSize = config.SafeCapacityMaxSize,
             ExistingCapacityProviders = config.ExistingCapacityProviders,
             ExistingDefaultStrategy = config.ExistingDefaultStrategy,
+            RetainAssociation = !config.CreatesCluster,
             ResolvFix = props.ResolvFix,
             VpcResolver = config.VpcResolver,
         });

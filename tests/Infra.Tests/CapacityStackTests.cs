@@ -106,6 +106,14 @@ public class ExistingClusterTests(ExistingClusterApp app) : IClassFixture<Existi
     }
 
     [Fact]
+    public void Association_ExistingCluster_IsRetainedWhenTheStackIsDeleted()
+    {
+        var association = SynthesizedApp.Resources(app.CapacityJson, "AWS::ECS::ClusterCapacityProviderAssociations").Single().Id;
+
+        Assert.Equal("Retain", (string?)app.CapacityJson["Resources"]![association]!["DeletionPolicy"]);
+    }
+
+    [Fact]
     public void Stack_ExistingVpcAndCluster_CreatesNeitherAndUsesTheGivenSubnets()
     {
         app.Capacity.ResourceCountIs("AWS::ECS::Cluster", 0);
