@@ -22,6 +22,8 @@ public sealed class RemediatorFunction : Construct
 
     public Role Role { get; }
 
+    public LogGroup LogGroup { get; }
+
     /// <summary>Events that failed every asynchronous attempt, or that EventBridge could not deliver.</summary>
     public Queue FailureQueue { get; }
 
@@ -34,7 +36,7 @@ public sealed class RemediatorFunction : Construct
             EnforceSSL = true,
         });
 
-        var logGroup = new LogGroup(this, "Logs", new LogGroupProps
+        var logGroup = LogGroup = new LogGroup(this, "Logs", new LogGroupProps
         {
             Retention = RetentionDays.THREE_MONTHS,
             RemovalPolicy = RemovalPolicy.RETAIN,

@@ -178,6 +178,7 @@ public sealed class RemediationStack : Stack
         _ = new CfnOutput(this, "RunbookRoleOutput", new CfnOutputProps { Key = "RunbookRoleArn", Value = RunbookRole.RoleArn });
         _ = new CfnOutput(this, "TopicOutput", new CfnOutputProps { Key = "TopicArn", Value = Topic.TopicArn });
         _ = new CfnOutput(this, "FunctionOutput", new CfnOutputProps { Key = "FunctionName", Value = Remediator.Function.FunctionName });
+        _ = new CfnOutput(this, "FunctionLogGroupOutput", new CfnOutputProps { Key = "FunctionLogGroup", Value = Remediator.LogGroup.LogGroupName });
         _ = new CfnOutput(this, "FailureQueueOutput", new CfnOutputProps { Key = "FailureQueueUrl", Value = Remediator.FailureQueue.QueueUrl });
         _ = new CfnOutput(this, "AssociationOutput", new CfnOutputProps { Key = "AssociationId", Value = association.AttrAssociationId });
     }
