@@ -94,7 +94,8 @@ public static partial class ConfigReader
             var other => throw Invalid("proactiveAction", other, "\"check\" or \"fix\""),
         };
         var schedule = Text("proactiveSchedule") ?? d.ProactiveSchedule;
-        Check(SchedulePattern().IsMatch(schedule), "proactiveSchedule", schedule, "a State Manager schedule such as rate(30 minutes) or cron(0 */2 * * ? *)");
+        Check(SchedulePattern().IsMatch(schedule) && !TooFrequent(schedule), "proactiveSchedule", schedule,
+            "a State Manager schedule such as rate(30 minutes) or cron(0 */2 * * ? *); a rate of at least 30 minutes");
         var window = Int("hostFixWindowMinutes", Text("hostFixWindowMinutes"), d.HostFixWindowMinutes, 1, 1440);
 
         var families = List("taskDefinitionFamilies", Text("taskDefinitionFamilies"), NamePattern(), "a comma-separated list of task-definition family names");
@@ -179,6 +180,12 @@ public static partial class ConfigReader
         }
         return items;
     }
+
+    /// <summary>State Manager rejects association rates under 30 minutes.</summary>
+    static bool TooFrequent(string schedule) =>
+        schedule.StartsWith("rate(", StringComparison.Ordinal)
+        && schedule.Contains("minute", StringComparison.Ordinal)
+        && int.Parse(schedule[5..schedule.IndexOf(' ', StringComparison.Ordinal)], CultureInfo.InvariantCulture) < 30;
 
     static bool IsName(string value) => NamePattern().IsMatch(value);
 

@@ -69,6 +69,7 @@ public class ConfigReaderTests
     [InlineData("safeCapacityInstanceType", "big", "remediation:safeCapacityInstanceType", "an EC2 instance type")]
     [InlineData("proactiveAction", "repair", "remediation:proactiveAction", "\"check\" or \"fix\"")]
     [InlineData("proactiveSchedule", "every 30 minutes", "remediation:proactiveSchedule", "rate(30 minutes)")]
+    [InlineData("proactiveSchedule", "rate(5 minutes)", "remediation:proactiveSchedule", "at least 30 minutes")]
     [InlineData("hostFixWindowMinutes", "0", "remediation:hostFixWindowMinutes", "from 1 to 1440")]
     [InlineData("vpcId", "vpc-xyz", "remediation:vpcId", "a VPC id")]
     [InlineData("subnetIds", "subnet-0123456789abcdef0", "remediation:subnetIds", "without remediation:vpcId")]

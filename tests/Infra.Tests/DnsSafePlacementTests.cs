@@ -40,10 +40,12 @@ public class DnsSafePlacementTests
 
     static readonly Lazy<Template> Workloads = new(Synthesize);
 
-    static IDictionary<string, object> Properties(string logicalId) =>
-        (IDictionary<string, object>)((IDictionary<string, object>)Workloads.Value.ToJSON()["Resources"])[logicalId] is var r && r.TryGetValue("Properties", out var p)
-            ? (IDictionary<string, object>)p
-            : new Dictionary<string, object>();
+    static IDictionary<string, object> Properties(string logicalId)
+    {
+        var resources = (IDictionary<string, object>)Workloads.Value.ToJSON()["Resources"];
+        var resource = (IDictionary<string, object>)resources[logicalId];
+        return (IDictionary<string, object>)resource["Properties"];
+    }
 
     static string Json(object? value) => System.Text.Json.JsonSerializer.Serialize(value);
 
