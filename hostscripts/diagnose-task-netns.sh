@@ -215,12 +215,13 @@ discover() {
   local line id arn pid vol device opts fs
   local -a ids=() arns=() pids=()
   local ps_out
+  # Go templates are written '{''{...}}': the SSM document embeds this file, and SSM reads '{{' as a parameter.
   ps_out="$(docker ps --filter "label=${PAUSE_LABEL}" \
-    --format '{{.ID}}|{{.Label "com.amazonaws.ecs.task-arn"}}')" \
+    --format '{''{.ID}}|{''{.Label "com.amazonaws.ecs.task-arn"}}')" \
     || die "${EXIT_ENV}" "docker ps failed"
   while IFS='|' read -r id arn; do
     [[ "${id}" =~ ^[0-9a-f]{12,64}$ ]] || continue
-    pid="$(docker inspect -f '{{.State.Pid}}' "${id}" 2>/dev/null)"
+    pid="$(docker inspect -f '{''{.State.Pid}}' "${id}" 2>/dev/null)"
     [[ "${pid}" =~ ^[1-9][0-9]*$ ]] || continue
     [[ "${arn}" =~ ^[A-Za-z0-9:/._-]{1,256}$ ]] || arn="pause container ${id}"
     ids+=("${id}")
@@ -235,7 +236,7 @@ discover() {
   vols="$(docker volume ls -q --filter driver=amazon-ecs-volume-plugin 2>/dev/null)"
   while read -r vol; do
     [[ "${vol}" =~ ^[A-Za-z0-9_.-]+$ ]] || continue
-    line="$(docker volume inspect -f '{{index .Options "device"}}|{{index .Options "o"}}' "${vol}" 2>/dev/null)"
+    line="$(docker volume inspect -f '{''{index .Options "device"}}|{''{index .Options "o"}}' "${vol}" 2>/dev/null)"
     device="${line%%|*}"
     opts="${line#*|}"
     [[ "${device}" =~ ^(fs-[0-9a-f]{8,40}): ]] || continue

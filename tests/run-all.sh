@@ -125,6 +125,7 @@ main() {
   suite_shellcheck
   suite_bats "bats" "${ROOT}/tests/hostscripts"
   suite_command "cdk synth" npx --no-install cdk synth --quiet
+  suite_command "cdk-nag" npm run -s nag
   suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root"
   suite_command "lab" lab
 
