@@ -12,9 +12,9 @@ public class EventPatternTests(DefaultApp app) : IClassFixture<DefaultApp>
     static IEnumerable<string> Corpus(string folder) =>
         Directory.EnumerateFiles(Path.Combine(RepositoryRoot.Find(), "tests", "events", folder), "*.json").Order();
 
-    public static TheoryData<string> FailureEvents() => [.. Corpus("failure").Select(Path.GetFileName)!];
+    public static TheoryData<string> FailureEvents() => [.. Corpus("failure").Select(f => Path.GetFileName(f))];
 
-    public static TheoryData<string> HealthyEvents() => [.. Corpus("healthy").Select(Path.GetFileName)!];
+    public static TheoryData<string> HealthyEvents() => [.. Corpus("healthy").Select(f => Path.GetFileName(f))];
 
     static JsonNode Event(string folder, string file) =>
         JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Find(), "tests", "events", folder, file)))!;
