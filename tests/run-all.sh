@@ -108,6 +108,14 @@ plan_samples() {
   done
 }
 
+# The lab (root): failure, host fix, failure again, with timings; its JSON line is checked.
+lab() {
+  local json
+  json=$("${ROOT}/hostscripts/lab/run.sh" --lo-down | tail -n 1) || return 1
+  echo "${json}"
+  jq -e '.broken_resolves == false and .fixed_resolves == true and .rolled_back_resolves == false' <<<"${json}" >/dev/null
+}
+
 main() {
   mkdir -p "${LOGS}"
   cd "${ROOT}" || exit 2
@@ -115,7 +123,11 @@ main() {
   suite_dotnet
   suite_command "plan samples" plan_samples
   suite_shellcheck
+  suite_bats "bats" "${ROOT}/tests/hostscripts"
   suite_command "cdk synth" npx --no-install cdk synth --quiet
+  suite_command "cdk-nag" npm run -s nag
+  suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root"
+  suite_command "lab" lab
 
   banner "summary"
   local total_passed=0 total_failed=0 suite

@@ -1,19 +1,204 @@
-using Amazon.CDK;
+using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
-using Infra;
+using Remediator.Planning;
 
 namespace Infra.Tests;
 
-public class RemediationStackTests
+public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
+{
+    static Dictionary<string, object> Props(params (string Key, object Value)[] items) => items.ToDictionary(i => i.Key, i => i.Value);
+
+    [Fact]
+    public void Function_Runtime_IsDotnet10OnArm64WithJsonLogs()
+    {
+        app.Remediation.HasResourceProperties("AWS::Lambda::Function", Match.ObjectLike(Props(
+            ("Runtime", "dotnet10"),
+            ("Architectures", new[] { "arm64" }),
+            ("Handler", "Remediator::Remediator.Function::Handle"),
+            ("MemorySize", 512),
+            ("Timeout", 60),
+            ("ReservedConcurrentExecutions", 10),
+            ("LoggingConfig", Match.ObjectLike(Props(("LogFormat", "JSON")))))));
+        app.Remediation.HasResourceProperties("AWS::Logs::LogGroup", Match.ObjectLike(Props(("RetentionInDays", 90))));
+    }
+
+    [Fact]
+    public void Function_AsyncFailures_GoToTheEncryptedFourteenDayQueue()
+    {
+        var destination = new Capture();
+
+        app.Remediation.HasResourceProperties("AWS::Lambda::EventInvokeConfig", Match.ObjectLike(Props(
+            ("MaximumRetryAttempts", 2),
+            ("MaximumEventAgeInSeconds", 21600),
+            ("DestinationConfig", Props(("OnFailure", Props(("Destination", destination))))))));
+
+        var queueId = (string)((object[])destination.AsObject()["Fn::GetAtt"])[0];
+        var queue = app.RemediationJson["Resources"]![queueId]!["Properties"]!;
+        Assert.Equal(1209600, (int)queue["MessageRetentionPeriod"]!);
+        Assert.True((bool)queue["SqsManagedSseEnabled"]!);
+        app.Remediation.HasResourceProperties("AWS::SQS::QueuePolicy", Match.ObjectLike(Props(
+            ("PolicyDocument", Match.ObjectLike(Props(("Statement", Match.ArrayWith([Match.ObjectLike(Props(
+                ("Effect", "Deny"),
+                ("Condition", Props(("Bool", Props(("aws:SecureTransport", "false")))))))]))))))));
+    }
+
+    [Fact]
+    public void TaskStoppedRule_Target_HasRetriesAndTheFailureQueueAsDeadLetter()
+    {
+        var targets = SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule")
+            .Single(r => r.Id.StartsWith("TaskStoppedRule", StringComparison.Ordinal)).Properties["Targets"]!.AsArray();
+
+        var target = Assert.Single(targets)!;
+        Assert.StartsWith("{\"Fn::GetAtt\":[\"RemediatorFailureQueue", target["DeadLetterConfig"]!["Arn"]!.ToJsonString());
+        Assert.Equal(8, (int)target["RetryPolicy"]!["MaximumRetryAttempts"]!);
+        Assert.StartsWith("{\"Fn::GetAtt\":[\"RemediatorFunction", target["Arn"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Function_DefaultEnvironment_ParsesToTheRemediatorDefaultsPlusTheSafeCapacity()
+    {
+        var variables = SynthesizedApp.Single(app.RemediationJson, "AWS::Lambda::Function")["Environment"]!["Variables"]!.AsObject();
+        var plain = variables.Where(v => v.Value is JsonValue).ToDictionary(v => v.Key, v => (string?)v.Value);
+
+        var settings = RemediatorSettings.From(key => plain.GetValueOrDefault(key));
+
+        Assert.Equal(RemediatorSettings.Default.Mode, settings.Mode);
+        Assert.Equal(RemediatorSettings.Default.MaxAttempts, settings.MaxAttempts);
+        Assert.Equal(RemediatorSettings.Default.VpcResolver, settings.VpcResolver);
+        Assert.Empty(settings.AllowedClusters);
+        Assert.Equal("dns-safe-capacity", settings.SafeCapacityProvider);
+        Assert.True(settings.Reschedule);
+        Assert.All(RemediatorSettings.Keys, key => Assert.True(variables.ContainsKey(key), key));
+        Assert.Equal("EcsDnsRemediation-Remediate", plain["REMEDIATOR_RUNBOOK_NAME"]);
+        Assert.Equal("15", plain["REMEDIATOR_HOST_FIX_WINDOW_MINUTES"]);
+        Assert.Equal("EcsDnsRemediation", plain["REMEDIATOR_METRICS_NAMESPACE"]);
+        Assert.StartsWith("{\"Fn::GetAtt\":[\"RunbookRole", variables["REMEDIATOR_AUTOMATION_ROLE_ARN"]!.ToJsonString());
+        Assert.StartsWith("{\"Ref\":\"Claims", variables["REMEDIATOR_CLAIMS_TABLE"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void ClaimsTable_Shape_FollowsTheContract()
+    {
+        app.Remediation.HasResourceProperties("AWS::DynamoDB::Table", Match.ObjectLike(Props(
+            ("KeySchema", new[] { Props(("AttributeName", "pk"), ("KeyType", "HASH")) }),
+            ("AttributeDefinitions", new[] { Props(("AttributeName", "pk"), ("AttributeType", "S")) }),
+            ("BillingMode", "PAY_PER_REQUEST"),
+            ("TimeToLiveSpecification", Props(("AttributeName", "expiresAt"), ("Enabled", true))),
+            ("PointInTimeRecoverySpecification", Props(("PointInTimeRecoveryEnabled", true))),
+            ("SSESpecification", Props(("SSEEnabled", true))))));
+    }
+
+    [Fact]
+    public void Topic_Encryption_CustomerKeyAndTlsOnly()
+    {
+        app.Remediation.HasResourceProperties("AWS::SNS::Topic", Match.ObjectLike(Props(("KmsMasterKeyId", Match.AnyValue()))));
+        app.Remediation.HasResourceProperties("AWS::KMS::Key", Match.ObjectLike(Props(("EnableKeyRotation", true))));
+        app.Remediation.HasResourceProperties("AWS::SNS::TopicPolicy", Match.ObjectLike(Props(
+            ("PolicyDocument", Match.ObjectLike(Props(("Statement", Match.ArrayWith([Match.ObjectLike(Props(
+                ("Effect", "Deny"),
+                ("Condition", Props(("Bool", Props(("aws:SecureTransport", "false")))))))]))))))));
+    }
+
+    [Theory]
+    [InlineData("ApproximateNumberOfMessagesVisible", "AWS/SQS")]
+    [InlineData("Errors", "AWS/Lambda")]
+    [InlineData("Notifications", "EcsDnsRemediation")]
+    public void Alarm_Metric_AboveZeroNotifiesTheTopic(string metric, string ns)
+    {
+        app.Remediation.HasResourceProperties("AWS::CloudWatch::Alarm", Match.ObjectLike(Props(
+            ("MetricName", metric),
+            ("Namespace", ns),
+            ("Threshold", 0),
+            ("ComparisonOperator", "GreaterThanThreshold"),
+            ("AlarmActions", new[] { Match.ObjectLike(Props(("Ref", Match.StringLikeRegexp("^Topic")))) }))));
+    }
+
+    [Fact]
+    public void AutomationFailures_RuleOnOurRunbook_NotifiesAndAlarms()
+    {
+        var rule = SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule").Single(r => r.Id.StartsWith("AutomationFailedRule", StringComparison.Ordinal));
+
+        var pattern = rule.Properties["EventPattern"]!;
+        Assert.Equal("aws.ssm", (string?)pattern["source"]![0]);
+        Assert.Equal("EC2 Automation Execution Status-change Notification", (string?)pattern["detail-type"]![0]);
+        Assert.Equal(["EcsDnsRemediation-Remediate"], pattern["detail"]!["Definition"]!.AsArray().Select(x => (string)x!));
+        Assert.Contains("Failed", pattern["detail"]!["Status"]!.AsArray().Select(x => (string)x!));
+        Assert.Contains("TimedOut", pattern["detail"]!["Status"]!.AsArray().Select(x => (string)x!));
+        Assert.StartsWith("{\"Ref\":\"Topic", rule.Properties["Targets"]![0]!["Arn"]!.ToJsonString());
+        app.Remediation.HasResourceProperties("AWS::CloudWatch::Alarm", Match.ObjectLike(Props(
+            ("MetricName", "TriggeredRules"),
+            ("Dimensions", new[] { Props(("Name", "RuleName"), ("Value", Props(("Ref", rule.Id)))) }))));
+    }
+
+    [Fact]
+    public void Association_Default_ChecksTaggedInstancesEveryThirtyMinutesWithRateControl()
+    {
+        app.Remediation.HasResourceProperties("AWS::SSM::Association", Match.ObjectLike(Props(
+            ("Name", "EcsDnsRemediation-ResolvFix"),
+            ("Parameters", Props(("Action", new[] { "check" }), ("Resolver", new[] { "169.254.169.253" }))),
+            ("Targets", new[] { Props(("Key", "tag:ecs-dns-remediation:cluster"), ("Values", new[] { "ecs-dns-remediation" })) }),
+            ("ScheduleExpression", "rate(30 minutes)"),
+            ("ApplyOnlyAtCronInterval", false),
+            ("MaxConcurrency", "10%"),
+            ("MaxErrors", "100%"),
+            ("ComplianceSeverity", "HIGH"))));
+    }
+
+    [Fact]
+    public void NonCompliance_Rule_NotifiesAndAlarms()
+    {
+        var rule = SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule").Single(r => r.Id.StartsWith("NonCompliantRule", StringComparison.Ordinal));
+
+        var detail = rule.Properties["EventPattern"]!["detail"]!;
+        Assert.Equal("Configuration Compliance State Change", (string?)rule.Properties["EventPattern"]!["detail-type"]![0]);
+        Assert.Equal("non_compliant", (string?)detail["compliance-status"]![0]);
+        Assert.Equal("Association", (string?)detail["compliance-type"]![0]);
+        Assert.StartsWith("{\"Ref\":\"Topic", rule.Properties["Targets"]![0]!["Arn"]!.ToJsonString());
+        app.Remediation.HasResourceProperties("AWS::CloudWatch::Alarm", Match.ObjectLike(Props(
+            ("MetricName", "TriggeredRules"),
+            ("Dimensions", new[] { Props(("Name", "RuleName"), ("Value", Props(("Ref", rule.Id)))) }),
+            ("AlarmActions", Match.AnyValue()))));
+    }
+
+    [Fact]
+    public void Outputs_ForManualInvocation_AreExported()
+    {
+        var outputs = app.RemediationJson["Outputs"]!.AsObject().Select(o => o.Key).ToList();
+
+        Assert.Equal(["RunbookName", "ResolvFixDocumentName", "DiagnoseDocumentName", "RunbookRoleArn", "TopicArn", "FunctionName", "FunctionLogGroup", "FailureQueueUrl", "AssociationId"],
+            outputs.Where(o => !o.StartsWith("Export", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Dashboard_Widgets_ShowEventsRemediationsSkipsAndFailures()
+    {
+        var body = SynthesizedApp.Single(app.RemediationJson, "AWS::CloudWatch::Dashboard")["DashboardBody"]!.ToJsonString();
+
+        Assert.Contains("Events by outcome", body);
+        Assert.Contains("Skips by cause", body);
+        Assert.Contains("HostFixes", body);
+        Assert.Contains("Failures", body);
+    }
+}
+
+public class FixModeTests(ExistingClusterApp app) : IClassFixture<ExistingClusterApp>
 {
     [Fact]
-    public void Synth_WithoutAccount_ProducesATemplate()
+    public void Association_FixMode_StopsAtFivePercentErrorsAndTargetsEveryConfiguredCluster()
     {
-        var app = new App();
-        var stack = new RemediationStack(app, "Test");
+        var association = SynthesizedApp.Single(app.RemediationJson, "AWS::SSM::Association");
 
-        var template = Template.FromStack(stack);
+        Assert.Equal("fix", (string?)association["Parameters"]!["Action"]![0]);
+        Assert.Equal("5%", (string?)association["MaxErrors"]);
+        Assert.Equal("10%", (string?)association["MaxConcurrency"]);
+        Assert.Equal(["prod", "batch", "ecs-dns-sandbox"], association["Targets"]![0]!["Values"]!.AsArray().Select(v => (string)v!));
+    }
 
-        Assert.NotNull(template.ToJSON());
+    [Fact]
+    public void Function_AllowList_PassedToTheRemediator()
+    {
+        var variables = SynthesizedApp.Single(app.RemediationJson, "AWS::Lambda::Function")["Environment"]!["Variables"]!;
+
+        Assert.Equal("prod,batch", (string?)variables["REMEDIATOR_ALLOWED_CLUSTERS"]);
     }
 }

@@ -34,6 +34,10 @@ public static partial class Diagnoser
 
     public static Diagnosis Diagnose(string reason)
     {
+        // Both signatures contain these words; most stops do not, and a plain search is cheaper than two regexes.
+        if (!reason.Contains("Failed to resolve", StringComparison.Ordinal))
+            return OtherDns().IsMatch(reason) ? Diagnosis.None with { OtherDnsFailure = true } : Diagnosis.None;
+
         var match = VolumePlugin().Match(reason);
         if (match.Success)
             return Found(SignatureForm.VolumePlugin, match);

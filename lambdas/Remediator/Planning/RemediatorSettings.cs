@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
-
 namespace Remediator.Planning;
 
 /// <summary>Whether plans are carried out or only reported.</summary>
@@ -77,7 +74,7 @@ public sealed record RemediatorSettings
             : Default.MaxAttempts;
 
         var resolver = Get(VpcResolverKey) ?? Default.VpcResolver;
-        if (!IsIpLiteral(resolver))
+        if (!IpLiteral.IsValid(resolver))
             throw Invalid(VpcResolverKey, resolver, "an IPv4 or IPv6 address, such as 169.254.169.253");
 
         var provider = Get(SafeCapacityProviderKey);
@@ -106,15 +103,6 @@ public sealed record RemediatorSettings
     }
 
     public bool IsClusterAllowed(string clusterName) => AllowedClusters.Count == 0 || AllowedClusters.Contains(clusterName);
-
-    /// <summary>A literal IPv4 address in dotted-quad form, or an IPv6 address without a zone id.</summary>
-    static bool IsIpLiteral(string value) =>
-        !value.Contains('%') && IPAddress.TryParse(value, out var address) && address.AddressFamily switch
-        {
-            AddressFamily.InterNetwork => value.Count(c => c == '.') == 3,
-            AddressFamily.InterNetworkV6 => true,
-            _ => false,
-        };
 
     static SettingsException Invalid(string key, string value, string expected) =>
         new($"{key}: \"{Events.Printable.Truncate(value, 80)}\" is not valid; expected {expected}");

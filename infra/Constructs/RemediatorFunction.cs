@@ -1,0 +1,85 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.Lambda;
+using Amazon.CDK.AWS.Lambda.Destinations;
+using Amazon.CDK.AWS.Logs;
+using Amazon.CDK.AWS.SQS;
+using Constructs;
+
+namespace Infra.Constructs;
+
+/// <summary>
+/// The Remediator Lambda with its own role, JSON logs, and an encrypted on-failure queue that keeps every
+/// event the function could not handle after its retries.
+/// </summary>
+public sealed class RemediatorFunction : Construct
+{
+    public const string Handler = "Remediator::Remediator.Function::Handle";
+
+    public static readonly Runtime Dotnet10 = new("dotnet10", RuntimeFamily.DOTNET_CORE);
+
+    public Function Function { get; }
+
+    public Role Role { get; }
+
+    public LogGroup LogGroup { get; }
+
+    /// <summary>Events that failed every asynchronous attempt, or that EventBridge could not deliver.</summary>
+    public Queue FailureQueue { get; }
+
+    public RemediatorFunction(Construct scope, string id, RemediatorFunctionProps props) : base(scope, id)
+    {
+        FailureQueue = new Queue(this, "FailureQueue", new QueueProps
+        {
+            Encryption = QueueEncryption.SQS_MANAGED,
+            RetentionPeriod = Duration.Days(14),
+            EnforceSSL = true,
+        });
+
+        var logGroup = LogGroup = new LogGroup(this, "Logs", new LogGroupProps
+        {
+            Retention = RetentionDays.THREE_MONTHS,
+            RemovalPolicy = RemovalPolicy.RETAIN,
+        });
+
+        // An explicit role: the default one carries the AWS managed AWSLambdaBasicExecutionRole policy.
+        Role = new Role(this, "Role", new RoleProps
+        {
+            AssumedBy = new ServicePrincipal("lambda.amazonaws.com"),
+            Description = "Remediator function: writes its logs, starts the remediation runbook, records claims",
+        });
+        Role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "WriteLogs",
+            Actions = ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resources = [logGroup.LogGroupArn, logGroup.LogGroupArn + ":log-stream:*"],
+        }));
+
+        Function = new Function(this, "Function", new FunctionProps
+        {
+            Description = "ECS DNS remediation: diagnoses stopped awsvpc+EFS tasks and starts the remediation runbook",
+            Runtime = Dotnet10,
+            Architecture = Architecture.ARM_64,
+            Handler = Handler,
+            Code = props.Code,
+            Role = Role,
+            // 512 MB on arm64: Lambda gives CPU in proportion to memory, and the .NET cold start (JIT, SDK
+            // client) is CPU-bound; the pipeline itself needs under 100 MB.
+            MemorySize = 512,
+            // Two SSM calls and a DynamoDB claim, each with the SDK's retries and backoff, fit well inside 60 s;
+            // a longer hang is a fault that the asynchronous retry handles better.
+            Timeout = Duration.Seconds(60),
+            // Bounds the SSM and DynamoDB call rate when a bad AMI makes a whole fleet fail at once; the
+            // asynchronous queue absorbs the burst (up to MaxEventAge).
+            ReservedConcurrentExecutions = 10,
+            Environment = props.Environment.ToDictionary(kv => kv.Key, kv => kv.Value),
+            LogGroup = logGroup,
+            LoggingFormat = LoggingFormat.JSON,
+            ApplicationLogLevelV2 = ApplicationLogLevel.INFO,
+            SystemLogLevelV2 = SystemLogLevel.WARN,
+            RetryAttempts = 2,
+            MaxEventAge = Duration.Hours(6),
+            OnFailure = new SqsDestination(FailureQueue),
+        });
+    }
+}

@@ -1,0 +1,12 @@
+using Amazon.CDK.AWS.Lambda;
+
+namespace Infra.Constructs;
+
+public sealed record RemediatorFunctionProps
+{
+    /// <summary>The published lambdas/Remediator (Program.cs bundles it; tests pass a small directory).</summary>
+    public required Code Code { get; init; }
+
+    /// <summary>The Remediator's settings (contracts.md), set as environment variables.</summary>
+    public required IReadOnlyDictionary<string, string> Environment { get; init; }
+}

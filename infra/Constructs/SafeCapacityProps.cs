@@ -1,0 +1,40 @@
+using Amazon.CDK.AWS.EC2;
+using Infra.Configuration;
+using Infra.Documents;
+
+namespace Infra.Constructs;
+
+public sealed record SafeCapacityProps
+{
+    public required IVpc Vpc { get; init; }
+
+    public required SubnetSelection Subnets { get; init; }
+
+    /// <summary>The cluster the instances join (created by the app or existing).</summary>
+    public required string ClusterName { get; init; }
+
+    public required string CapacityProviderName { get; init; }
+
+    public required string InstanceType { get; init; }
+
+    public required int MinSize { get; init; }
+
+    public required int MaxSize { get; init; }
+
+    /// <summary>Providers the cluster already has: the association keeps them.</summary>
+    public required IReadOnlyList<string> ExistingCapacityProviders { get; init; }
+
+    /// <summary>
+    /// True for a cluster the app did not create: deleting the association resource would empty the cluster's
+    /// provider list, so the stack leaves it in place (the README says how to take the safe provider out).
+    /// </summary>
+    public required bool RetainAssociation { get; init; }
+
+    /// <summary>The cluster's default strategy, kept as it is.</summary>
+    public required IReadOnlyList<StrategyItem> ExistingDefaultStrategy { get; init; }
+
+    /// <summary>hostscripts/resolv-fix.sh, run at boot as `check`.</summary>
+    public required HostScript ResolvFix { get; init; }
+
+    public required string VpcResolver { get; init; }
+}

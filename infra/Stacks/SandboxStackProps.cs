@@ -1,0 +1,8 @@
+using Amazon.CDK;
+
+namespace Infra.Stacks;
+
+public sealed record SandboxStackProps
+{
+    public IStackProps StackProps { get; init; } = new StackProps();
+}

@@ -1,0 +1,118 @@
+using System.CommandLine;
+using Amazon.Runtime;
+using Amazon.SimpleSystemsManagement;
+using Remediator.Events;
+using Remediator.Planning;
+
+namespace Remediator.Cli.Fleet;
+
+/// <summary>
+/// <c>remediator fleet check|fix --cluster NAME</c>: runs the resolv-fix document on every container
+/// instance tagged with the cluster, and reports each one. Exit 0 when every instance is healthy (or
+/// fixed), 1 when any is at risk, failed or did not answer, 2 for bad usage: a pipeline gate.
+/// </summary>
+public static class FleetCommand
+{
+    /// <summary>The tag the remediation stack's association targets; the CDK app tags safe capacity with it.</summary>
+    public const string DefaultTargetTag = "ecs-dns-remediation:cluster";
+
+    /// <summary>The resolv-fix document's name in the default deployment (stack EcsDnsRemediation).</summary>
+    public const string DefaultDocument = "EcsDnsRemediation-ResolvFix";
+
+    public static Command Create(TextWriter stdout, TextWriter stderr, TextReader stdin)
+    {
+        var fleet = new Command("fleet", "Check or fix the resolv.conf of a cluster's container instances through SSM Run Command");
+        fleet.Subcommands.Add(Create("check", "Report which container instances are at risk (changes nothing)", stdout, stderr, stdin));
+        fleet.Subcommands.Add(Create("fix", "Apply the host fix to the cluster's container instances (asks first unless --yes)", stdout, stderr, stdin));
+        return fleet;
+    }
+
+    static Command Create(string action, string description, TextWriter stdout, TextWriter stderr, TextReader stdin)
+    {
+        var cluster = new Option<string>("--cluster") { Description = "The ECS cluster whose container instances to target", Required = true };
+        var document = new Option<string>("--document") { Description = "The resolv-fix Command document", DefaultValueFactory = _ => DefaultDocument };
+        var tag = new Option<string>("--target-tag") { Description = "The instance tag whose value is the cluster name", DefaultValueFactory = _ => DefaultTargetTag };
+        var resolver = new Option<string>("--resolver") { Description = "The VPC resolver to put within the first three nameservers", DefaultValueFactory = _ => RemediatorSettings.Default.VpcResolver };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
+        var wait = new Option<double>("--wait") { Description = "Seconds to wait for every instance to answer", DefaultValueFactory = _ => 180 };
+        var poll = new Option<double>("--poll-interval") { Description = "Seconds between two looks at the invocations", DefaultValueFactory = _ => 3 };
+        var concurrency = new Option<string>("--max-concurrency") { Description = "SSM rate control: instances at once", DefaultValueFactory = _ => action == "fix" ? "10%" : "50%" };
+        var errors = new Option<string>("--max-errors") { Description = "SSM rate control: errors before SSM stops sending", DefaultValueFactory = _ => action == "fix" ? "1" : "10%" };
+        var region = new Option<string?>("--region") { Description = "AWS region (default: the SDK's chain)" };
+        var endpoint = new Option<string?>("--endpoint-url") { Description = "SSM endpoint URL (default: the SDK's; for tests and private endpoints)" };
+        var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Show the change on each instance, change nothing" };
+
+        var command = new Command(action, description) { cluster, document, tag, resolver, json, wait, poll, concurrency, errors, region, endpoint };
+        if (action == "fix")
+        {
+            command.Options.Add(yes);
+            command.Options.Add(dryRun);
+        }
+
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            var request = new FleetRequest
+            {
+                Document = result.GetValue(document)!,
+                TargetTagKey = result.GetValue(tag)!,
+                Cluster = result.GetValue(cluster)!,
+                Action = action,
+                Resolver = result.GetValue(resolver)!,
+                DryRun = result.GetValue(dryRun),
+                MaxConcurrency = result.GetValue(concurrency)!,
+                MaxErrors = result.GetValue(errors)!,
+            };
+            if (Validate(request, result.GetValue(wait), result.GetValue(poll)) is { } problem)
+            {
+                await stderr.WriteLineAsync($"remediator fleet {action}: {problem}");
+                return ExitCodes.Usage;
+            }
+            if (action == "fix" && !request.DryRun && !result.GetValue(yes) && !await ConfirmAsync(request, stdout, stdin))
+            {
+                await stderr.WriteLineAsync($"remediator fleet fix: not confirmed; nothing was sent (use --yes to skip the question)");
+                return ExitCodes.Usage;
+            }
+
+            try
+            {
+                using var ssm = Client(result.GetValue(region), result.GetValue(endpoint));
+                var run = new FleetRun(new SsmFleetCommands(ssm), TimeProvider.System);
+                var report = await run.RunAsync(request, TimeSpan.FromSeconds(result.GetValue(wait)),
+                    TimeSpan.FromSeconds(result.GetValue(poll)), cancellationToken);
+                await stdout.WriteLineAsync(result.GetValue(json) ? report.ToJson() : report.ToTable());
+                return report.ExitCode;
+            }
+            catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException)
+            {
+                await stderr.WriteLineAsync($"remediator fleet {action}: SSM: {Printable.Truncate(e.Message, 300)}");
+                return ExitCodes.Usage;
+            }
+        });
+        return command;
+    }
+
+    static string? Validate(FleetRequest request, double wait, double poll)
+    {
+        if (EcsNames.ClusterName(request.Cluster) != request.Cluster) return $"--cluster: \"{Printable.Truncate(request.Cluster, 80)}\" is not a cluster name";
+        if (!IpLiteral.IsValid(request.Resolver)) return $"--resolver: \"{Printable.Truncate(request.Resolver, 80)}\" is not an IPv4 or IPv6 address";
+        if (wait is <= 0 or > 3600) return "--wait: expected seconds between 0 and 3600";
+        if (poll is <= 0 or > 60) return "--poll-interval: expected seconds between 0 and 60";
+        return null;
+    }
+
+    static async Task<bool> ConfirmAsync(FleetRequest request, TextWriter stdout, TextReader stdin)
+    {
+        await stdout.WriteAsync($"Apply the host fix (resolver {request.Resolver}) to every container instance of cluster {request.Cluster}, {request.MaxConcurrency} at a time? [y/N] ");
+        var answer = (await stdin.ReadLineAsync())?.Trim();
+        return answer is "y" or "Y" or "yes";
+    }
+
+    static AmazonSimpleSystemsManagementClient Client(string? region, string? endpoint)
+    {
+        var config = new AmazonSimpleSystemsManagementConfig();
+        if (region is not null) config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region);
+        if (endpoint is not null) config.ServiceURL = endpoint;
+        return new AmazonSimpleSystemsManagementClient(config);
+    }
+}

@@ -1,0 +1,139 @@
+using System.Text.Json.Nodes;
+
+namespace Infra.Tests;
+
+public class IamTests(DefaultApp app) : IClassFixture<DefaultApp>
+{
+    /// <summary>Every statement of every identity policy (inline policies, roles' inline policies) in a template.</summary>
+    static IEnumerable<JsonObject> IdentityStatements(JsonObject template)
+    {
+        foreach (var (_, policy) in SynthesizedApp.Resources(template, "AWS::IAM::Policy"))
+            foreach (var s in policy["PolicyDocument"]!["Statement"]!.AsArray())
+                yield return s!.AsObject();
+        foreach (var (_, role) in SynthesizedApp.Resources(template, "AWS::IAM::Role"))
+            foreach (var p in role["Policies"]?.AsArray() ?? [])
+                foreach (var s in p!["PolicyDocument"]!["Statement"]!.AsArray())
+                    yield return s!.AsObject();
+    }
+
+    static IEnumerable<string> List(JsonNode? node) => node switch
+    {
+        null => [],
+        JsonArray a => a.Select(x => x!.ToJsonString().Trim('"')),
+        _ => [node.ToJsonString().Trim('"')],
+    };
+
+    JsonObject Statement(JsonObject template, string sid) =>
+        Assert.Single(IdentityStatements(template), s => (string?)s["Sid"] == sid);
+
+    [Fact]
+    public void Policies_AllStacks_NameNoWildcardAction()
+    {
+        var actions = IdentityStatements(app.CapacityJson).Concat(IdentityStatements(app.RemediationJson))
+            .SelectMany(s => List(s["Action"]))
+            .ToList();
+
+        Assert.NotEmpty(actions);
+        Assert.All(actions, a => Assert.DoesNotContain("*", a));
+    }
+
+    [Fact]
+    public void Policies_AllStacks_UseNoNotActionOrManagedPolicyBeyondSsmCore()
+    {
+        var roles = SynthesizedApp.Resources(app.CapacityJson, "AWS::IAM::Role").Concat(SynthesizedApp.Resources(app.RemediationJson, "AWS::IAM::Role"));
+
+        Assert.All(IdentityStatements(app.RemediationJson), s => Assert.Null(s["NotAction"]));
+        var managed = roles.SelectMany(r => List(r.Properties["ManagedPolicyArns"])).Distinct().ToList();
+        Assert.All(managed, m => Assert.Contains("AmazonSSMManagedInstanceCore", m));
+    }
+
+    [Fact]
+    public void RunbookRole_SendCommand_OnlyTheResolvFixDocumentOnInstances()
+    {
+        var statement = Statement(app.RemediationJson, "SendHostFix");
+
+        Assert.Equal(["ssm:SendCommand"], List(statement["Action"]));
+        var resources = List(statement["Resources"] ?? statement["Resource"]).ToList();
+        Assert.Equal(2, resources.Count);
+        Assert.Contains(resources, r => r.Contains(":document/EcsDnsRemediation-ResolvFix\"", StringComparison.Ordinal));
+        Assert.Contains(resources, r => r.Contains(":instance/*\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RemediatorRole_StartAutomationExecution_OnlyTheRunbook()
+    {
+        var statement = Statement(app.RemediationJson, "StartRunbook");
+
+        Assert.Equal(["ssm:StartAutomationExecution"], List(statement["Action"]));
+        var resource = Assert.Single(List(statement["Resource"]));
+        Assert.Contains(":automation-definition/EcsDnsRemediation-Remediate:*", resource);
+    }
+
+    [Fact]
+    public void RemediatorRole_PassRole_OnlyTheRunbookRoleToSsm()
+    {
+        var statement = Statement(app.RemediationJson, "PassRunbookRole");
+
+        var runbookRole = SynthesizedApp.Resources(app.RemediationJson, "AWS::IAM::Role").Single(r => r.Id.StartsWith("RunbookRole", StringComparison.Ordinal)).Id;
+        Assert.Equal($$"""{"Fn::GetAtt":["{{runbookRole}}","Arn"]}""", statement["Resource"]!.ToJsonString());
+        Assert.Equal("ssm.amazonaws.com", (string?)statement["Condition"]!["StringEquals"]!["iam:PassedToService"]);
+    }
+
+    [Fact]
+    public void RemediatorRole_Claims_FourItemActionsOnTheTableOnly()
+    {
+        var statement = Statement(app.RemediationJson, "Claims");
+
+        Assert.Equal(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], List(statement["Action"]));
+        Assert.StartsWith("{\"Fn::GetAtt\":[\"Claims", statement["Resource"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void RunbookRole_PassRole_OnlyToEcsTasks()
+    {
+        var statement = Statement(app.RemediationJson, "PassTaskRoles");
+
+        Assert.Equal("ecs-tasks.amazonaws.com", (string?)statement["Condition"]!["StringEquals"]!["iam:PassedToService"]);
+    }
+
+    [Fact]
+    public void RunbookRole_TrustPolicy_OnlySsmOfThisAccount()
+    {
+        var role = SynthesizedApp.Resources(app.RemediationJson, "AWS::IAM::Role").Single(r => r.Id.StartsWith("RunbookRole", StringComparison.Ordinal)).Properties;
+
+        var trust = Assert.Single(role["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!;
+        Assert.Equal("ssm.amazonaws.com", (string?)trust["Principal"]!["Service"]);
+        Assert.NotNull(trust["Condition"]!["StringEquals"]!["aws:SourceAccount"]);
+    }
+}
+
+public class ScopedIamTests(ExistingClusterApp app) : IClassFixture<ExistingClusterApp>
+{
+    static JsonObject Statement(JsonObject template, string sid) =>
+        SynthesizedApp.Resources(template, "AWS::IAM::Policy")
+            .SelectMany(p => p.Properties["PolicyDocument"]!["Statement"]!.AsArray())
+            .Single(s => (string?)s!["Sid"] == sid)!.AsObject();
+
+    [Fact]
+    public void RunbookRole_RunTask_HeldToFamiliesAndAllowedClusters()
+    {
+        var statement = Statement(app.RemediationJson, "Reschedule");
+
+        Assert.Contains(":task-definition/app:*", statement["Resource"]!.ToJsonString());
+        var clusters = statement["Condition"]!["ArnEquals"]!["ecs:cluster"]!.AsArray().Select(c => c!.ToJsonString()).ToList();
+        Assert.Equal(2, clusters.Count);
+        Assert.Contains(clusters, c => c.Contains(":cluster/prod\"", StringComparison.Ordinal));
+        Assert.Contains(clusters, c => c.Contains(":cluster/batch\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RunbookRole_DescribeContainerInstances_HeldToAllowedClusters()
+    {
+        var statement = Statement(app.RemediationJson, "DescribeContainerInstance");
+
+        var resources = statement["Resource"]!.AsArray().Select(r => r!.ToJsonString()).ToList();
+        Assert.Equal(2, resources.Count);
+        Assert.Contains(resources, r => r.Contains(":container-instance/prod/*\"", StringComparison.Ordinal));
+        Assert.NotNull(statement["Condition"]!["ArnEquals"]!["ecs:cluster"]);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+
+namespace Infra.Tests;
+
+public class RunbookTests(DefaultApp app) : IClassFixture<DefaultApp>
+{
+    JsonObject Runbook() =>
+        SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Document")
+            .Single(d => (string?)d.Properties["Name"] == "EcsDnsRemediation-Remediate")
+            .Properties;
+
+    JsonObject Step(string name) =>
+        Runbook()["Content"]!["mainSteps"]!.AsArray().Single(s => (string?)s!["name"] == name)!.AsObject();
+
+    [Fact]
+    public void Runbook_Parameters_AreTheContractTable()
+    {
+        var parameters = Runbook()["Content"]!["parameters"]!.AsObject();
+
+        Assert.Equal("Automation", (string?)Runbook()["DocumentType"]);
+        Assert.Equal("0.3", (string?)Runbook()["Content"]!["schemaVersion"]);
+        Assert.Equal(
+            ["AutomationAssumeRole", "ClusterArn", "ContainerInstanceArn", "FixHost", "Resolver", "VerifyHost", "Reschedule", "TaskDefinitionArn", "Group", "StartedBy", "CapacityProvider", "Subnets", "SecurityGroups", "ContainerOverrides", "NotificationTopicArn"],
+            parameters.Select(p => p.Key));
+        Assert.Equal("StringList", (string?)parameters["Subnets"]!["type"]);
+        Assert.Equal("MapList", (string?)parameters["ContainerOverrides"]!["type"]);
+        Assert.Null(parameters["ClusterArn"]!["default"]);
+        Assert.Null(parameters["ContainerInstanceArn"]!["default"]);
+        Assert.Equal("yes", (string?)parameters["FixHost"]!["default"]);
+        Assert.Equal("no", (string?)parameters["Reschedule"]!["default"]);
+        Assert.Equal("dns-safe-capacity", (string?)parameters["CapacityProvider"]!["default"]);
+        Assert.Equal(@"^((family|service):[A-Za-z0-9_-]{1,255})?$", (string?)parameters["Group"]!["allowedPattern"]);
+        Assert.Equal(@"^(ecs-dns-remediation/attempt-[0-9]{1,3})?$", (string?)parameters["StartedBy"]!["allowedPattern"]);
+        Assert.StartsWith("{\"Fn::GetAtt\":[\"RunbookRole", parameters["AutomationAssumeRole"]!["default"]!.ToJsonString());
+        Assert.StartsWith("{\"Ref\":\"Topic", parameters["NotificationTopicArn"]!["default"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Runbook_HostFix_LooksUpTheInstanceAndRunsTheFixDocumentWithVerifyHost()
+    {
+        var describe = Step("DescribeContainerInstance");
+        var fix = Step("FixHost");
+
+        Assert.Equal("DescribeContainerInstances", (string?)describe["inputs"]!["Api"]);
+        Assert.Equal("$.containerInstances[0].ec2InstanceId", (string?)describe["outputs"]![0]!["Selector"]);
+        Assert.Equal("aws:runCommand", (string?)fix["action"]);
+        Assert.Equal("EcsDnsRemediation-ResolvFix", (string?)fix["inputs"]!["DocumentName"]);
+        Assert.Equal("{{DescribeContainerInstance.InstanceId}}", (string?)fix["inputs"]!["InstanceIds"]![0]);
+        Assert.Equal("fix", (string?)fix["inputs"]!["Parameters"]!["Action"]);
+        Assert.Equal("{{VerifyHost}}", (string?)fix["inputs"]!["Parameters"]!["VerifyHost"]);
+        Assert.Equal("Continue", (string?)fix["onFailure"]);
+    }
+
+    [Fact]
+    public void Runbook_HostFixResult_BranchesOnZeroThreeAndOther()
+    {
+        var branch = Step("BranchOnHostFix")["inputs"]!;
+
+        var choices = branch["Choices"]!.AsArray().Select(c => ((int)c!["NumericEquals"]!, (string)c["NextStep"]!)).ToList();
+        Assert.Equal([(0, "ChooseReschedule"), (3, "NotifyNotLocalResolver")], choices);
+        Assert.Equal("NotifyHostFixFailed", (string?)branch["Default"]);
+        Assert.Contains("not the local resolver; check mount target in the AZ, DNS hostnames, file system id", (string?)Step("NotifyNotLocalResolver")["inputs"]!["Message"]);
+        Assert.True((bool)Step("NotifyNotLocalResolver")["isEnd"]!);
+        Assert.Contains("host fix failed with exit code {{FixHost.ResponseCode}}", (string?)Step("NotifyHostFixFailed")["inputs"]!["Message"]);
+        Assert.Equal("FailHostFix", (string?)Step("NotifyHostFixFailed")["nextStep"]);
+    }
+
+    [Fact]
+    public void Runbook_Reschedule_RunsTheTaskOnTheSafeCapacityWithTheConstraint()
+    {
+        var run = Step("RescheduleTask")["inputs"]!;
+
+        Assert.Equal("RunTask", (string?)run["Api"]);
+        Assert.Equal("{{TaskDefinitionArn}}", (string?)run["taskDefinition"]);
+        Assert.Equal("{{StartedBy}}", (string?)run["startedBy"]);
+        Assert.Equal("{{Group}}", (string?)run["group"]);
+        Assert.Equal("{{CapacityProvider}}", (string?)run["capacityProviderStrategy"]![0]!["capacityProvider"]);
+        Assert.Equal("DISABLED", (string?)run["networkConfiguration"]!["awsvpcConfiguration"]!["assignPublicIp"]);
+        Assert.Equal("{{ContainerOverrides}}", (string?)run["overrides"]!["containerOverrides"]);
+        Assert.Equal("attribute:dns.local-resolver == none", (string?)run["placementConstraints"]![0]!["expression"]);
+        Assert.Equal("TASK_DEFINITION", (string?)run["propagateTags"]);
+    }
+
+    [Fact]
+    public void Runbook_Steps_EveryNextStepExists()
+    {
+        var steps = Runbook()["Content"]!["mainSteps"]!.AsArray().Select(s => s!.AsObject()).ToList();
+        var names = steps.Select(s => (string)s["name"]!).ToHashSet();
+
+        var targets = steps.SelectMany(s => new[] { (string?)s["nextStep"], (string?)s["inputs"]!["Default"] }
+            .Concat(s["inputs"]!["Choices"]?.AsArray().Select(c => (string?)c!["NextStep"]) ?? []))
+            .OfType<string>();
+        Assert.All(targets, t => Assert.Contains(t, names));
+        Assert.All(steps.Where(s => s["nextStep"] is null && (string?)s["action"] != "aws:branch"), s => Assert.True((bool)s["isEnd"]!));
+    }
+}

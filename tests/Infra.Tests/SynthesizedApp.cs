@@ -1,0 +1,93 @@
+using System.Text.Json.Nodes;
+using Amazon.CDK;
+using Amazon.CDK.Assertions;
+using Amazon.CDK.AWS.Lambda;
+using Infra.Configuration;
+
+namespace Infra.Tests;
+
+/// <summary>
+/// The app synthesized once per configuration (jsii synth is slow), with a small directory as the function's
+/// code: `npx cdk synth` exercises the real dotnet publish bundling.
+/// </summary>
+public abstract class SynthesizedApp : IDisposable
+{
+    readonly string outdir = Directory.CreateTempSubdirectory("infra-tests-").FullName;
+
+    protected SynthesizedApp(params (string Key, object Value)[] context)
+    {
+        var values = context.ToDictionary(c => ConfigReader.Prefix + c.Key, c => c.Value);
+        Config = ConfigReader.Read(key => values.TryGetValue(key, out var v) ? v : null, values.Keys);
+        Root = RepositoryRoot.Find();
+
+        var code = Path.Combine(outdir, "code");
+        Directory.CreateDirectory(code);
+        File.WriteAllText(Path.Combine(code, "Remediator.dll"), "stand-in for the published function");
+
+        var app = new App(new AppProps { Outdir = Path.Combine(outdir, "cdk.out") });
+        Stacks = AppStacks.Build(app, Config, Root, Code.FromAsset(code));
+        app.Synth();
+        Capacity = Template.FromStack(Stacks.Capacity);
+        Remediation = Template.FromStack(Stacks.Remediation);
+        CapacityJson = Read(AppStacks.CapacityStackName);
+        RemediationJson = Read(AppStacks.RemediationStackName);
+        if (Stacks.Sandbox is not null)
+        {
+            Sandbox = Template.FromStack(Stacks.Sandbox);
+            SandboxJson = Read(AppStacks.SandboxStackName);
+        }
+    }
+
+    public RemediationConfig Config { get; }
+
+    public string Root { get; }
+
+    public AppStacks Stacks { get; }
+
+    public Template Capacity { get; }
+
+    public Template Remediation { get; }
+
+    public Template? Sandbox { get; }
+
+    public JsonObject CapacityJson { get; }
+
+    public JsonObject RemediationJson { get; }
+
+    public JsonObject? SandboxJson { get; }
+
+    public string HostScript(string name) => File.ReadAllText(Path.Combine(Root, "hostscripts", name));
+
+    /// <summary>Resources of one type in a template, by logical id.</summary>
+    public static IEnumerable<(string Id, JsonObject Properties)> Resources(JsonObject template, string type) =>
+        template["Resources"]!.AsObject()
+            .Where(r => (string?)r.Value!["Type"] == type)
+            .Select(r => (r.Key, r.Value!["Properties"]?.AsObject() ?? []));
+
+    public static JsonObject Single(JsonObject template, string type) => Assert.Single(Resources(template, type)).Properties;
+
+    JsonObject Read(string stack) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(outdir, "cdk.out", stack + ".template.json")))!.AsObject();
+
+    public void Dispose()
+    {
+        Directory.Delete(outdir, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>The default configuration: created VPC and cluster.</summary>
+public sealed class DefaultApp : SynthesizedApp;
+
+/// <summary>An existing VPC and cluster with capacity providers of its own, an allowlist, and fix mode.</summary>
+public sealed class ExistingClusterApp() : SynthesizedApp(
+    ("cluster", "prod"),
+    ("vpcId", "vpc-0123456789abcdef0"),
+    ("subnetIds", "subnet-0123456789abcdef0,subnet-0123456789abcdef1"),
+    ("taskSecurityGroupIds", "sg-0123456789abcdef0"),
+    ("existingCapacityProviders", "prod-ondemand,prod-spot"),
+    ("existingDefaultStrategy", "prod-ondemand:1:1,prod-spot:3"),
+    ("allowedClusters", "prod,batch"),
+    ("taskDefinitionFamilies", "app"),
+    ("proactiveAction", "fix"),
+    ("sandbox", "true"));

@@ -1,0 +1,72 @@
+# Shared set-up for the host script bats suites: bats helpers, paths, a
+# fixture root per test and a test-only PATH of fake service managers that
+# log their calls instead of acting.
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+load '/usr/lib/bats/bats-file/load'
+
+# Paths used by the suites that load this file.
+HOSTSCRIPTS="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../hostscripts" && pwd)"
+# shellcheck disable=SC2034 # used by the suites that load this file
+RESOLV_FIX="${HOSTSCRIPTS}/resolv-fix.sh"
+# shellcheck disable=SC2034 # used by the suites that load this file
+DIAGNOSE="${HOSTSCRIPTS}/diagnose-task-netns.sh"
+
+# Creates ROOT (a fixture root with etc/), FAKEBIN (on PATH first) and
+# CALLS (the log every fake appends "name args" to).
+common_setup() {
+  ROOT="${BATS_TEST_TMPDIR}/root"
+  FAKEBIN="${BATS_TEST_TMPDIR}/bin"
+  CALLS="${BATS_TEST_TMPDIR}/calls.log"
+  mkdir -p "${ROOT}/etc" "${FAKEBIN}"
+  local tool
+  for tool in systemctl nmcli resolvectl service dhclient; do
+    fake_logger "${tool}"
+  done
+  PATH="${FAKEBIN}:${PATH}"
+  export PATH CALLS
+}
+
+# Writes a fake command that logs its arguments to CALLS and succeeds.
+fake_logger() {
+  cat >"${FAKEBIN}/$1" <<FAKE
+#!/usr/bin/env bash
+printf '%s %s\n' "$1" "\$*" >>"\${CALLS}"
+FAKE
+  chmod +x "${FAKEBIN}/$1"
+}
+
+# Writes a fake unshare for --verify-host: it answers for the names listed
+# in KNOWN_NAMES (one per line), as "getent ahosts" would, and logs the
+# resolver and name it was asked about.
+fake_unshare() {
+  KNOWN_NAMES="${BATS_TEST_TMPDIR}/known-names"
+  : >"${KNOWN_NAMES}"
+  export KNOWN_NAMES
+  cat >"${FAKEBIN}/unshare" <<'FAKE'
+#!/usr/bin/env bash
+name="${*: -1}"
+resolver="${*: -2:1}"
+printf 'unshare resolver=%s name=%s\n' "${resolver}" "${name}" >>"${CALLS}"
+if grep -qxF -- "${name}" "${KNOWN_NAMES}"; then
+  printf '10.0.3.10       STREAM %s\n10.0.3.10       DGRAM  \n' "${name}"
+  exit 0
+fi
+exit 2
+FAKE
+  chmod +x "${FAKEBIN}/unshare"
+}
+
+# Prints a listing (path, type, size, mode, checksum) of a directory tree,
+# for "nothing changed" comparisons.
+tree_state() {
+  (cd "$1" && find . -printf '%p %y %s %m %l\n' | LC_ALL=C sort
+    find . -type f -exec sha256sum {} + | LC_ALL=C sort)
+}
+
+# Prints the last line of $output.
+last_line() {
+  # shellcheck disable=SC2154 # set by bats' run
+  printf '%s\n' "${output}" | tail -n 1
+}
