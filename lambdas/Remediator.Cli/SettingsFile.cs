@@ -5,11 +5,14 @@ namespace Remediator.Cli;
 
 /// <summary>
 /// Reads a --config file: a JSON object whose keys are the function's environment variables
-/// (REMEDIATOR_*), so that one table documents both. Values may be strings, numbers, booleans,
-/// or (for lists) arrays of strings.
+/// (REMEDIATOR_*), so that one table documents both and a deployed function's environment can be
+/// passed as it is. Values may be strings, numbers, booleans, or (for lists) arrays of strings.
+/// The act step's keys (runbook, claims table, ...) are accepted and not used: planning needs no AWS.
 /// </summary>
 public static class SettingsFile
 {
+    static readonly HashSet<string> KnownKeys = [.. RemediatorSettings.Keys, .. Remediator.Acting.ActuatorSettings.Keys];
+
     public static async Task<RemediatorSettings> ReadAsync(string path, CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(path);
@@ -30,8 +33,8 @@ public static class SettingsFile
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (!RemediatorSettings.Keys.Contains(property.Name))
-                    throw new SettingsException($"{path}: unknown setting \"{property.Name}\"; known: {string.Join(", ", RemediatorSettings.Keys)}");
+                if (!KnownKeys.Contains(property.Name))
+                    throw new SettingsException($"{path}: unknown setting \"{property.Name}\"; known: {string.Join(", ", KnownKeys)}");
                 values[property.Name] = Text(property);
             }
             return RemediatorSettings.From(key => values.GetValueOrDefault(key));

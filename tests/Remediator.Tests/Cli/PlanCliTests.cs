@@ -98,7 +98,7 @@ public class PlanCliTests
     public async Task Plan_ConfigFile_OverridesTheDefaults()
     {
         var config = Path.Combine(Path.GetTempPath(), $"remediator-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(config, """{"REMEDIATOR_MODE": "observe", "REMEDIATOR_SAFE_CAPACITY_PROVIDER": "safe", "REMEDIATOR_MAX_ATTEMPTS": 2}""");
+        await File.WriteAllTextAsync(config, """{"REMEDIATOR_MODE": "observe", "REMEDIATOR_SAFE_CAPACITY_PROVIDER": "safe", "REMEDIATOR_MAX_ATTEMPTS": 2, "REMEDIATOR_RUNBOOK_NAME": "EcsDnsRemediation-Remediate"}""");
         try
         {
             var result = await CliProcess.RunAsync(null, "plan", Corpus.Path("failure/ec2-awsvpc-standalone.json"), "--config", config);

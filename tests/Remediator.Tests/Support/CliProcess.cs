@@ -7,7 +7,10 @@ public static class CliProcess
 {
     public sealed record Result(int ExitCode, string Stdout, string Stderr);
 
-    public static async Task<Result> RunAsync(string? stdin, params string[] args)
+    public static Task<Result> RunAsync(string? stdin, params string[] args) =>
+        RunAsync(stdin, new Dictionary<string, string>(), args);
+
+    public static async Task<Result> RunAsync(string? stdin, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -19,6 +22,7 @@ public static class CliProcess
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Remediator.Cli.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
 
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
