@@ -182,6 +182,27 @@ public sealed class AutomationExecutorTests
         Assert.Equal(2, shell.Runs.Count);
     }
 
+    [Fact]
+    public async Task RunAsync_InstanceShellBreaks_FailsTheStepWithAnInternalFailure()
+    {
+        var catalog = Build.Catalog(Build.Document("Book", "Automation", Runbook), Build.Document("Cmd", "Command", Command));
+        var plane = ControlPlane.Create(catalog, l => new Ecs.LocalEcs(Build.Cluster,
+            [new Ecs.ContainerInstance { Arn = Build.Instance, ClusterArn = Build.Cluster, Ec2InstanceId = "i-0aaaaaaaaaaaaaaa1" }],
+            [Build.TaskDefinition], [], l), new FakeLauncher(), new BrokenShell());
+
+        var execution = await plane.Executor.RunAsync("Book", Build.Parameters(("Instance", Build.Instance)));
+
+        Assert.Equal("Failed", execution.Status);
+        Assert.Equal(["Describe:Success", "Run:Failed", "Branch:Failed"], execution.Steps.Select(s => $"{s.StepName}:{s.Status}"));
+        Assert.Equal("InternalFailure: the lab is gone", execution.Steps[1].FailureMessage);
+    }
+
+    sealed class BrokenShell : Actions.IInstanceShell
+    {
+        public Task<Actions.ShellResult> RunScriptAsync(string instanceId, string scriptPath, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the lab is gone");
+    }
+
     static (ControlPlane Plane, FakeShell Shell, FakeLauncher Launcher) Setup(int exitCode = 0)
     {
         var shell = new FakeShell().Answer(exitCode);

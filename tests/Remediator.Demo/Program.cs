@@ -118,11 +118,11 @@ try
     stdout.WriteLine(result.ToJsonString());
     return 0;
 }
-catch (Exception e) when (e is ArgumentException or CloudAssemblyException or ControlPlaneError or InvalidOperationException or IOException)
+catch (Exception e) when (e is ArgumentException or JsonException or CloudAssemblyException or ControlPlaneError or InvalidOperationException or IOException)
 {
     Console.Out.Flush();
     timeline.WriteLine($"Remediator.Demo: error: {e.Message}");
-    return e is ArgumentException ? 2 : 1;
+    return e is ArgumentException or JsonException ? 2 : 1;
 }
 
 static JsonNode? LastJsonLine(string text)

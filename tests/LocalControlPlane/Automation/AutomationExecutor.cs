@@ -169,6 +169,11 @@ public sealed class AutomationExecutor
             {
                 result = StepResult.Failed($"{e.Code}: {e.Message}");
             }
+            catch (Exception e) when (e is InvalidOperationException or IOException or System.ComponentModel.Win32Exception)
+            {
+                // What the action stands on broke (the lab hook, a file): SSM reports an internal failure of the step.
+                result = StepResult.Failed($"InternalFailure: {e.Message}");
+            }
             if (result.Succeeded) break;
         }
 
