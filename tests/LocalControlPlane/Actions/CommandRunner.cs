@@ -92,7 +92,7 @@ public sealed class CommandRunner(DocumentCatalog catalog, IInstanceShell shell,
     async Task<(ShellResult, bool TimedOut)> RunScriptAsync(string instanceId, string commandId, string script, TimeSpan timeout, CancellationToken cancellationToken)
     {
         // The agent's layout: one directory per command, the plugin's script in it.
-        var directory = Path.Combine(Path.GetTempPath(), "ecs-dns-control-plane", commandId);
+        var directory = Path.Combine(Path.GetTempPath(), "ecs-dns-control-plane-" + commandId);
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, "_script.sh");
         try
