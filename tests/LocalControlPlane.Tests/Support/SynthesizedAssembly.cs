@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using LocalControlPlane.Documents;
+
+namespace LocalControlPlane.Tests.Support;
+
+/// <summary>
+/// The repository's synthesized cloud assembly, loaded once for the tests that use it. The repository's cdk.out
+/// is used when it is newer than every source synth reads (infra/, hostscripts/, cdk.json); otherwise
+/// `npx cdk synth` runs once into a temporary directory (slow: about a minute and a half).
+/// </summary>
+public sealed class SynthesizedAssembly : IDisposable
+{
+    readonly string? temporary;
+
+    public SynthesizedAssembly()
+    {
+        Root = RepositoryRoot.Find();
+        var existing = Path.Combine(Root, "cdk.out");
+        if (IsFresh(existing))
+        {
+            Directory = existing;
+        }
+        else
+        {
+            temporary = Path.Combine(Path.GetTempPath(), "local-control-plane-synth-" + Guid.NewGuid().ToString("N"));
+            Synthesize(temporary);
+            Directory = temporary;
+        }
+        Catalog = DocumentCatalog.Load(Directory);
+    }
+
+    public string Root { get; }
+
+    public string Directory { get; }
+
+    public DocumentCatalog Catalog { get; }
+
+    public void Dispose()
+    {
+        if (temporary is not null && System.IO.Directory.Exists(temporary)) System.IO.Directory.Delete(temporary, recursive: true);
+    }
+
+    bool IsFresh(string cdkOut)
+    {
+        var manifest = new FileInfo(Path.Combine(cdkOut, "manifest.json"));
+        if (!manifest.Exists) return false;
+        var sources = new[] { "infra", "hostscripts" }
+            .Select(d => Path.Combine(Root, d))
+            .Where(System.IO.Directory.Exists)
+            .SelectMany(d => System.IO.Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .Append(Path.Combine(Root, "cdk.json"));
+        return sources.All(f => File.GetLastWriteTimeUtc(f) <= manifest.LastWriteTimeUtc);
+    }
+
+    void Synthesize(string output)
+    {
+        var start = new ProcessStartInfo("npx") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "--no-install", "cdk", "synth", "--quiet", "--output", output }) start.ArgumentList.Add(argument);
+        start.Environment["CDK_DISABLE_VERSION_CHECK"] = "1";
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("npx did not start");
+        var stderr = process.StandardError.ReadToEndAsync();
+        _ = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"cdk synth failed ({process.ExitCode}): {stderr.Result[^Math.Min(2000, stderr.Result.Length)..]}");
+    }
+}

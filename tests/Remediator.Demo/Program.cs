@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LocalAws;
+using LocalControlPlane;
+using LocalControlPlane.Documents;
+using LocalControlPlane.Ecs;
+using LocalControlPlane.Lab;
+using Remediator.Demo;
+
+// One pass of the remediation loop against the lab: the Remediator, configured from its template, gets the
+// event; the control plane runs whatever it starts; the ECS scheduler replaces the stopped task. The timeline
+// goes to stderr, one JSON object to stdout.
+var stdout = Console.Out;
+var timeline = Console.Error;
+try
+{
+    var options = DemoOptions.Parse(args);
+    var detail = JsonNode.Parse(File.ReadAllText(options.EventFile))?["detail"] as JsonObject
+        ?? throw new ArgumentException($"{options.EventFile}: not an ECS event (no detail)");
+    string Field(string name) => detail[name]?.GetValue<string>() ?? throw new ArgumentException($"{options.EventFile}: detail.{name} is missing");
+    var clusterArn = Field("clusterArn");
+    var containerInstanceArn = Field("containerInstanceArn");
+    var taskDefinitionArn = Field("taskDefinitionArn");
+    var group = Field("group");
+
+    var catalog = DocumentCatalog.Load(options.CloudAssembly);
+    var function = catalog.Functions.SingleOrDefault(f => f.Environment.ContainsKey("REMEDIATOR_RUNBOOK_NAME"))
+        ?? throw new CloudAssemblyException($"{options.CloudAssembly}: no Lambda function with REMEDIATOR_RUNBOOK_NAME in its environment");
+    timeline.WriteLine($"[demo] cdk.out: documents {string.Join(", ", catalog.Documents.Keys)}; the Remediator is {function.Handler} ({function.Runtime})");
+
+    var hook = new LabHook(options.Hook, timeline);
+    var instance = new ContainerInstance
+    {
+        Arn = containerInstanceArn,
+        ClusterArn = clusterArn,
+        Ec2InstanceId = options.Ec2InstanceId,
+        CapacityProvider = "lab-instances",
+        Attributes = new Dictionary<string, string> { ["ecs.os-type"] = "linux" },
+    };
+    var capacityProviders = new[] { "lab-instances", function.Environment.GetValueOrDefault("REMEDIATOR_SAFE_CAPACITY_PROVIDER", "") }.Where(p => p.Length > 0);
+    var plane = ControlPlane.Create(catalog, launcher => new LocalEcs(clusterArn, [instance], [taskDefinitionArn], capacityProviders, launcher), hook, hook, timeline);
+
+    await using var ssm = await SsmEndpoint.StartAsync(plane.Executor);
+    await using var aws = await LocalAwsEndpoint.StartAsync();
+    aws.Dynamo.CreateTable(function.Environment["REMEDIATOR_CLAIMS_TABLE"]);
+
+    // The function's environment as the template sets it, plus what Lambda sets and the local endpoints.
+    foreach (var (name, value) in function.Environment) Environment.SetEnvironmentVariable(name, value);
+    Environment.SetEnvironmentVariable("AWS_REGION", catalog.Account.Region);
+    Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_SSM", ssm.Url);
+    Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_DYNAMODB", aws.Url);
+    Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIALOCALCONTROLPLANE");
+    Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "local-control-plane-secret");
+    Environment.SetEnvironmentVariable("AWS_MAX_ATTEMPTS", "2");
+    timeline.WriteLine($"[demo] local SSM (control plane) {ssm.Url}, local DynamoDB {aws.Url}; runbook {function.Environment.GetValueOrDefault("REMEDIATOR_RUNBOOK_NAME")}");
+
+    // The Remediator logs JSON lines on stdout, as in Lambda: here they join the timeline.
+    Console.SetOut(new LinePrefixWriter(timeline, "[remediator] "));
+    var runtime = LambdaRuntime.Load(function.Handler);
+    var clock = Stopwatch.StartNew();
+    string responseText;
+    await using (var input = File.OpenRead(options.EventFile))
+        responseText = await runtime.InvokeAsync(input);
+    Console.Out.Flush();
+    timeline.WriteLine($"[demo] the Remediator answered: {responseText}");
+    var response = JsonNode.Parse(responseText) as JsonObject ?? [];
+
+    var executions = await ssm.WaitForExecutionsAsync();
+    EcsTask? after;
+    if (group.StartsWith("service:", StringComparison.Ordinal))
+    {
+        timeline.WriteLine($"[demo] the ECS service scheduler starts a replacement task for {group} on the container instance");
+        after = await plane.Ecs.StartServiceTaskAsync(group, containerInstanceArn, taskDefinitionArn, CancellationToken.None);
+    }
+    else
+    {
+        after = plane.Ecs.Tasks.LastOrDefault(t => t.StartedBy.StartsWith("ecs-dns-remediation/", StringComparison.Ordinal));
+    }
+    var elapsed = clock.ElapsedMilliseconds;
+
+    var result = new JsonObject
+    {
+        ["decision"] = response["decision"]?.GetValue<string>(),
+        ["outcome"] = response["outcome"]?.GetValue<string>(),
+        ["detail"] = response["detail"]?.GetValue<string>(),
+        ["executions"] = new JsonArray(executions.Select(e => (JsonNode?)new JsonObject
+        {
+            ["id"] = e.Id,
+            ["document"] = e.DocumentName,
+            ["status"] = e.Status,
+            ["failure"] = e.FailureMessage,
+            ["steps"] = new JsonArray(e.Steps.Select(s => (JsonNode?)JsonValue.Create($"{s.StepName}:{s.Status}")).ToArray()),
+        }).ToArray()),
+        ["documents_run"] = new JsonArray(executions.SelectMany(e => e.DocumentsRun).Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
+        ["host_fixes"] = new JsonArray(plane.Commands.Invocations.Select(c => (JsonNode?)new JsonObject
+        {
+            ["document"] = c.DocumentName,
+            ["status"] = c.Status,
+            ["response_code"] = c.ResponseCode,
+            ["summary"] = LastJsonLine(c.StandardOutput),
+        }).ToArray()),
+        ["notifications"] = new JsonArray(plane.Sns.Notifications.Select(n => (JsonNode?)new JsonObject
+        {
+            ["topic"] = n.TopicArn,
+            ["subject"] = n.Subject,
+            ["message"] = n.Message,
+        }).ToArray()),
+        ["task_after"] = after is null ? null : new JsonObject
+        {
+            ["taskArn"] = after.TaskArn,
+            ["startedBy"] = after.StartedBy,
+            ["lastStatus"] = after.LastStatus,
+            ["stoppedReason"] = after.StoppedReason,
+        },
+        ["time_to_remediate_ms"] = elapsed,
+    };
+    stdout.WriteLine(result.ToJsonString());
+    return 0;
+}
+catch (Exception e) when (e is ArgumentException or JsonException or CloudAssemblyException or ControlPlaneError or InvalidOperationException or IOException)
+{
+    Console.Out.Flush();
+    timeline.WriteLine($"Remediator.Demo: error: {e.Message}");
+    return e is ArgumentException or JsonException ? 2 : 1;
+}
+
+static JsonNode? LastJsonLine(string text)
+{
+    var last = text.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
+    try
+    {
+        return last is null ? null : JsonNode.Parse(last);
+    }
+    catch (JsonException)
+    {
+        return null;
+    }
+}

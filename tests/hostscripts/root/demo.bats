@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+#
+# The whole remediation loop, hostscripts/lab/demo.sh, in both scenarios: real network namespaces,
+# dnsmasq, the synthesized SSM documents and the Remediator's handler. Needs root and fails (never skips)
+# without it. The first test runs `cdk synth` as the README's command does; the others reuse its cdk.out.
+# Run: bats --tap tests/hostscripts/root
+
+ROOT="$(cd "${BATS_TEST_DIRNAME}/../../.." && pwd)"
+DEMO="${ROOT}/hostscripts/lab/demo.sh"
+
+setup() {
+  if [[ "${EUID}" -ne 0 ]]; then
+    echo "the demo suite needs root (network namespaces, mount namespaces)" >&2
+    return 1
+  fi
+  HOST_RESOLV="$(readlink /etc/resolv.conf; sha256sum </etc/resolv.conf)"
+}
+
+teardown() {
+  [[ "$(readlink /etc/resolv.conf; sha256sum </etc/resolv.conf)" == "${HOST_RESOLV}" ]]
+}
+
+# Prints the last line of $output (the demo's JSON).
+last_line() {
+  printf '%s\n' "${output}" | tail -n 1
+}
+
+# Prints the lab id demo.sh used, from its timeline in $output.
+lab_id() {
+  printf '%s\n' "${output}" | grep -o '^\[lab [0-9]*\]' | head -n 1 | tr -dc 0-9
+}
+
+# Fails if anything of lab ID $1 is left: namespace, process, directory, or the driver. (Explicit ifs:
+# bats does not fail a test on a negated command that is not its last.)
+assert_lab_gone() {
+  local id="$1"
+  [[ -n "${id}" ]] || { echo "no lab id in the output" >&2; return 1; }
+  if ip netns list | grep -E -- "-${id}( |\$)" >&2; then echo "namespaces left" >&2; return 1; fi
+  if compgen -G "/tmp/ecs-dns-lab.${id}.*" >&2; then echo "lab directory left" >&2; return 1; fi
+  if pgrep -af "ecs-dns-lab\\.${id}\\." >&2; then echo "lab processes left" >&2; return 1; fi
+  if pgrep -af "Remediator.Demo.dll --cdk-out" >&2; then echo "driver left running" >&2; return 1; fi
+}
+
+# Prints the names the synthesized templates give the runbook and the command document it runs, as a
+# JSON array (the documents_run the loop must report).
+expected_documents() {
+  jq -s -c '[.[].Resources // {} | to_entries[] | .value | select(.Type == "AWS::SSM::Document"
+      and .Properties.DocumentType == "Automation") | .Properties]
+    | first | [.Name, (.Content.mainSteps[] | select(.action == "aws:runCommand") | .inputs.DocumentName)]' \
+    "${ROOT}"/cdk.out/*.template.json
+}
+
+@test "demo.sh (README command): the failure is reproduced, remediated by the synthesized documents, and the task starts" {
+  run "${DEMO}"
+  [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
+  local json
+  json="$(last_line)"
+  jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true and .decision == "remediate"
+    and .documents_run == $documents and .task_started_after_fix == true
+    and (.time_to_remediate_ms | type) == "number" and .time_to_remediate_ms > 0
+    and .execution_status == "Success" and .host_untouched == false
+    and .host_fix.nameservers == ["127.0.0.1", "169.254.169.253"]' <<<"${json}"
+  assert_lab_gone "$(lab_id)"
+}
+
+@test "demo.sh --scenario no-mount-target: host resolv.conf byte-identical, a notification names the cause" {
+  run "${DEMO}" --scenario no-mount-target --cdk-out "${ROOT}/cdk.out"
+  [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
+  jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true and .decision == "remediate"
+    and .documents_run == $documents and .host_untouched == true and .task_started_after_fix == false
+    and (.notification | test("^fs-[0-9a-f]+\\.efs\\.us-east-1\\.amazonaws\\.com does not resolve through the VPC resolver 169\\.254\\.169\\.253 from i-[0-9a-f]+: not the local resolver; check mount target in the AZ"))
+    and .host_fix.changed == false and .host_fix.exit_code == 3' <<<"$(last_line)"
+  assert_lab_gone "$(lab_id)"
+}
+
+@test "demo.sh interrupted with TERM during the loop removes the lab and stops the driver" {
+  "${DEMO}" --cdk-out "${ROOT}/cdk.out" --no-install >"${BATS_TEST_TMPDIR}/out" 2>&1 &
+  local pid=$! i
+  for ((i = 0; i < 600; i++)); do
+    grep -q 'Remediator.s handler' "${BATS_TEST_TMPDIR}/out" && break
+    sleep 0.1
+  done
+  [[ -e "/run/netns/edr-inst-${pid}" ]] || { cat "${BATS_TEST_TMPDIR}/out" >&2; false; }
+  kill -TERM "${pid}"
+  local rc=0
+  wait "${pid}" || rc=$?
+  [[ "${rc}" -eq 143 ]]
+  assert_lab_gone "${pid}"
+}
+
+@test "demo.sh rejects bad usage with exit 2 and builds nothing" {
+  run "${DEMO}" --scenario sideways
+  [[ "${status}" -eq 2 ]]
+  [[ "${output}" == *"--scenario needs local-resolver or no-mount-target"* ]]
+  run "${DEMO}" --frobnicate
+  [[ "${status}" -eq 2 ]]
+  run "${DEMO}" --cdk-out /nonexistent
+  [[ "${status}" -eq 2 ]]
+}
