@@ -18,6 +18,8 @@ public sealed record AutomationExecution(
 /// SSM (AmazonSSM, JSON 1.1): Automation documents are registered with their parameter names;
 /// StartAutomationExecution validates against them and honours ClientToken as SSM does (the same token with the
 /// same request returns the first execution; with a different request, IdempotentParameterMismatch).
+/// Executions are only recorded (GetAutomationExecution says InProgress) unless an <see cref="IAutomationRunner"/>
+/// is attached: then it checks and runs them and GetAutomationExecution reports what it says.
 /// Run Command operations are in SsmCommands.cs.
 /// </summary>
 public sealed partial class SsmService : IAwsService
@@ -27,6 +29,7 @@ public sealed partial class SsmService : IAwsService
     readonly Dictionary<string, HashSet<string>> automationDocuments = new(StringComparer.Ordinal);
     readonly List<AutomationExecution> executions = [];
     readonly Dictionary<string, (string Fingerprint, AutomationExecution Execution)> tokens = new(StringComparer.OrdinalIgnoreCase);
+    IAutomationRunner? runner;
 
     public SsmService(TimeProvider clock)
     {
@@ -60,6 +63,15 @@ public sealed partial class SsmService : IAwsService
         lock (gate) automationDocuments[name] = new HashSet<string>(parameterNames, StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// Hands every execution started from now on to <paramref name="automation"/>, which then decides which
+    /// documents exist and what parameters they take (documents registered here are no longer consulted).
+    /// </summary>
+    public void UseAutomationRunner(IAutomationRunner automation)
+    {
+        lock (gate) runner = automation;
+    }
+
     JsonObject StartAutomationExecution(JsonObject request)
     {
         var document = request["DocumentName"]?.GetValue<string>() ?? throw AwsError.Validation("1 validation error detected: Value null at 'documentName' failed to satisfy constraint: Member must not be null");
@@ -70,12 +82,7 @@ public sealed partial class SsmService : IAwsService
 
         lock (gate)
         {
-            if (!automationDocuments.TryGetValue(document, out var declared))
-                throw new AwsError(HttpStatusCode.BadRequest, "AutomationDefinitionNotFoundException", $"Automation definition {document} not found");
-            var unknown = parameters.Keys.Where(k => !declared.Contains(k)).ToList();
-            if (unknown.Count > 0)
-                throw new AwsError(HttpStatusCode.BadRequest, "InvalidAutomationExecutionParametersException",
-                    $"Parameter \"{unknown[0]}\" is not defined in the Automation document {document}");
+            if (runner is null) CheckRegistered(document, parameters);
 
             var fingerprint = document + "\n" + string.Join("\n", parameters.OrderBy(p => p.Key, StringComparer.Ordinal)
                 .Select(p => p.Key + "=" + string.Join("\u0001", p.Value)));
@@ -88,32 +95,49 @@ public sealed partial class SsmService : IAwsService
             }
 
             var execution = new AutomationExecution(Guid.NewGuid().ToString(), document, parameters, token, clock.GetUtcNow());
+            runner?.Start(execution.Id, document, parameters);
             executions.Add(execution);
             if (token is not null) tokens[token] = (fingerprint, execution);
             return new JsonObject { ["AutomationExecutionId"] = execution.Id };
         }
     }
 
+    // Called under the gate.
+    void CheckRegistered(string document, IReadOnlyDictionary<string, IReadOnlyList<string>> parameters)
+    {
+        if (!automationDocuments.TryGetValue(document, out var declared))
+            throw new AwsError(HttpStatusCode.BadRequest, "AutomationDefinitionNotFoundException", $"Automation definition {document} not found");
+        var unknown = parameters.Keys.Where(k => !declared.Contains(k)).ToList();
+        if (unknown.Count > 0)
+            throw new AwsError(HttpStatusCode.BadRequest, "InvalidAutomationExecutionParametersException",
+                $"Parameter \"{unknown[0]}\" is not defined in the Automation document {document}");
+    }
+
     JsonObject GetAutomationExecution(JsonObject request)
     {
         var id = request["AutomationExecutionId"]?.GetValue<string>();
         AutomationExecution? execution;
-        lock (gate) execution = executions.FirstOrDefault(e => e.Id == id);
+        IAutomationRunner? automation;
+        lock (gate)
+        {
+            execution = executions.FirstOrDefault(e => e.Id == id);
+            automation = runner;
+        }
         if (execution is null)
             throw new AwsError(HttpStatusCode.BadRequest, "AutomationExecutionNotFoundException", $"Automation execution {id} not found");
         var parameters = new JsonObject();
         foreach (var (key, values) in execution.Parameters) parameters[key] = new JsonArray(values.Select(v => (JsonNode)v).ToArray());
-        return new JsonObject
+        var described = new JsonObject
         {
-            ["AutomationExecution"] = new JsonObject
-            {
-                ["AutomationExecutionId"] = execution.Id,
-                ["DocumentName"] = execution.DocumentName,
-                ["AutomationExecutionStatus"] = "InProgress",
-                ["ExecutionStartTime"] = execution.StartedAt.ToUnixTimeMilliseconds() / 1000.0,
-                ["Parameters"] = parameters,
-            },
+            ["AutomationExecutionId"] = execution.Id,
+            ["DocumentName"] = execution.DocumentName,
+            ["AutomationExecutionStatus"] = "InProgress",
+            ["ExecutionStartTime"] = execution.StartedAt.ToUnixTimeMilliseconds() / 1000.0,
+            ["Parameters"] = parameters,
         };
+        if (automation is not null)
+            foreach (var (key, value) in automation.Describe(execution.Id)) described[key] = value?.DeepClone();
+        return new JsonObject { ["AutomationExecution"] = described };
     }
 
     static Dictionary<string, IReadOnlyList<string>> ParametersOf(JsonNode? node)
