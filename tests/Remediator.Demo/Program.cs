@@ -41,19 +41,20 @@ try
     var capacityProviders = new[] { "lab-instances", function.Environment.GetValueOrDefault("REMEDIATOR_SAFE_CAPACITY_PROVIDER", "") }.Where(p => p.Length > 0);
     var plane = ControlPlane.Create(catalog, launcher => new LocalEcs(clusterArn, [instance], [taskDefinitionArn], capacityProviders, launcher), hook, hook, timeline);
 
-    await using var ssm = await SsmEndpoint.StartAsync(plane.Executor);
+    await using var runner = new AutomationRunner(plane.Executor);
     await using var aws = await LocalAwsEndpoint.StartAsync();
+    aws.Ssm.UseAutomationRunner(runner);
     aws.Dynamo.CreateTable(function.Environment["REMEDIATOR_CLAIMS_TABLE"]);
 
     // The function's environment as the template sets it, plus what Lambda sets and the local endpoints.
     foreach (var (name, value) in function.Environment) Environment.SetEnvironmentVariable(name, value);
     Environment.SetEnvironmentVariable("AWS_REGION", catalog.Account.Region);
-    Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_SSM", ssm.Url);
+    Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_SSM", aws.Url);
     Environment.SetEnvironmentVariable("AWS_ENDPOINT_URL_DYNAMODB", aws.Url);
     Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIALOCALCONTROLPLANE");
     Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "local-control-plane-secret");
     Environment.SetEnvironmentVariable("AWS_MAX_ATTEMPTS", "2");
-    timeline.WriteLine($"[demo] local SSM (control plane) {ssm.Url}, local DynamoDB {aws.Url}; runbook {function.Environment.GetValueOrDefault("REMEDIATOR_RUNBOOK_NAME")}");
+    timeline.WriteLine($"[demo] local SSM (runbooks run by the control plane) and DynamoDB {aws.Url}; runbook {function.Environment.GetValueOrDefault("REMEDIATOR_RUNBOOK_NAME")}");
 
     // The Remediator logs JSON lines on stdout, as in Lambda: here they join the timeline.
     Console.SetOut(new LinePrefixWriter(timeline, "[remediator] "));
@@ -66,7 +67,7 @@ try
     timeline.WriteLine($"[demo] the Remediator answered: {responseText}");
     var response = JsonNode.Parse(responseText) as JsonObject ?? [];
 
-    var executions = await ssm.WaitForExecutionsAsync();
+    var executions = await runner.WaitForExecutionsAsync();
     EcsTask? after;
     if (group.StartsWith("service:", StringComparison.Ordinal))
     {
