@@ -11,11 +11,6 @@ namespace Remediator.Pipeline;
 /// </summary>
 public sealed class RemediationPipeline(RemediatorSettings settings, IActuator actuator, IReporter reporter)
 {
-    public RemediatorSettings Settings { get; } = settings;
-
-    /// <summary>Parse, diagnose and plan only: no side effect.</summary>
-    public static Plan PlanOf(ParseResult parsed, RemediatorSettings settings) => Planner.Plan(parsed, settings);
-
     /// <summary>
     /// Handles one event to its single outcome and reports it. Malformed JSON is reported as a
     /// skipped event; a failure to act is reported as failed and rethrown.
@@ -26,7 +21,7 @@ public sealed class RemediationPipeline(RemediatorSettings settings, IActuator a
         Plan plan;
         try
         {
-            plan = Planner.Plan(await EventParser.ParseAsync(input, cancellationToken).ConfigureAwait(false), Settings);
+            plan = Planner.Plan(await EventParser.ParseAsync(input, cancellationToken).ConfigureAwait(false), settings);
         }
         catch (System.Text.Json.JsonException e)
         {
