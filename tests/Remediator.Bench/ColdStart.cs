@@ -18,7 +18,7 @@ public static class ColdStart
     public static async Task<int> RunAsync(string[] args)
     {
         var runs = args.Length == 2 && args[0] == "--runs" ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 10;
-        var root = Path.GetFullPath(Path.Combine(Corpus.Directory, "..", ".."));
+        var root = Remediation.Testing.RepositoryRoot.Path;
         var work = Directory.CreateTempSubdirectory("remediator-coldstart-");
         try
         {

@@ -14,7 +14,7 @@ public sealed class SynthesizedAssembly : IDisposable
 
     public SynthesizedAssembly()
     {
-        Root = RepositoryRoot.Find();
+        Root = Remediation.Testing.RepositoryRoot.Path;
         var existing = Path.Combine(Root, "cdk.out");
         if (IsFresh(existing))
         {

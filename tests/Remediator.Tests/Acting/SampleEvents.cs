@@ -7,7 +7,7 @@ public static class SampleEvents
 {
     public const string Account = "111122223333";
 
-    static readonly string Directory = Find();
+    static readonly string Directory = Support.Corpus.Directory;
 
     /// <summary>A standalone awsvpc task (group family:app) that failed the EFS mount: host fix and reschedule.</summary>
     public static JsonObject Standalone(int task = 1, int version = 3, int instance = 1, string? eventId = null) =>
@@ -35,15 +35,5 @@ public static class SampleEvents
         detail["version"] = version;
         detail["containerInstanceArn"] = InstanceArn(instance);
         return e;
-    }
-
-    static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "events");
-            if (System.IO.Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException("tests/events not found above the test binaries");
     }
 }

@@ -5,7 +5,7 @@ namespace Remediator.Tests.Support;
 /// <summary>The sample events in tests/events, and edited copies of them for rule tests.</summary>
 public static class Corpus
 {
-    public static string Directory { get; } = Find();
+    public static string Directory => Remediation.Testing.RepositoryRoot.Events;
 
     public static string Path(string relative) => System.IO.Path.Combine(Directory, relative);
 
@@ -21,15 +21,5 @@ public static class Corpus
         var root = JsonNode.Parse(Bytes(relative))!.AsObject();
         edit(root);
         return System.Text.Encoding.UTF8.GetBytes(root.ToJsonString());
-    }
-
-    static string Find()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "events");
-            if (System.IO.Directory.Exists(candidate)) return candidate;
-        }
-        throw new DirectoryNotFoundException("tests/events not found above " + AppContext.BaseDirectory);
     }
 }
