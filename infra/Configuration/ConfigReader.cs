@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
 namespace Infra.Configuration;
@@ -62,7 +60,7 @@ public static partial class ConfigReader
         var reschedule = Bool("reschedule", Text("reschedule"), d.Reschedule);
 
         var resolver = Text("vpcResolver") ?? d.VpcResolver;
-        Check(IsIpLiteral(resolver), "vpcResolver", resolver, "an IPv4 or IPv6 address, such as 169.254.169.253");
+        Check(Remediator.Planning.IpLiteral.IsValid(resolver), "vpcResolver", resolver, "an IPv4 or IPv6 address that is not loopback, such as 169.254.169.253");
 
         var allowed = List("allowedClusters", Text("allowedClusters"), NamePattern(), "a comma-separated list of cluster names");
         var maxAttempts = Int("maxAttempts", Text("maxAttempts"), d.MaxAttempts, 1, 10);
@@ -188,15 +186,6 @@ public static partial class ConfigReader
         && int.Parse(schedule[5..schedule.IndexOf(' ', StringComparison.Ordinal)], CultureInfo.InvariantCulture) < 30;
 
     static bool IsName(string value) => NamePattern().IsMatch(value);
-
-    static bool IsIpLiteral(string value) =>
-        IPAddress.TryParse(value, out var address)
-        && address.AddressFamily switch
-        {
-            AddressFamily.InterNetwork => value.Count(c => c == '.') == 3,
-            AddressFamily.InterNetworkV6 => address.ScopeId == 0 && !value.Contains('%'),
-            _ => false,
-        };
 
     static void Check(bool ok, string key, string value, string expected)
     {

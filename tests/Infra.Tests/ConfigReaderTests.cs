@@ -60,6 +60,8 @@ public class ConfigReaderTests
     [InlineData("mode", "fix", "remediation:mode", "\"observe\" or \"remediate\"")]
     [InlineData("vpcResolver", "169.254.169", "remediation:vpcResolver", "an IPv4 or IPv6 address")]
     [InlineData("vpcResolver", "fe80::1%eth0", "remediation:vpcResolver", "an IPv4 or IPv6 address")]
+    [InlineData("vpcResolver", "127.0.0.1", "remediation:vpcResolver", "not loopback")]
+    [InlineData("vpcResolver", "010.1.1.1", "remediation:vpcResolver", "an IPv4 or IPv6 address")]
     [InlineData("maxAttempts", "11", "remediation:maxAttempts", "a whole number from 1 to 10")]
     [InlineData("maxAttempts", "-1", "remediation:maxAttempts", "a whole number from 1 to 10")]
     [InlineData("reschedule", "yes", "remediation:reschedule", "true or false")]
