@@ -108,6 +108,20 @@ plan_samples() {
   done
 }
 
+# The CLI as operators install it: packed as a .NET tool, installed into a temporary tool path, run by
+# its command name. Its --help must list both commands and the exit codes.
+dotnet_tool() {
+  local work rc=0 help
+  work=$(mktemp -d)
+  dotnet pack "${ROOT}/lambdas/Remediator.Cli" -o "${work}/pkg" --nologo -v:quiet &&
+    dotnet tool install EcsDnsRemediation.Cli --tool-path "${work}/bin" --add-source "${work}/pkg" &&
+    help=$("${work}/bin/remediator" --help) &&
+    grep -q 'plan <file>' <<<"${help}" && grep -q 'fleet' <<<"${help}" && grep -q 'Exit codes' <<<"${help}" &&
+    "${work}/bin/remediator" plan "${ROOT}/tests/events/failure/ec2-awsvpc-service.json" | jq -e '.decision == "remediate"' || rc=1
+  rm -rf "${work}"
+  return "${rc}"
+}
+
 # The lab (root): failure, host fix, failure again, with timings; its JSON line is checked.
 lab() {
   local json
@@ -122,6 +136,7 @@ main() {
 
   suite_dotnet
   suite_command "plan samples" plan_samples
+  suite_command "dotnet tool" dotnet_tool
   suite_shellcheck
   suite_bats "bats" "${ROOT}/tests/hostscripts"
   suite_command "cdk synth" npx --no-install cdk synth --quiet

@@ -2,7 +2,14 @@ using System.CommandLine;
 using Remediator.Cli;
 using Remediator.Cli.Fleet;
 
-var root = new RootCommand("remediator: the ECS DNS Remediator's pipeline from a shell");
+var root = new RootCommand("""
+    remediator: the ECS DNS Remediator's pipeline from a shell.
+
+    Exit codes (every command):
+      0  done (plan: any decision on a well-formed event; fleet: every instance healthy or fixed)
+      1  something is at risk, failed or silent (fleet)
+      2  bad usage, an unreadable file, malformed JSON, an invalid setting or an AWS error: nothing was done
+    """);
 root.Subcommands.Add(PlanCommand.Create(Console.Out, Console.Error));
 root.Subcommands.Add(FleetCommand.Create(Console.Out, Console.Error, Console.In));
 
