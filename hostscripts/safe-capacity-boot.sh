@@ -49,6 +49,9 @@ REGION=""
 SCRIPT_URL=""
 SCRIPT_SHA256=""
 ROOT="/"
+# Where install and boot append their own and resolv-fix.sh's output; set by
+# open_log (/dev/null if the log cannot be written: logging never decides).
+LOG_FILE="/dev/null"
 
 #######################################
 # Prints the usage text.
@@ -127,15 +130,23 @@ under_root() {
 }
 
 #######################################
-# Appends a timestamped line to the log (best effort: logging never decides).
+# Points LOG_FILE at the log under ROOT if it can be written.
+#######################################
+open_log() {
+  local log_file
+  log_file="$(under_root "${LOG}")"
+  if mkdir -p "$(dirname "${log_file}")" 2>/dev/null \
+    && : >>"${log_file}" 2>/dev/null; then
+    LOG_FILE="${log_file}"
+  fi
+}
+
+#######################################
+# Appends a timestamped line to the log.
 # Arguments: message words.
 #######################################
 log() {
-  local log_file
-  log_file="$(under_root "${LOG}")"
-  mkdir -p "$(dirname "${log_file}")" 2>/dev/null
-  printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"${log_file}" 2>/dev/null
-  return 0
+  printf '%s %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >>"${LOG_FILE}"
 }
 
 #######################################
@@ -226,7 +237,7 @@ write_atomic() {
 fetch_resolv_fix() {
   if ! command -v aws >/dev/null 2>&1; then
     log "aws CLI missing: dnf install -y awscli-2"
-    dnf install -y awscli-2 >>"$(under_root "${LOG}")" 2>&1 \
+    dnf install -y awscli-2 >>"${LOG_FILE}" 2>&1 \
       || { log "cannot install awscli-2"; return 1; }
   fi
   local target tmp actual
@@ -234,7 +245,7 @@ fetch_resolv_fix() {
   mkdir -p "$(dirname "${target}")" || return 1
   tmp="$(mktemp "${target}.XXXXXX")" || return 1
   if ! aws s3 cp --region "${REGION}" --only-show-errors "${SCRIPT_URL}" "${tmp}" \
-    >>"$(under_root "${LOG}")" 2>&1; then
+    >>"${LOG_FILE}" 2>&1; then
     log "cannot download ${SCRIPT_URL}"
     rm -f "${tmp}"
     return 1
@@ -355,12 +366,12 @@ report_at_risk() {
 boot() {
   local failed="$1" rc
   if [[ -z "${failed}" ]]; then
-    resolv_fix fix "$(under_root "${LOG}")"
+    resolv_fix fix "${LOG_FILE}"
     rc=$?
     [[ "${rc}" -eq 0 ]] || log "resolv-fix.sh fix exited ${rc}"
     # The check alone decides: it is what the attribute promises (no local
     # resolver alone in glibc's first three nameservers), whatever fix did.
-    resolv_fix check "$(under_root "${LOG}")"
+    resolv_fix check "${LOG_FILE}"
     rc=$?
     if [[ "${rc}" -eq 0 ]]; then
       mark "${SAFE_LINE}" || { err "cannot write ${ECS_CONFIG}"; exit "${EXIT_ENV}"; }
@@ -396,6 +407,7 @@ heartbeat() {
 
 main() {
   parse_args "$@"
+  [[ "${ACTION}" == heartbeat ]] || open_log
   case "${ACTION}" in
     install)
       local failed=""
