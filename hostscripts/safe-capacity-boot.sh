@@ -302,9 +302,10 @@ OnUnitActiveSec=1min
 WantedBy=timers.target
 " || return 1
   [[ "${ROOT}" == "/" ]] || return 0
+  # --no-block: this runs inside cloud-final.service; never wait on a job.
   systemctl daemon-reload \
     && systemctl enable "${BOOT_UNIT}" \
-    && systemctl enable --now "${HEARTBEAT_TIMER}"
+    && systemctl enable --now --no-block "${HEARTBEAT_TIMER}"
 }
 
 #######################################

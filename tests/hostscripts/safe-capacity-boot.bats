@@ -158,6 +158,24 @@ FAKE
   assert_output "0"
 }
 
+@test "install: systemd-analyze verify accepts the three units" {
+  printf 'nameserver 169.254.169.253\n' >"${CONF}"
+  install_with "${SHA}"
+  assert_success
+  # verify resolves the units' dependencies and ExecStart under the root.
+  install -D -m 0755 "${BOOT}" "${ROOT}/usr/local/sbin/ecs-dns-safe-capacity-boot.sh"
+  mkdir -p "${ROOT}/usr/lib/systemd"
+  cp -r /usr/lib/systemd/system "${ROOT}/usr/lib/systemd/"
+
+  run systemd-analyze verify --root="${ROOT}" \
+    "${UNITS}/ecs-dns-safe-capacity-boot.service" \
+    "${UNITS}/ecs-dns-safe-capacity-heartbeat.service" \
+    "${UNITS}/ecs-dns-safe-capacity-heartbeat.timer"
+
+  assert_success
+  assert_output ""
+}
+
 @test "boot: when the check still fails after fix, the instance is marked at-risk" {
   # No resolv.conf at all: fix cannot work and check reports it.
   install -D -m 0755 "${RESOLV_FIX}" "${INSTALLED}"
