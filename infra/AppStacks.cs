@@ -27,7 +27,7 @@ public sealed record AppStacks
         var capacity = new CapacityStack(app, CapacityStackName, new CapacityStackProps
         {
             Config = config,
-            ResolvFix = resolvFix,
+            RepositoryRoot = repositoryRoot,
             StackProps = new StackProps { Description = "ECS DNS remediation, prevention: safe capacity (container instances without a local resolver) and placement" },
         });
 

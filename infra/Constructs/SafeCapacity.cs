@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text;
 using Amazon.CDK;
 using Amazon.CDK.AWS.AutoScaling;
@@ -9,6 +10,7 @@ using EbsDeviceOptions = Amazon.CDK.AWS.EC2.EbsDeviceOptions;
 using EbsDeviceVolumeType = Amazon.CDK.AWS.EC2.EbsDeviceVolumeType;
 using Amazon.CDK.AWS.ECS;
 using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.S3.Assets;
 using Constructs;
 using Infra.Documents;
 using InstanceType = Amazon.CDK.AWS.EC2.InstanceType;
@@ -18,17 +20,27 @@ namespace Infra.Constructs;
 /// <summary>
 /// The safe capacity: container instances without a local resolver, marked with the attribute
 /// dns.local-resolver=none, behind an ASG capacity provider associated with the cluster next to the
-/// providers it already has.
+/// providers it already has. At first boot, before the ECS agent starts, hostscripts/safe-capacity-boot.sh
+/// (in the user data) fetches hostscripts/resolv-fix.sh (an S3 asset, SHA-256 checked), fixes, checks and
+/// only then marks the instance; its heartbeat feeds <see cref="SafeCapacityAlarm"/>.
 /// </summary>
 public sealed class SafeCapacity : Construct
 {
-    /// <summary>The attribute value set when the boot check finds resolv.conf healthy.</summary>
+    /// <summary>The attribute line the boot script writes when the check after the fix passes.</summary>
     public const string AttributeLine = "ECS_INSTANCE_ATTRIBUTES={\"dns.local-resolver\":\"none\"}";
 
-    /// <summary>EC2 rejects user data above 16 KB.</summary>
-    public const int MaxUserDataBytes = 16384;
+    /// <summary>
+    /// What this construct allows its user data (tokens resolved): half of EC2's 16 KB limit, so the boot script
+    /// can grow and users can add their own lines. resolv-fix.sh does not count: it comes from S3.
+    /// </summary>
+    public const int UserDataBudgetBytes = 8192;
 
-    public const string ScriptPath = "/usr/local/sbin/ecs-dns-resolv-fix.sh";
+    public const string BootScriptFileName = "safe-capacity-boot.sh";
+
+    public const string ResolvFixFileName = "resolv-fix.sh";
+
+    /// <summary>Where the user data writes the boot script; the units it installs call it there.</summary>
+    public const string BootScriptPath = "/usr/local/sbin/ecs-dns-safe-capacity-boot.sh";
 
     public AutoScalingGroup AutoScalingGroup { get; }
 
@@ -38,25 +50,55 @@ public sealed class SafeCapacity : Construct
 
     public SecurityGroup SecurityGroup { get; }
 
+    /// <summary>hostscripts/resolv-fix.sh as the instances download it.</summary>
+    public Asset ResolvFixAsset { get; }
+
+    /// <summary>Lowercase hex SHA-256 of hostscripts/resolv-fix.sh, baked into the user data and checked at boot.</summary>
+    public string ResolvFixSha256 { get; }
+
+    public SafeCapacityAlarm NoSafeInstanceAlarm { get; }
+
     public SafeCapacity(Construct scope, string id, SafeCapacityProps props) : base(scope, id)
     {
         var instanceType = new InstanceType(props.InstanceType);
         var hardware = instanceType.Architecture == InstanceArchitecture.ARM_64 ? AmiHardwareType.ARM : AmiHardwareType.STANDARD;
+        var stack = Stack.Of(this);
+
+        var resolvFixPath = Path.Combine(props.RepositoryRoot, "hostscripts", ResolvFixFileName);
+        if (!File.Exists(resolvFixPath))
+            throw new HostScriptException($"{resolvFixPath}: not found; the safe capacity downloads it at boot");
+        ResolvFixSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(resolvFixPath)));
+        ResolvFixAsset = new Asset(this, "ResolvFixScript", new AssetProps { Path = resolvFixPath });
+        var bootScript = HostScript.Load(props.RepositoryRoot, BootScriptFileName);
 
         var role = ContainerInstanceRole.Create(this, "InstanceRole", props.ClusterName, "Safe capacity container instances: ECS agent and SSM agent");
+        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ReadResolvFixScript",
+            Actions = ["s3:GetObject"],
+            Resources = [ResolvFixAsset.Bucket.ArnForObjects(ResolvFixAsset.S3ObjectKey)],
+        }));
+        // PutMetricData takes no resource; the namespace condition keeps the instances out of the Remediator's metrics.
+        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "SafeCapacityHeartbeat",
+            Actions = ["cloudwatch:PutMetricData"],
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { ["cloudwatch:namespace"] = SafeCapacityAlarm.MetricNamespace },
+            },
+        }));
 
         SecurityGroup = new SecurityGroup(this, "SecurityGroup", new SecurityGroupProps
         {
             Vpc = props.Vpc,
-            Description = "Safe capacity container instances: no inbound rules; outbound to ECS, SSM, ECR and EFS",
+            Description = "Safe capacity container instances: no inbound rules; outbound to ECS, SSM, ECR, S3, CloudWatch and EFS",
             AllowAllOutbound = true,
         });
 
         var userData = UserData.ForLinux();
-        userData.AddCommands(UserDataLines(props).ToArray());
-        var rendered = userData.Render();
-        if (Encoding.UTF8.GetByteCount(rendered) > MaxUserDataBytes)
-            throw new HostScriptException($"safe capacity user data is {Encoding.UTF8.GetByteCount(rendered)} bytes; EC2 accepts at most {MaxUserDataBytes} (hostscripts/{props.ResolvFix.FileName} grew too large to embed)");
+        userData.AddCommands(UserDataLines(props, bootScript, ResolvFixAsset.S3ObjectUrl, ResolvFixSha256, stack.Region).ToArray());
 
         var launchTemplate = new LaunchTemplate(this, "LaunchTemplate", new LaunchTemplateProps
         {
@@ -83,6 +125,8 @@ public sealed class SafeCapacity : Construct
             LaunchTemplate = launchTemplate,
             MinCapacity = props.MinSize,
             MaxCapacity = props.MaxSize,
+            // The alarm compares in-service instances with those reporting themselves safe.
+            GroupMetrics = [new GroupMetrics(GroupMetric.IN_SERVICE_INSTANCES)],
         });
         Tags.Of(AutoScalingGroup).Add(InstanceTags.Cluster, props.ClusterName, new TagProps { ApplyToLaunchedInstances = true });
 
@@ -94,6 +138,14 @@ public sealed class SafeCapacity : Construct
             // ECS keeps instances that run tasks from being scaled in (needs new-instance scale-in protection, set by the provider).
             EnableManagedTerminationProtection = true,
             TargetCapacityPercent = 100,
+        });
+
+        NoSafeInstanceAlarm = new SafeCapacityAlarm(this, "NoSafeInstance", new SafeCapacityAlarmProps
+        {
+            AutoScalingGroup = AutoScalingGroup,
+            ClusterName = props.ClusterName,
+            CapacityProviderName = props.CapacityProviderName,
+            AlarmName = $"{stack.StackName}-NoSafeInstance",
         });
 
         // The association resource sets the cluster's whole provider list: name the existing ones or they are dropped.
@@ -114,7 +166,12 @@ public sealed class SafeCapacity : Construct
             Association.ApplyRemovalPolicy(RemovalPolicy.RETAIN);
     }
 
-    static IEnumerable<string> UserDataLines(SafeCapacityProps props)
+    /// <summary>
+    /// The user data: join the cluster, write the boot script (compressed; the file is larger than it needs to
+    /// be in user data) and run its install action, which fetches resolv-fix.sh, fixes, checks and marks.
+    /// cloud-init runs this in cloud-final.service, and the AMI's ecs.service is ordered after it.
+    /// </summary>
+    static IEnumerable<string> UserDataLines(SafeCapacityProps props, HostScript bootScript, string resolvFixUrl, string resolvFixSha256, string region)
     {
         yield return "set -o nounset -o pipefail";
         yield return "cat >> /etc/ecs/ecs.config <<'ECS_CONFIG_END'";
@@ -122,22 +179,13 @@ public sealed class SafeCapacity : Construct
         yield return "ECS_AWSVPC_BLOCK_IMDS=true";
         yield return "ECS_ENABLE_TASK_IAM_ROLE=true";
         yield return "ECS_CONFIG_END";
-        // Embedded compressed: the script alone is larger than EC2's 16 KB user data limit.
-        yield return $"base64 -d <<'SCRIPT_END' | gunzip > {ScriptPath}";
-        foreach (var line in Chunk(Convert.ToBase64String(Gzip(props.ResolvFix.Content)), 76))
+        yield return "mkdir -p /usr/local/sbin";
+        yield return $"base64 -d <<'SCRIPT_END' | gunzip > {BootScriptPath}";
+        foreach (var line in Chunk(Convert.ToBase64String(Gzip(bootScript.Content)), 76))
             yield return line;
         yield return "SCRIPT_END";
-        yield return $"chmod 0755 {ScriptPath}";
-        // The attribute promises "no local resolver": give it only when the check says so.
-        yield return $"if {ScriptPath} check --resolver {props.VpcResolver} --json > /var/log/ecs-dns-boot-check.json 2>&1; then";
-        yield return $"  echo '{AttributeLine}' >> /etc/ecs/ecs.config";
-        yield return "else";
-        yield return "  rc=$?";
-        yield return "  echo 'ECS_INSTANCE_ATTRIBUTES={\"dns.local-resolver\":\"at-risk\"}' >> /etc/ecs/ecs.config";
-        yield return "  msg=\"ecs-dns-remediation: BOOT CHECK FAILED (resolv-fix.sh check exit ${rc}): resolv.conf lists no non-loopback resolver among its first three; this instance is marked dns.local-resolver=at-risk and gets no awsvpc+EFS tasks. See /var/log/ecs-dns-boot-check.json\"";
-        yield return "  logger -p user.crit \"${msg}\"";
-        yield return "  echo \"${msg}\" > /dev/console";
-        yield return "fi";
+        yield return $"chmod 0755 {BootScriptPath}";
+        yield return $"{BootScriptPath} install --resolver {props.VpcResolver} --cluster {props.ClusterName} --capacity-provider {props.CapacityProviderName} --region {region} --script-url {resolvFixUrl} --script-sha256 {resolvFixSha256}";
     }
 
     static byte[] Gzip(string text)

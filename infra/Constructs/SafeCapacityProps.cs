@@ -1,6 +1,5 @@
 using Amazon.CDK.AWS.EC2;
 using Infra.Configuration;
-using Infra.Documents;
 
 namespace Infra.Constructs;
 
@@ -33,8 +32,8 @@ public sealed record SafeCapacityProps
     /// <summary>The cluster's default strategy, kept as it is.</summary>
     public required IReadOnlyList<StrategyItem> ExistingDefaultStrategy { get; init; }
 
-    /// <summary>hostscripts/resolv-fix.sh, run at boot as `check`.</summary>
-    public required HostScript ResolvFix { get; init; }
+    /// <summary>The repository: hostscripts/safe-capacity-boot.sh goes into the user data, hostscripts/resolv-fix.sh into an S3 asset.</summary>
+    public required string RepositoryRoot { get; init; }
 
     public required string VpcResolver { get; init; }
 }

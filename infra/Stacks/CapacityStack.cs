@@ -80,7 +80,7 @@ public sealed class CapacityStack : Stack
             ExistingCapacityProviders = config.ExistingCapacityProviders,
             ExistingDefaultStrategy = config.ExistingDefaultStrategy,
             RetainAssociation = !config.CreatesCluster,
-            ResolvFix = props.ResolvFix,
+            RepositoryRoot = props.RepositoryRoot,
             VpcResolver = config.VpcResolver,
         });
         if (cluster is not null)
@@ -113,6 +113,14 @@ public sealed class CapacityStack : Stack
                 Example.Service.Node.AddDependency(SafeCapacity.Association);
             }
         }
+
+        // The remediation topic lives in the stack that depends on this one: no reference back without a cycle.
+        _ = new CfnOutput(this, "NoSafeInstanceAlarmOutput", new CfnOutputProps
+        {
+            Key = "NoSafeInstanceAlarmArn",
+            Value = SafeCapacity.NoSafeInstanceAlarm.Alarm.AlarmArn,
+            Description = "Alarm: the safe capacity has in-service instances but none marked safe. Add an alarm action (see infra/README.md).",
+        });
 
         Aspects.Of(this).Add(new DnsSafePlacement(config.SafeCapacityProviderName));
     }

@@ -1,6 +1,5 @@
 using Amazon.CDK;
 using Infra.Configuration;
-using Infra.Documents;
 
 namespace Infra.Stacks;
 
@@ -8,7 +7,8 @@ public sealed record CapacityStackProps
 {
     public required RemediationConfig Config { get; init; }
 
-    public required HostScript ResolvFix { get; init; }
+    /// <summary>The repository root: the safe capacity reads its host scripts from hostscripts/.</summary>
+    public required string RepositoryRoot { get; init; }
 
     public IStackProps StackProps { get; init; } = new StackProps();
 }

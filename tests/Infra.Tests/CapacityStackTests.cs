@@ -1,6 +1,8 @@
 using System.IO.Compression;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Amazon.CDK;
 using Amazon.CDK.Assertions;
 using Infra.Constructs;
 
@@ -10,9 +12,31 @@ public class CapacityStackTests(DefaultApp app) : IClassFixture<DefaultApp>
 {
     static Dictionary<string, object> Props(params (string Key, object Value)[] items) => items.ToDictionary(i => i.Key, i => i.Value);
 
-    /// <summary>The launch template's user data: a plain string (no tokens in it) under Fn::Base64.</summary>
-    static string UserData(JsonObject template) =>
-        (string)SynthesizedApp.Single(template, "AWS::EC2::LaunchTemplate")["LaunchTemplateData"]!["UserData"]!["Fn::Base64"]!;
+    /// <summary>
+    /// The launch template's user data, Fn::Base64 over Fn::Join: strings as they are, each token (Region, asset
+    /// bucket) rendered by <paramref name="token"/>.
+    /// </summary>
+    internal static string UserData(JsonObject template, Func<JsonNode, string> token)
+    {
+        var userData = SynthesizedApp.Single(template, "AWS::EC2::LaunchTemplate")["LaunchTemplateData"]!["UserData"]!["Fn::Base64"]!;
+        if (userData is JsonValue)
+            return (string)userData!;
+        var join = userData["Fn::Join"]!.AsArray();
+        Assert.Equal("", (string?)join[0]);
+        return string.Concat(join[1]!.AsArray().Select(p => p is JsonValue v && v.TryGetValue<string>(out var text) ? text : token(p!)));
+    }
+
+    static string UserData(JsonObject template) => UserData(template, t => t.ToJsonString());
+
+    static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    string BootScriptPathIn(string directory) => Path.Combine(directory, SafeCapacity.BootScriptFileName);
+
+    /// <summary>The identity policy statements of the capacity stack, by Sid.</summary>
+    JsonObject Statement(string sid) =>
+        SynthesizedApp.Resources(app.CapacityJson, "AWS::IAM::Policy")
+            .SelectMany(p => p.Properties["PolicyDocument"]!["Statement"]!.AsArray())
+            .Single(s => (string?)s!["Sid"] == sid)!.AsObject();
 
     [Fact]
     public void LaunchTemplate_Instances_RequireImdsv2AndEncryptedGp3()
@@ -25,31 +49,129 @@ public class CapacityStackTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 
     [Fact]
-    public void UserData_Default_JoinsTheClusterAndSetsTheAttributeOnlyAfterTheCheck()
+    public void UserData_Default_JoinsTheClusterThenRunsTheBootScriptInstallLast()
     {
         var lines = UserData(app.CapacityJson).Split('\n');
+        var asset = app.Stacks.Capacity.SafeCapacity.ResolvFixAsset;
 
         Assert.Contains("ECS_CLUSTER=ecs-dns-remediation", lines);
-        var check = Array.FindIndex(lines, l => l.StartsWith($"if {SafeCapacity.ScriptPath} check --resolver 169.254.169.253 --json", StringComparison.Ordinal));
-        Assert.True(check > 0);
-        Assert.Equal($"  echo '{SafeCapacity.AttributeLine}' >> /etc/ecs/ecs.config", lines[check + 1]);
-        Assert.Equal("ECS_INSTANCE_ATTRIBUTES={\"dns.local-resolver\":\"none\"}", SafeCapacity.AttributeLine);
-        Assert.Contains(lines, l => l.Contains("dns.local-resolver\\\":\\\"at-risk", StringComparison.Ordinal) || l.Contains("\"dns.local-resolver\":\"at-risk\"", StringComparison.Ordinal));
+        Assert.True(Array.IndexOf(lines, "ECS_CLUSTER=ecs-dns-remediation") < Array.FindIndex(lines, l => l.StartsWith("base64 -d", StringComparison.Ordinal)));
+        Assert.Equal(
+            $"{SafeCapacity.BootScriptPath} install --resolver 169.254.169.253 --cluster ecs-dns-remediation --capacity-provider dns-safe-capacity" +
+            " --region {\"Ref\":\"AWS::Region\"} --script-url {\"Fn::Sub\":\"s3://cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}" +
+            $"/{asset.AssetHash}.sh\"}} --script-sha256 {Sha256(File.ReadAllBytes(Path.Combine(app.Root, "hostscripts", SafeCapacity.ResolvFixFileName)))}",
+            lines[^1]);
+        Assert.DoesNotContain(lines, l => l.StartsWith("ECS_INSTANCE_ATTRIBUTES", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void UserData_EmbeddedScript_DecompressesToResolvFixByteForByte()
+    public void UserData_EmbeddedBootScript_DecompressesToSafeCapacityBootByteForByte()
     {
         var lines = UserData(app.CapacityJson).Split('\n').ToList();
-        var start = lines.FindIndex(l => l.StartsWith("base64 -d <<'SCRIPT_END' | gunzip >", StringComparison.Ordinal));
+        var start = lines.IndexOf($"base64 -d <<'SCRIPT_END' | gunzip > {SafeCapacity.BootScriptPath}");
         var end = lines.IndexOf("SCRIPT_END");
 
+        Assert.True(start > 0 && end > start);
         var compressed = Convert.FromBase64String(string.Concat(lines.Skip(start + 1).Take(end - start - 1)));
         using var gzip = new GZipStream(new MemoryStream(compressed), CompressionMode.Decompress);
-        using var reader = new StreamReader(gzip, Encoding.UTF8);
+        using var decompressed = new MemoryStream();
+        gzip.CopyTo(decompressed);
 
-        Assert.Equal(app.HostScript("resolv-fix.sh"), reader.ReadToEnd());
-        Assert.True(Encoding.UTF8.GetByteCount(UserData(app.CapacityJson)) <= SafeCapacity.MaxUserDataBytes);
+        Assert.Equal(File.ReadAllBytes(BootScriptPathIn(Path.Combine(app.Root, "hostscripts"))), decompressed.ToArray());
+        Assert.Equal($"chmod 0755 {SafeCapacity.BootScriptPath}", lines[end + 1]);
+    }
+
+    [Fact]
+    public void UserData_TokensAtTheirLongest_StaysWithinTheBudget()
+    {
+        // Tokens resolved with a Region name longer than any (the longest today has 14 characters).
+        const string region = "xx-xxxxxxxxxxxxxxx-9";
+        var bytes = Encoding.UTF8.GetByteCount(UserData(app.CapacityJson, t => t["Ref"] is not null
+            ? region
+            : ((string)t["Fn::Sub"]!).Replace("${AWS::AccountId}", "111122223333", StringComparison.Ordinal).Replace("${AWS::Region}", region, StringComparison.Ordinal)));
+
+        Assert.True(bytes <= SafeCapacity.UserDataBudgetBytes, $"safe capacity user data is {bytes} bytes; budget {SafeCapacity.UserDataBudgetBytes}");
+        Assert.True(SafeCapacity.UserDataBudgetBytes <= 16384 / 2);
+    }
+
+    [Fact]
+    public void ResolvFixAsset_Staged_IsResolvFixByteForByteAndTheUserDataChecksItsSha256()
+    {
+        var asset = app.Stacks.Capacity.SafeCapacity.ResolvFixAsset;
+        var staged = Path.Combine(Stage.Of(app.Stacks.Capacity)!.Outdir, asset.AssetPath);
+        var script = File.ReadAllBytes(Path.Combine(app.Root, "hostscripts", SafeCapacity.ResolvFixFileName));
+
+        Assert.Equal(script, File.ReadAllBytes(staged));
+        Assert.Equal(Sha256(script), app.Stacks.Capacity.SafeCapacity.ResolvFixSha256);
+        Assert.Contains($" --script-sha256 {Sha256(script)}", UserData(app.CapacityJson), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void InstanceRole_ScriptDownload_OnlyTheResolvFixObject()
+    {
+        var statement = Statement("ReadResolvFixScript");
+        var key = app.Stacks.Capacity.SafeCapacity.ResolvFixAsset.AssetHash + ".sh";
+
+        Assert.Equal("s3:GetObject", (string?)statement["Action"]);
+        var resource = statement["Resource"]!.ToJsonString();
+        Assert.Contains("cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}", resource);
+        Assert.EndsWith($"/{key}\"]]}}", resource);
+        Assert.DoesNotContain("*", resource);
+    }
+
+    [Fact]
+    public void InstanceRole_PutMetricData_OnlyToTheSafeCapacityNamespace()
+    {
+        var statement = Statement("SafeCapacityHeartbeat");
+
+        Assert.Equal("cloudwatch:PutMetricData", (string?)statement["Action"]);
+        Assert.Equal(SafeCapacityAlarm.MetricNamespace, (string?)statement["Condition"]!["StringEquals"]!["cloudwatch:namespace"]);
+        Assert.NotEqual(Infra.Stacks.RemediationStack.MetricsNamespace, SafeCapacityAlarm.MetricNamespace);
+    }
+
+    [Fact]
+    public void Alarm_NoSafeInstance_InServiceInstancesWithoutHeartbeatBreachOnMissingData()
+    {
+        var alarm = SynthesizedApp.Single(app.CapacityJson, "AWS::CloudWatch::Alarm");
+        var group = SynthesizedApp.Resources(app.CapacityJson, "AWS::AutoScaling::AutoScalingGroup").Single().Id;
+
+        Assert.Equal("EcsDnsSafeCapacity-NoSafeInstance", (string?)alarm["AlarmName"]);
+        Assert.Equal("breaching", (string?)alarm["TreatMissingData"]);
+        Assert.Equal("GreaterThanOrEqualToThreshold", (string?)alarm["ComparisonOperator"]);
+        Assert.Equal(1, (int)alarm["Threshold"]!);
+        Assert.Equal(3, (int)alarm["EvaluationPeriods"]!);
+        Assert.Equal(3, (int)alarm["DatapointsToAlarm"]!);
+        var metrics = alarm["Metrics"]!.AsArray().Select(m => m!.AsObject()).ToDictionary(m => (string)m["Id"]!);
+        Assert.Equal(SafeCapacityAlarm.Expression, (string?)metrics.Values.Single(m => m["Expression"] is not null)["Expression"]);
+        Assert.Equal(
+            $$"""{"Metric":{"Dimensions":[{"Name":"CapacityProvider","Value":"dns-safe-capacity"},{"Name":"ClusterName","Value":"ecs-dns-remediation"}],"MetricName":"SafeInstances","Namespace":"{{SafeCapacityAlarm.MetricNamespace}}"},"Period":300,"Stat":"Maximum"}""",
+            metrics["safe"]["MetricStat"]!.ToJsonString());
+        Assert.Equal(
+            $$$"""{"Metric":{"Dimensions":[{"Name":"AutoScalingGroupName","Value":{"Ref":"{{{group}}}"}}],"MetricName":"GroupInServiceInstances","Namespace":"AWS/AutoScaling"},"Period":300,"Stat":"Maximum"}""",
+            metrics["inService"]["MetricStat"]!.ToJsonString());
+        Assert.Equal("""[{"Granularity":"1Minute","Metrics":["GroupInServiceInstances"]}]""",
+            SynthesizedApp.Single(app.CapacityJson, "AWS::AutoScaling::AutoScalingGroup")["MetricsCollection"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Outputs_NoSafeInstanceAlarmArn_ForAnAlarmActionOutsideTheStack()
+    {
+        var output = app.CapacityJson["Outputs"]!["NoSafeInstanceAlarmArn"]!;
+
+        Assert.StartsWith("{\"Fn::GetAtt\":[\"SafeCapacityNoSafeInstanceAlarm", output["Value"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void BootScript_Constants_MatchTheStackAndThePlacementConstraint()
+    {
+        var script = app.HostScript(SafeCapacity.BootScriptFileName);
+
+        Assert.Contains($"readonly SELF_PATH=\"{SafeCapacity.BootScriptPath}\"", script);
+        Assert.Contains($"readonly METRIC_NAMESPACE=\"{SafeCapacityAlarm.MetricNamespace}\"", script);
+        Assert.Contains($"readonly METRIC_NAME=\"{SafeCapacityAlarm.MetricName}\"", script);
+        Assert.Contains($"readonly SAFE_LINE='{SafeCapacity.AttributeLine}'", script);
+        var attribute = Assert.Single(JsonNode.Parse(SafeCapacity.AttributeLine["ECS_INSTANCE_ATTRIBUTES=".Length..])!.AsObject());
+        Assert.Equal(Infra.Documents.RemediationRunbook.PlacementExpression, $"attribute:{attribute.Key} == {(string?)attribute.Value}");
     }
 
     [Fact]
@@ -121,7 +243,7 @@ public class ExistingClusterTests(ExistingClusterApp app) : IClassFixture<Existi
         var group = SynthesizedApp.Single(app.CapacityJson, "AWS::AutoScaling::AutoScalingGroup");
 
         Assert.Equal("""["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]""", group["VPCZoneIdentifier"]!.ToJsonString());
-        Assert.Contains("ECS_CLUSTER=prod", ((string)SynthesizedApp.Single(app.CapacityJson, "AWS::EC2::LaunchTemplate")["LaunchTemplateData"]!["UserData"]!["Fn::Base64"]!).Split('\n'));
+        Assert.Contains("ECS_CLUSTER=prod", CapacityStackTests.UserData(app.CapacityJson, t => t.ToJsonString()).Split('\n'));
     }
 
     [Fact]
