@@ -25,8 +25,13 @@ public sealed class RemediationStack : Stack
 {
     public const string MetricsNamespace = "EcsDnsRemediation";
 
-    /// <summary>The text both ECS forms of the failure carry (volume plugin and EFS utils).</summary>
-    public const string FailureWildcard = "*Failed to resolve*";
+    /// <summary>
+    /// Reasons that may be a failed EFS mount: any failure of a Docker volume plugin (the ECS volume plugin runs
+    /// efs-utils; since efs-utils 2.0 its wording names no lookup), and the legacy "Failed to resolve" forms of
+    /// mount.nfs4 and efs-utils (also Fargate's). The Remediator tells EFS from other plugins; evidence on the
+    /// container instance decides. EventBridge wildcards are case-sensitive.
+    /// </summary>
+    public static readonly string[] FailureWildcards = ["*VolumeDriver.Create*", "*Failed to resolve*"];
 
     public string ResolvFixDocumentName { get; }
 
@@ -183,27 +188,25 @@ public sealed class RemediationStack : Stack
         _ = new CfnOutput(this, "AssociationOutput", new CfnOutputProps { Key = "AssociationId", Value = association.AttrAssociationId });
     }
 
-    /// <summary>STOPPED ECS tasks whose stoppedReason or any container reason carries the resolve failure.</summary>
-    public static EventPattern TaskStoppedPattern() => new()
+    /// <summary>STOPPED ECS tasks whose stoppedReason or any container reason may be a failed EFS mount.</summary>
+    public static EventPattern TaskStoppedPattern()
     {
-        Source = ["aws.ecs"],
-        DetailType = ["ECS Task State Change"],
-        Detail = new Dictionary<string, object>
+        static object[] Reasons() => FailureWildcards.Select(w => (object)new Dictionary<string, object> { ["wildcard"] = w }).ToArray();
+        return new EventPattern
         {
-            ["lastStatus"] = new[] { "STOPPED" },
-            ["$or"] = new object[]
+            Source = ["aws.ecs"],
+            DetailType = ["ECS Task State Change"],
+            Detail = new Dictionary<string, object>
             {
-                new Dictionary<string, object> { ["stoppedReason"] = new object[] { new Dictionary<string, object> { ["wildcard"] = FailureWildcard } } },
-                new Dictionary<string, object>
+                ["lastStatus"] = new[] { "STOPPED" },
+                ["$or"] = new object[]
                 {
-                    ["containers"] = new Dictionary<string, object>
-                    {
-                        ["reason"] = new object[] { new Dictionary<string, object> { ["wildcard"] = FailureWildcard } },
-                    },
+                    new Dictionary<string, object> { ["stoppedReason"] = Reasons() },
+                    new Dictionary<string, object> { ["containers"] = new Dictionary<string, object> { ["reason"] = Reasons() } },
                 },
             },
-        },
-    };
+        };
+    }
 
     /// <summary>The Remediator's settings (contracts.md) for this configuration.</summary>
     public static Dictionary<string, string> RemediatorEnvironment(RemediationConfig config, string runbookName, string runbookRoleArn, string claimsTable) => new()

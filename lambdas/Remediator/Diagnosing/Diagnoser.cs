@@ -37,8 +37,9 @@ public static partial class Diagnoser
 
     public static Diagnosis Diagnose(string reason)
     {
-        var mount = reason.Contains("VolumeDriver.Create", StringComparison.Ordinal)
-                    || reason.Contains("failed to invoke EFS utils commands", StringComparison.Ordinal);
+        // The ECS volume plugin's failure as Docker reports it; Fargate's EFS errors are candidates only in the
+        // legacy wording (its efs-proxy forms would be notified anyway: there is no host to fix).
+        var mount = reason.Contains("VolumeDriver.Create", StringComparison.Ordinal);
         // Most stops carry neither words; a plain search is cheaper than the regexes.
         if (!mount && !reason.Contains("Failed to resolve", StringComparison.Ordinal))
             return OtherOrNone(reason);
@@ -99,7 +100,7 @@ public static partial class Diagnoser
 
     // Words of efs-utils and its helpers in a volume plugin's error (with mount.efs's retry line from
     // src/efs_utils_common/mount_utils.py); other Docker volume plugins have none.
-    [GeneratedRegex(@"mount\.nfs|mount\.efs|efs-proxy|efs-utils|EFS utils|stunnel|tunnel for fs-|Mount attempt [0-9]+/[0-9]+ failed|\bfs-[0-9a-f]{8,17}\b", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"mount\.nfs|mount\.efs|efs-proxy|efs-utils|stunnel|tunnel for fs-|Mount attempt [0-9]+/[0-9]+ failed", RegexOptions.CultureInvariant)]
     private static partial Regex EfsWording();
 
     // The server answered, so its name resolved: mount.nfs4's "access denied by server", "reason given by
