@@ -37,6 +37,8 @@ public sealed class RemediationStack : Stack
 
     public string DiagnoseDocumentName { get; }
 
+    public string EfsEvidenceDocumentName { get; }
+
     public string RunbookName { get; }
 
     public RemediatorFunction Remediator { get; }
@@ -52,6 +54,7 @@ public sealed class RemediationStack : Stack
         var config = props.Config;
         ResolvFixDocumentName = $"{StackName}-ResolvFix";
         DiagnoseDocumentName = $"{StackName}-DiagnoseTaskNetns";
+        EfsEvidenceDocumentName = $"{StackName}-EfsEvidence";
         RunbookName = $"{StackName}-Remediate";
 
         (Topic, var topicKey) = CreateTopic(config);
@@ -84,6 +87,15 @@ public sealed class RemediationStack : Stack
             Content = DiagnoseDocument.Content(props.DiagnoseTaskNetns),
         });
 
+        var efsEvidence = new CfnDocument(this, "EfsEvidenceDocument", new CfnDocumentProps
+        {
+            Name = EfsEvidenceDocumentName,
+            DocumentType = "Command",
+            DocumentFormat = "JSON",
+            UpdateMethod = "NewVersion",
+            Content = EfsEvidenceDocument.Content(props.EfsEvidence, props.ResolvFix, config.VpcResolver),
+        });
+
         RunbookRole = CreateRunbookRole(config, topicKey);
         var runbook = new CfnDocument(this, "Runbook", new CfnDocumentProps
         {
@@ -100,9 +112,11 @@ public sealed class RemediationStack : Stack
                 SecurityGroups = props.TaskSecurityGroupIds,
                 NotificationTopicArn = Topic.TopicArn,
                 ResolvFixDocumentName = ResolvFixDocumentName,
+                EfsEvidenceDocumentName = EfsEvidenceDocumentName,
             }),
         });
         runbook.AddDependency(resolvFix);
+        runbook.AddDependency(efsEvidence);
 
         Remediator = new RemediatorFunction(this, "Remediator", new RemediatorFunctionProps
         {
@@ -180,6 +194,7 @@ public sealed class RemediationStack : Stack
         _ = new CfnOutput(this, "RunbookNameOutput", new CfnOutputProps { Key = "RunbookName", Value = RunbookName });
         _ = new CfnOutput(this, "ResolvFixDocumentOutput", new CfnOutputProps { Key = "ResolvFixDocumentName", Value = ResolvFixDocumentName });
         _ = new CfnOutput(this, "DiagnoseDocumentOutput", new CfnOutputProps { Key = "DiagnoseDocumentName", Value = DiagnoseDocumentName });
+        _ = new CfnOutput(this, "EfsEvidenceDocumentOutput", new CfnOutputProps { Key = "EfsEvidenceDocumentName", Value = EfsEvidenceDocumentName });
         _ = new CfnOutput(this, "RunbookRoleOutput", new CfnOutputProps { Key = "RunbookRoleArn", Value = RunbookRole.RoleArn });
         _ = new CfnOutput(this, "TopicOutput", new CfnOutputProps { Key = "TopicArn", Value = Topic.TopicArn });
         _ = new CfnOutput(this, "FunctionOutput", new CfnOutputProps { Key = "FunctionName", Value = Remediator.Function.FunctionName });
@@ -287,7 +302,14 @@ public sealed class RemediationStack : Stack
         {
             Sid = "SendHostFix",
             Actions = ["ssm:SendCommand"],
-            Resources = [Arn("ssm", "document", ResolvFixDocumentName), Arn("ec2", "instance", "*")],
+            Resources = [Arn("ssm", "document", ResolvFixDocumentName), Arn("ssm", "document", EfsEvidenceDocumentName), Arn("ec2", "instance", "*")],
+        }));
+        // DescribeTaskDefinition takes no resource-level permission (Service Authorization Reference).
+        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ReadTaskDefinition",
+            Actions = ["ecs:DescribeTaskDefinition"],
+            Resources = ["*"],
         }));
         // Command results and instance information take no resource-level permissions.
         role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
