@@ -4,8 +4,9 @@
 # Installs what it needs (Debian packages, npm ci, dotnet build) unless present, runs `cdk synth`, then:
 # builds the network-namespace lab (a container instance with dnsmasq on 127.0.0.1), starts an awsvpc task
 # whose EFS name does not resolve from its task network namespace, hands the ECS Task State Change event to
-# the Remediator's Lambda handler, lets the local control plane run the runbook and the resolv-fix command
-# document from cdk.out on the lab's container instance, and has the ECS scheduler start the task again.
+# the Remediator's Lambda handler, lets the local control plane run the runbook and its command documents
+# (the read-only evidence, then the host fix) from cdk.out on the lab's container instance, and has the ECS
+# scheduler start the task again.
 # Everything is removed at the end, also on failure or interruption.
 #
 # Usage: demo.sh [--scenario NAME] [--cdk-out DIR] [--no-install] [--help]
@@ -52,7 +53,7 @@ WORK=""
 DRIVER_PID=""
 
 usage() {
-  sed -n '3,29s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '3,30s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 #######################################
