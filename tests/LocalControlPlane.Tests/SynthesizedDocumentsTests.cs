@@ -111,6 +111,20 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
     }
 
     [Fact]
+    public async Task Runbook_TaskDefinitionWithoutEfsVolume_FailsBeforeAnyCommand()
+    {
+        var shell = new FakeShell();
+        var safe = synthesized.Catalog.Get(RunbookName, "Automation").Parameters.Single(p => p.Name == "CapacityProvider").Default!.GetValue<string>();
+        var plane = Build.Plane(synthesized.Catalog, shell, new FakeLauncher(), ["default", safe], efsVolume: false);
+
+        var execution = await plane.Executor.RunAsync(RunbookName, FixParameters());
+
+        Assert.Equal("Failed", execution.Status);
+        Assert.Contains("DescribeTaskDefinition", execution.FailureMessage);
+        Assert.Empty(shell.Runs);
+    }
+
+    [Fact]
     public async Task Runbook_NoTaskDefinition_NotifiesAndRunsNoCommand()
     {
         var (plane, shell, _) = Setup();

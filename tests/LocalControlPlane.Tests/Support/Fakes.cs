@@ -64,7 +64,9 @@ public static class Build
         Account = new LocalAccount(),
     };
 
-    public static ControlPlane Plane(DocumentCatalog catalog, FakeShell shell, FakeLauncher launcher, IEnumerable<string>? capacityProviders = null) =>
+    /// <summary>A control plane with the lab cluster; the task definition has an EFS volume unless <paramref name="efsVolume"/> is false.</summary>
+    public static ControlPlane Plane(DocumentCatalog catalog, FakeShell shell, FakeLauncher launcher, IEnumerable<string>? capacityProviders = null,
+        bool efsVolume = true) =>
         ControlPlane.Create(catalog, l => new LocalEcs(Cluster,
             [
                 new ContainerInstance { Arn = Instance, ClusterArn = Cluster, Ec2InstanceId = "i-0aaaaaaaaaaaaaaa1", CapacityProvider = "default" },
@@ -75,7 +77,7 @@ public static class Build
                 },
             ],
             [TaskDefinition], capacityProviders ?? ["default", "dns-safe-capacity"], l,
-            new Dictionary<string, string> { [TaskDefinition] = FileSystemId }), launcher, shell);
+            efsVolume ? new Dictionary<string, string> { [TaskDefinition] = FileSystemId } : null), launcher, shell);
 
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Parameters(params (string Name, string Value)[] values) =>
         values.ToDictionary(v => v.Name, v => (IReadOnlyList<string>)[v.Value]);
