@@ -1,7 +1,8 @@
 """Judges events against an EventBridge pattern with moto's engine (moto.events.models.EventPattern).
 
 Reads one JSON object on stdin: {"pattern": {...}, "events": {"name": event, ...}}.
-Writes one JSON object on stdout: {"name": true|false, ...}. Exit 2 when the pattern is invalid for moto.
+Writes one JSON object on stdout: {"name": true|false, ...}. Exit 2 when the pattern is invalid for moto,
+1 (one line on stderr) when moto is not installed.
 
 moto does not descend into arrays of objects (its _flatten_dict stops at lists), while EventBridge
 matches a pattern on a field of an array of objects when any element matches. Where the pattern
@@ -13,8 +14,11 @@ import itertools
 import json
 import sys
 
-from moto.events.models import EventPattern
-from moto.events.exceptions import InvalidEventPatternException
+try:
+    from moto.events.exceptions import InvalidEventPatternException
+    from moto.events.models import EventPattern
+except ImportError as missing:
+    sys.exit(f"EventPatternJudge.py: moto is needed (pip install 'moto>=5.2'): {missing}")
 
 
 def variants(node, pattern):
