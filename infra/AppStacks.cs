@@ -23,6 +23,7 @@ public sealed record AppStacks
     {
         var resolvFix = HostScript.Load(repositoryRoot, "resolv-fix.sh");
         var diagnose = HostScript.Load(repositoryRoot, "diagnose-task-netns.sh");
+        var efsEvidence = HostScript.Load(repositoryRoot, "efs-evidence.sh");
 
         var capacity = new CapacityStack(app, CapacityStackName, new CapacityStackProps
         {
@@ -50,6 +51,7 @@ public sealed record AppStacks
             RemediatorCode = remediatorCode,
             ResolvFix = resolvFix,
             DiagnoseTaskNetns = diagnose,
+            EfsEvidence = efsEvidence,
             TargetClusters = targets,
             TaskSubnetIds = capacity.TaskSubnetIds,
             TaskSecurityGroupIds = capacity.TaskSecurityGroupIds,

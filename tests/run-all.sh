@@ -101,11 +101,17 @@ suite_command() {
 
 # Checks the plan CLI over every sample event (the README's fallback main command).
 plan_samples() {
-  local file
-  for file in "${ROOT}"/tests/events/*/*.json; do
-    printf '%s ' "${file#"${ROOT}/"}"
-    dotnet "${ROOT}/lambdas/Remediator.Cli/bin/Debug/net10.0/Remediator.Cli.dll" plan "${file}" || return 1
-  done
+  local file decision actions got listed=0
+  while IFS=$'\t' read -r file decision actions; do
+    [[ -z "${file}" || "${file}" == \#* ]] && continue
+    listed=$((listed + 1))
+    got="$(dotnet "${ROOT}/lambdas/Remediator.Cli/bin/Debug/net10.0/Remediator.Cli.dll" plan "${ROOT}/tests/events/${file}" \
+      | jq -r '[.decision, ([.actions[].type] | if length == 0 then "-" else join(",") end)] | @tsv')" || return 1
+    printf '%s %s\n' "${file}" "${got}"
+    [[ "${got}" == "${decision}"$'\t'"${actions}" ]] || { echo "${file}: expected ${decision} ${actions}"; return 1; }
+  done <"${ROOT}/tests/events/expected.tsv"
+  # Every sample has an expectation.
+  [[ "${listed}" -eq "$(find "${ROOT}/tests/events" -name '*.json' | wc -l)" ]] || { echo "tests/events/expected.tsv misses a sample"; return 1; }
 }
 
 # The CLI as operators install it: packed as a .NET tool, installed into a temporary tool path, run by

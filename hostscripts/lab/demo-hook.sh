@@ -8,7 +8,8 @@
 #                                                  (SSM Run Command); exits with its exit code
 #   demo-hook.sh start-task TASK_ARN EC2_ID TASK_DEFINITION_ARN
 #                                                  start a task: a new task network namespace, then the EFS
-#                                                  name resolved as the volume plugin's mount.nfs4 does; last
+#                                                  mount as the volume plugin does it (through the efs-proxy
+#                                                  stand-in when DEMO_SCENARIO is efs-proxy*); last
 #                                                  stdout line {"lastStatus":"RUNNING"} or {"lastStatus":
 #                                                  "STOPPED","stoppedReason":REASON}, REASON in ECS's words
 # Exit codes: the command's own (instance-exec); 0 task started or stopped (start-task); 2 bad usage;
@@ -80,40 +81,73 @@ new_task_namespace() {
 
 #######################################
 # The stoppedReason ECS reports when the volume plugin cannot mount: the Docker daemon's error around
-# mount.nfs4's output as Python bytes (newline shown as \n), whitespace collapsed, cut at 1024 bytes.
-# Arguments: task definition ARN, mount.nfs4 error text.
+# mount.efs's stderr, mount.nfs4's output as Python bytes (newline shown as \n), whitespace collapsed,
+# cut at 1024 bytes.
+# Arguments: task definition ARN, mount.nfs4's output.
 #######################################
 ecs_reason() {
   local family_revision="${1##*/}" hex
   hex="$(od -An -N10 -tx1 /dev/urandom | tr -d ' \n')"
-  # The \n is two characters, as in Python's repr of the bytes.
-  printf "Error response from daemon: create ecs-%s-data-%s: VolumeDriver.Create: mounting volume failed: b'mount.nfs4: Failed to resolve server %s: %s%smount.nfs4: Operation already in progress'" \
-    "${family_revision/:/-}" "${hex}" "${LAB_EFS_NAME}" "$2" '\n' | tr -s '[:space:]' ' ' | head -c 1024
+  printf "Error response from daemon: create ecs-%s-data-%s: VolumeDriver.Create: mounting volume failed: b'%s'" \
+    "${family_revision/:/-}" "${hex}" "$2" | tr -s '[:space:]' ' ' | head -c 1024
 }
 
 #######################################
-# Starts a task: new task namespace, then getaddrinfo of the EFS name from it with the container
-# instance's /etc (the volume plugin's view). A task that cannot mount stops before any container
-# starts, and ECS removes its namespace.
+# The mount as efs-utils before 2.0 (or in legacy stunnel mode without TLS) does it: mount.nfs4 resolves
+# the EFS name itself, with getaddrinfo, in the task network namespace and the container instance's /etc.
+# Arguments: task netns name.
+# Outputs: nothing when the name resolved, else mount.nfs4's output.
+#######################################
+legacy_mount() {
+  local error
+  # Perl's getaddrinfo is glibc's, with the error text (gai_strerror) that mount.nfs4 prints.
+  # shellcheck disable=SC2016
+  error="$(lab_view_exec "${LAB_DIR}/etc" "$1" perl -MSocket=getaddrinfo,SOCK_STREAM -e \
+    'my ($e) = getaddrinfo($ARGV[0], "", { socktype => SOCK_STREAM }); print "$e" if $e;' \
+    "${LAB_EFS_NAME}")" || return 1
+  [[ -z "${error}" ]] && return 0
+  # The \n is two characters, as in Python's repr of the bytes.
+  printf 'mount.nfs4: Failed to resolve server %s: %s%smount.nfs4: Operation already in progress' \
+    "${LAB_EFS_NAME}" "${error}" '\n'
+}
+
+#######################################
+# The mount as efs-utils 2.x does it: through efs-proxy (lab_efs_proxy_mount), mount.nfs4 against
+# 127.0.0.1. The port is efs-utils' first TLS port (20049), one per task namespace here.
+# Arguments: task netns name.
+# Outputs: nothing when the mount got through, else mount.nfs4's output.
+#######################################
+proxy_mount() {
+  local error
+  error="$(lab_efs_proxy_mount "$1" 20049)" || return 1
+  [[ -z "${error}" ]] && return 0
+  printf 'mount.nfs4: %s' "${error}"
+}
+
+#######################################
+# Starts a task: a new task namespace, then the EFS mount as the volume plugin does it, with the
+# container instance's /etc: efs-proxy's for the efs-proxy scenarios (DEMO_SCENARIO efs-proxy*), else
+# mount.nfs4's own lookup. A task that cannot mount stops before any container starts, and ECS removes
+# its namespace.
 # Arguments: task ARN, EC2 instance id, task definition ARN.
 #######################################
 start_task() {
-  local task_arn="$1" task_definition="$3" ns error
+  local task_arn="$1" task_definition="$3" ns output
   check_instance "$2"
   ns="$(new_task_namespace)" || die 4 "could not create a task network namespace"
-  # Perl's getaddrinfo is glibc's, with the error text (gai_strerror) that mount.nfs4 prints.
-  # shellcheck disable=SC2016
-  error="$(lab_view_exec "${LAB_DIR}/etc" "${ns}" perl -MSocket=getaddrinfo,SOCK_STREAM -e \
-    'my ($e) = getaddrinfo($ARGV[0], "", { socktype => SOCK_STREAM }); print "$e" if $e;' \
-    "${LAB_EFS_NAME}")" || die 4 "could not resolve from ${ns}"
-  if [[ -z "${error}" ]]; then
-    lab_log "task ${task_arn##*/} RUNNING in ${ns}: ${LAB_EFS_NAME} resolved: mount.nfs4 gets past its name lookup (the lab has no NFS server; the lookup is what failed)"
+  if [[ "${DEMO_SCENARIO:-}" == efs-proxy* ]]; then
+    output="$(proxy_mount "${ns}")" || die 4 "could not mount through the efs-proxy stand-in in ${ns}"
+  else
+    output="$(legacy_mount "${ns}")" || die 4 "could not resolve from ${ns}"
+  fi
+  if [[ -z "${output}" ]]; then
+    lab_log "task ${task_arn##*/} RUNNING in ${ns}: the EFS mount got through (${DEMO_SCENARIO:-legacy} path)"
     jq -cn '{lastStatus: "RUNNING"}'
     return 0
   fi
   local reason
-  reason="$(ecs_reason "${task_definition}" "${error}")"
-  lab_log "task ${task_arn##*/} STOPPED in ${ns}: mount.nfs4: Failed to resolve server ${LAB_EFS_NAME}: ${error}"
+  reason="$(ecs_reason "${task_definition}" "${output}")"
+  lab_log "task ${task_arn##*/} STOPPED in ${ns}: ${output}"
   ip netns del "${ns}" 2>/dev/null || true
   jq -cn --arg reason "${reason}" '{lastStatus: "STOPPED", stoppedReason: $reason}'
 }

@@ -4,19 +4,26 @@
 # Installs what it needs (Debian packages, npm ci, dotnet build) unless present, runs `cdk synth`, then:
 # builds the network-namespace lab (a container instance with dnsmasq on 127.0.0.1), starts an awsvpc task
 # whose EFS name does not resolve from its task network namespace, hands the ECS Task State Change event to
-# the Remediator's Lambda handler, lets the local control plane run the runbook and the resolv-fix command
-# document from cdk.out on the lab's container instance, and has the ECS scheduler start the task again.
+# the Remediator's Lambda handler, lets the local control plane run the runbook and its command documents
+# (the read-only evidence, then the host fix) from cdk.out on the lab's container instance, and has the ECS
+# scheduler start the task again.
 # Everything is removed at the end, also on failure or interruption.
 #
-# Usage: demo.sh [--scenario local-resolver|no-mount-target] [--cdk-out DIR] [--no-install] [--help]
-#   --scenario local-resolver   (default) the seed's failure: the host fix cures it, the task starts
-#   --scenario no-mount-target  the EFS name does not exist in the VPC resolver: the host is left
-#                               untouched and a notification names the cause
-#   --cdk-out DIR               use this synthesized cloud assembly instead of running `cdk synth`
-#   --no-install                fail instead of installing missing tools
+# Usage: demo.sh [--scenario NAME] [--cdk-out DIR] [--no-install] [--help]
+#   --scenario local-resolver     (default) the seed's failure, efs-utils before 2.0: mount.nfs4 cannot
+#                                 resolve the EFS name; the evidence shows it, the host fix cures it
+#   --scenario no-mount-target    the EFS name does not exist in the VPC resolver: the host is left
+#                                 untouched and a notification names the cause
+#   --scenario efs-proxy          efs-utils 2.x: efs-proxy (a stand-in) cannot resolve the name in the task
+#                                 namespace, the reason says only "Connection reset by peer"; the evidence
+#                                 shows the local resolver, the host fix cures it, the task starts
+#   --scenario efs-proxy-not-dns  the same reason, but resolv.conf is healthy and the mount target refuses
+#                                 NFS: the host is left byte-identical, a notification says what was found
+#   --cdk-out DIR                 use this synthesized cloud assembly instead of running `cdk synth`
+#   --no-install                  fail instead of installing missing tools
 # Output: a timeline on stderr; the last stdout line is one JSON object:
-#   {"scenario","failure_reproduced","decision","documents_run","task_started_after_fix",
-#    "time_to_remediate_ms","host_untouched","notification","execution_status","host_fix"}
+#   {"scenario","failure_reproduced","reason","decision","documents_run","task_started_after_fix",
+#    "time_to_remediate_ms","host_untouched","notification","execution_status","evidence","host_fix"}
 # Exit codes: 0 the scenario ended as expected; 1 it did not; 2 bad usage; 4 environment error.
 
 set -o nounset
@@ -34,6 +41,7 @@ readonly PACKAGES=(iproute2 util-linux dnsmasq-base jq perl-base libc-bin mount 
 readonly ACCOUNT_ARN="arn:aws:ecs:us-east-1:111122223333"
 readonly TASK_DEFINITION_ARN="${ACCOUNT_ARN}:task-definition/efs-app:1"
 readonly SERVICE_GROUP="service:efs-app"
+readonly SCENARIOS="local-resolver no-mount-target efs-proxy efs-proxy-not-dns"
 # shellcheck source=hostscripts/lab/lib.sh
 source "${DEMO_HERE}/lib.sh"
 
@@ -45,7 +53,7 @@ WORK=""
 DRIVER_PID=""
 
 usage() {
-  sed -n '3,23s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '3,30s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 #######################################
@@ -178,6 +186,17 @@ expectation_met() {
         and (.notification // "" | test("does not resolve through the VPC resolver"))
         and .task_started_after_fix == false' <<<"${json}" >/dev/null
       ;;
+    efs-proxy)
+      jq -e '.failure_reproduced and (.reason | test("Failed to resolve") | not) and .decision == "remediate"
+        and .execution_status == "Success" and .evidence.verdict == "fix-host"
+        and .task_started_after_fix and .host_untouched == false' <<<"${json}" >/dev/null
+      ;;
+    efs-proxy-not-dns)
+      jq -e '.failure_reproduced and (.reason | test("Failed to resolve") | not) and .decision == "remediate"
+        and .host_untouched and .evidence.verdict == "healthy" and .host_fix == null
+        and (.notification // "" | test("resolv.conf is healthy"))
+        and .task_started_after_fix == false' <<<"${json}" >/dev/null
+      ;;
   esac
 }
 
@@ -185,8 +204,7 @@ main() {
   while (($# > 0)); do
     case "$1" in
       --scenario)
-        [[ "${2:-}" == local-resolver || "${2:-}" == no-mount-target ]] \
-          || die 2 "--scenario needs local-resolver or no-mount-target"
+        [[ -n "${2:-}" && " ${SCENARIOS} " == *" ${2} "* ]] || die 2 "--scenario needs one of: ${SCENARIOS}"
         SCENARIO="$2"
         shift
         ;;
@@ -223,12 +241,26 @@ main() {
   instance_arn="${ACCOUNT_ARN}:container-instance/lab/$(lab_hex instance 32)"
   ec2_id="i-0$(lab_hex ec2 16)"
   task_arn="${ACCOUNT_ARN}:task/lab/$(lab_hex task-1 32)"
-  export DEMO_LAB_ID="${LAB_ID}" DEMO_LAB_DIR="${LAB_DIR}" DEMO_EC2_INSTANCE_ID="${ec2_id}"
-  log "container instance ${ec2_id}: resolv.conf lists only dnsmasq on 127.0.0.1"
-  if [[ "${SCENARIO}" == no-mount-target ]]; then
-    log "the VPC resolver does not know ${LAB_EFS_NAME} (no mount target in the Availability Zone)"
-    lab_vpc_forget_name "${LAB_EFS_NAME}" || die 4 "could not reconfigure the VPC resolver"
-  fi
+  export DEMO_LAB_ID="${LAB_ID}" DEMO_LAB_DIR="${LAB_DIR}" DEMO_EC2_INSTANCE_ID="${ec2_id}" DEMO_SCENARIO="${SCENARIO}"
+  case "${SCENARIO}" in
+    no-mount-target)
+      log "container instance ${ec2_id}: resolv.conf lists only dnsmasq on 127.0.0.1"
+      log "the VPC resolver does not know ${LAB_EFS_NAME} (no mount target in the Availability Zone)"
+      lab_vpc_forget_name "${LAB_EFS_NAME}" || die 4 "could not reconfigure the VPC resolver"
+      lab_mount_target listen || die 4 "could not start the mount target stand-in"
+      ;;
+    efs-proxy-not-dns)
+      log "container instance ${ec2_id}: resolv.conf is healthy (dnsmasq on 127.0.0.1, then the VPC resolver)"
+      printf '%s\n' 'options timeout:2 attempts:5' 'search ec2.internal' 'nameserver 127.0.0.1' \
+        "nameserver ${LAB_VPC_RESOLVER}" >"${LAB_DIR}/etc/resolv.conf" || die 4 "could not write the lab's resolv.conf"
+      log "the mount target at ${LAB_EFS_ADDR} refuses NFS (a security group without port 2049, say)"
+      lab_mount_target refuse || die 4 "could not set up the mount target"
+      ;;
+    *)
+      log "container instance ${ec2_id}: resolv.conf lists only dnsmasq on 127.0.0.1"
+      lab_mount_target listen || die 4 "could not start the mount target stand-in"
+      ;;
+  esac
   local instance_before
   instance_before="$(sha256sum <"${LAB_DIR}/etc/resolv.conf")"
 
@@ -246,7 +278,7 @@ main() {
     write_event "${task_arn}" "${instance_arn}" "${reason}" "${WORK}/event.json"
     log "ECS Task State Change (STOPPED) → the Remediator's handler, configured from cdk.out"
     dotnet "${DRIVER}" --cdk-out "${CDK_OUT}" --hook "${HOOK}" --event "${WORK}/event.json" \
-      --ec2-instance-id "${ec2_id}" >"${WORK}/driver.out" &
+      --ec2-instance-id "${ec2_id}" --file-system-id "${LAB_EFS_NAME%%.*}" >"${WORK}/driver.out" &
     DRIVER_PID=$!
     wait "${DRIVER_PID}" || die 1 "the loop did not run to its end (see the timeline above)"
     DRIVER_PID=""
@@ -255,10 +287,11 @@ main() {
 
   local untouched=false json
   [[ "$(sha256sum <"${LAB_DIR}/etc/resolv.conf")" == "${instance_before}" ]] && untouched=true
-  json="$(jq -c -n --arg scenario "${SCENARIO}" --argjson reproduced "${reproduced}" \
+  json="$(jq -c -n --arg scenario "${SCENARIO}" --argjson reproduced "${reproduced}" --arg reason "${reason}" \
     --argjson untouched "${untouched}" --argjson r "${result:-null}" '{
       scenario: $scenario,
       failure_reproduced: $reproduced,
+      reason: $reason,
       decision: ($r.decision // "none"),
       documents_run: ($r.documents_run // []),
       task_started_after_fix: (($r.task_after.lastStatus // "") == "RUNNING"
@@ -267,6 +300,7 @@ main() {
       host_untouched: $untouched,
       notification: ($r.notifications[0].message // null),
       execution_status: ($r.executions[0].status // null),
+      evidence: (($r.evidence[0] // null) | if . then {verdict: (.verdict | sub("^verdict="; "")), summary} else null end),
       host_fix: ($r.host_fixes[0].summary // null)
     }')"
   log "resolv.conf of the container instance $([[ "${untouched}" == true ]] && echo "unchanged (sha256)" || echo "now:")"

@@ -117,6 +117,90 @@ lab_vpc_forget_name() {
 }
 
 #######################################
+# Gives the VPC namespace the EFS mount target's address, LAB_EFS_ADDR, and,
+# unless told otherwise, a stand-in for the mount target on port 2049 that
+# answers "OK" to every connection (the lab has no NFS server: efs-proxy's
+# connection is what the efs-proxy scenarios show). Without the listener a
+# connection is refused, as when a security group blocks NFS.
+# Arguments: "listen" or "refuse".
+#######################################
+lab_mount_target() {
+  ip -n "${LAB_NS_VPC}" addr add "${LAB_EFS_ADDR}/32" dev lo || return 1
+  [[ "$1" == listen ]] || return 0
+  local pidfile="${LAB_DIR}/mount-target.pid" i
+  # The script is passed literally; its arguments come as @ARGV.
+  # shellcheck disable=SC2016
+  nsenter --net="/run/netns/${LAB_NS_VPC}" -- perl -MIO::Socket::INET -e '
+    my ($addr, $pidfile) = @ARGV;
+    my $l = IO::Socket::INET->new(LocalAddr => $addr, LocalPort => 2049, Listen => 16, ReuseAddr => 1)
+      or die "mount target stand-in: $!\n";
+    open(my $p, ">", $pidfile) or die "$pidfile: $!\n";
+    print $p "$$\n";
+    close $p;
+    while (my $c = $l->accept) { print $c "OK\n"; close $c; }' "${LAB_EFS_ADDR}" "${pidfile}" </dev/null >/dev/null 2>&1 &
+  for ((i = 0; i < 100; i++)); do
+    [[ -s "${pidfile}" ]] && return 0
+    sleep 0.05
+  done
+  lab_err "the mount target stand-in did not start"
+}
+
+#######################################
+# Mounts an EFS volume in a task network namespace as efs-utils 2.x does:
+# a stand-in for efs-proxy, started with the container instance's /etc and
+# the task's network namespace (nsenter --net, as mount.efs starts it),
+# listens on 127.0.0.1:PORT there; when the mount connects, it resolves
+# LAB_EFS_NAME with getaddrinfo and connects to it on port 2049, as efs-proxy
+# does (src/proxy/src/connections.rs, PlainTextPartitionFinder). If either
+# fails it resets the mount's connection. The mount (mount.nfs4 against
+# 127.0.0.1) never resolves anything.
+# Arguments: task netns name, port.
+# Outputs: nothing when the mount got through, else the error mount.nfs4
+# would print (strerror text, e.g. "Connection reset by peer"). The proxy's
+# own log lines go to stderr.
+#######################################
+lab_efs_proxy_mount() {
+  local ns="$1" port="$2" pidfile="${LAB_DIR}/efs-proxy-$1.pid" i
+  # shellcheck disable=SC2016
+  lab_view_exec "${LAB_DIR}/etc" "${ns}" perl -MIO::Socket::INET -MSocket=:all -e '
+    my ($name, $port, $pidfile) = @ARGV;
+    my $l = IO::Socket::INET->new(LocalAddr => "127.0.0.1", LocalPort => $port, Listen => 1, ReuseAddr => 1)
+      or die "efs-proxy stand-in: listen: $!\n";
+    open(my $p, ">", $pidfile) or die "$pidfile: $!\n";
+    print $p "$$\n";
+    close $p;
+    my $c = $l->accept or die "efs-proxy stand-in: accept: $!\n";
+    my ($err, @res) = getaddrinfo($name, "2049", { socktype => SOCK_STREAM });
+    my $up;
+    if ($err) {
+      print STDERR "efs-proxy stand-in: $name: failed to lookup address information: $err\n";
+    } else {
+      my (undef, $host) = getnameinfo($res[0]{addr}, NI_NUMERICHOST, NIx_NOSERV);
+      $up = IO::Socket::INET->new(PeerAddr => $host, PeerPort => 2049, Timeout => 3)
+        or print STDERR "efs-proxy stand-in: connect to $name ($host:2049): $!\n";
+    }
+    if ($up) {
+      print $c scalar(<$up>);
+    } else {
+      setsockopt($c, SOL_SOCKET, SO_LINGER, pack("ii", 1, 0));
+    }
+    close $c;' "${LAB_EFS_NAME}" "${port}" "${pidfile}" </dev/null &
+  for ((i = 0; i < 100; i++)); do
+    [[ -s "${pidfile}" ]] && break
+    sleep 0.05
+  done
+  # shellcheck disable=SC2016
+  lab_view_exec "${LAB_DIR}/etc" "${ns}" perl -MIO::Socket::INET -e '
+    my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $ARGV[0], Timeout => 5)
+      or do { print "$!"; exit 0 };
+    my $n = sysread($s, my $buf, 64);
+    print defined($n) ? ($n > 0 ? "" : "Connection closed by the server") : "$!";' "${port}"
+  # The stand-in serves one mount; it is gone unless the mount never reached it.
+  lab_kill_pidfile "${pidfile}"
+  wait
+}
+
+#######################################
 # Kills the process in a pid file if it is a lab process of this LAB_DIR
 # (its command line names the pid file), then removes the pid file.
 #######################################
@@ -125,7 +209,7 @@ lab_kill_pidfile() {
   [[ -f "${pidfile}" ]] || return 0
   pid="$(cat -- "${pidfile}" 2>/dev/null)"
   if [[ "${pid}" =~ ^[0-9]+$ ]] \
-    && tr '\0' ' ' <"/proc/${pid}/cmdline" 2>/dev/null | grep -qF -- "${pidfile}"; then
+    && tr '\0' ' ' 2>/dev/null <"/proc/${pid}/cmdline" | grep -qF -- "${pidfile}"; then
     kill "${pid}" 2>/dev/null || true
     for ((i = 0; i < 50; i++)); do
       kill -0 "${pid}" 2>/dev/null || break

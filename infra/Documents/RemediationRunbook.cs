@@ -17,12 +17,21 @@ public sealed record RunbookDefaults
 
     /// <summary>The resolv-fix Command document that the host fix runs.</summary>
     public required string ResolvFixDocumentName { get; init; }
+
+    /// <summary>The read-only EFS evidence Command document that decides whether the host fix runs.</summary>
+    public required string EfsEvidenceDocumentName { get; init; }
 }
 
 /// <summary>
 /// The Automation runbook, the single path of remediation for the Remediator and for operators: look up the
-/// container instance's EC2 instance, run the host fix, and reschedule the task onto the safe capacity.
+/// container instance's EC2 instance, gather evidence on it (read-only), run the host fix only when the evidence
+/// says the local resolver is the cause, and reschedule the task onto the safe capacity.
 /// </summary>
+/// <remarks>
+/// Branches read only outputs of steps that succeeded: the evidence command exits 0 with its verdict on the
+/// first output line. A failed command goes to a notification through onFailure step:NAME and, being a
+/// critical step, leaves the execution Failed; no aws:executeScript is needed to fail it.
+/// </remarks>
 public static class RemediationRunbook
 {
     public const string PlacementExpression = "attribute:dns.local-resolver == none";
@@ -56,9 +65,9 @@ public static class RemediationRunbook
             ["ContainerInstanceArn"] = Parameter("String", "The container instance the task failed on.", null, Patterns.ContainerInstanceArn),
             ["FixHost"] = Parameter("String", "yes: run the host fix on the container instance.", "yes", Patterns.YesNo),
             ["Resolver"] = Parameter("String", "The VPC resolver the host fix puts within the first three nameservers.", d.VpcResolver, Patterns.IpLiteral),
-            ["VerifyHost"] = Parameter("String", "A DNS name (the EFS name) that must resolve through the VPC resolver before the host is changed; empty to skip.", "", Patterns.DnsNameOrEmpty),
+            ["VerifyHost"] = Parameter("String", "The EFS name from the task's reason, when it named one; empty to build it from the task definition's file system and the Region.", "", Patterns.DnsNameOrEmpty),
             ["Reschedule"] = Parameter("String", "yes: start the task again on the safe capacity.", "no", Patterns.YesNo),
-            ["TaskDefinitionArn"] = Parameter("String", "The stopped task's task definition (needed to reschedule).", "", Patterns.TaskDefinitionArnOrEmpty),
+            ["TaskDefinitionArn"] = Parameter("String", "The stopped task's task definition: the EFS file system the evidence tests (its first volume), and what a reschedule starts. Needed for the host fix.", "", Patterns.TaskDefinitionArnOrEmpty),
             ["Group"] = Parameter("String", "The stopped task's group, kept on the rescheduled task.", "", Patterns.Group),
             ["StartedBy"] = Parameter("String", "The attempt marker of the rescheduled task.", "", Patterns.StartedBy),
             ["CapacityProvider"] = Parameter("String", "The safe capacity provider.", d.CapacityProvider, Patterns.CapacityProvider),
@@ -68,6 +77,7 @@ public static class RemediationRunbook
             ["NotificationTopicArn"] = Parameter("String", "Where the runbook reports a host it must not fix, or a failed host fix.", d.NotificationTopicArn, Patterns.TopicArn),
         };
 
+        const string NotChanged = " The host was not changed and the task was not rescheduled.";
         var steps = new object[]
         {
             Branch("ChooseHostFix", "{{FixHost}}", "StringEquals", "yes", "DescribeContainerInstance", "ChooseReschedule"),
@@ -77,61 +87,61 @@ public static class RemediationRunbook
                 ["Api"] = "DescribeContainerInstances",
                 ["cluster"] = "{{ClusterArn}}",
                 ["containerInstances"] = new[] { "{{ContainerInstanceArn}}" },
-            }, "FixHost", outputs: [Output("InstanceId", "$.containerInstances[0].ec2InstanceId", "String")]),
-            // Not critical and onFailure Continue: a non-zero exit is an answer the next step branches on.
+            }, "ChooseEvidence", outputs: [Output("InstanceId", "$.containerInstances[0].ec2InstanceId", "String")]),
+            Branch("ChooseEvidence", "{{TaskDefinitionArn}}", "StartsWith", "arn:", "DescribeTaskDefinition", "NotifyNoTaskDefinition"),
+            // A stopped task's task definition stays describable (even deregistered); its first volume is the EFS one.
+            Step("DescribeTaskDefinition", "aws:executeAwsApi", new Dictionary<string, object>
+            {
+                ["Service"] = "ecs",
+                ["Api"] = "DescribeTaskDefinition",
+                ["taskDefinition"] = "{{TaskDefinitionArn}}",
+            }, "GatherEvidence", outputs: [Output("FileSystemId", "$.taskDefinition.volumes[0].efsVolumeConfiguration.fileSystemId", "String")]),
+            RunCommand("GatherEvidence", d.EfsEvidenceDocumentName, new Dictionary<string, object>
+            {
+                ["Resolver"] = "{{Resolver}}",
+                ["VerifyHost"] = "{{VerifyHost}}",
+                ["FileSystemId"] = "{{DescribeTaskDefinition.FileSystemId}}",
+                ["Region"] = "{{global:REGION}}",
+            }, next: "BranchOnEvidence", onFailure: "NotifyEvidenceFailed", timeoutSeconds: 300),
             new Dictionary<string, object>
             {
-                ["name"] = "FixHost",
-                ["action"] = "aws:runCommand",
-                ["onFailure"] = "Continue",
-                ["isCritical"] = false,
-                ["timeoutSeconds"] = 600,
-                ["inputs"] = new Dictionary<string, object>
-                {
-                    ["DocumentName"] = d.ResolvFixDocumentName,
-                    ["InstanceIds"] = new[] { "{{DescribeContainerInstance.InstanceId}}" },
-                    ["Parameters"] = new Dictionary<string, object>
-                    {
-                        ["Action"] = "fix",
-                        ["Resolver"] = "{{Resolver}}",
-                        ["VerifyHost"] = "{{VerifyHost}}",
-                    },
-                },
-                ["nextStep"] = "BranchOnHostFix",
-            },
-            new Dictionary<string, object>
-            {
-                ["name"] = "BranchOnHostFix",
+                ["name"] = "BranchOnEvidence",
                 ["action"] = "aws:branch",
                 ["inputs"] = new Dictionary<string, object>
                 {
                     ["Choices"] = new object[]
                     {
-                        new Dictionary<string, object> { ["NextStep"] = "ChooseReschedule", ["Variable"] = "{{FixHost.ResponseCode}}", ["NumericEquals"] = 0 },
-                        new Dictionary<string, object> { ["NextStep"] = "NotifyNotLocalResolver", ["Variable"] = "{{FixHost.ResponseCode}}", ["NumericEquals"] = 3 },
+                        new Dictionary<string, object> { ["NextStep"] = "FixHost", ["Variable"] = "{{GatherEvidence.Output}}", ["StartsWith"] = "verdict=fix-host\n" },
+                        new Dictionary<string, object> { ["NextStep"] = "NotifyHealthy", ["Variable"] = "{{GatherEvidence.Output}}", ["StartsWith"] = "verdict=healthy\n" },
+                        new Dictionary<string, object> { ["NextStep"] = "NotifyNotLocalResolver", ["Variable"] = "{{GatherEvidence.Output}}", ["StartsWith"] = "verdict=not-dns\n" },
                     },
-                    ["Default"] = "NotifyHostFixFailed",
+                    ["Default"] = "NotifyNoVerdict",
                 },
             },
-            Publish("NotifyNotLocalResolver", "ECS DNS remediation: not the local resolver",
-                "{{VerifyHost}} does not resolve through the VPC resolver {{Resolver}} from {{DescribeContainerInstance.InstanceId}}: not the local resolver; check mount target in the AZ, DNS hostnames, file system id. The host was not changed and the task was not rescheduled.",
-                next: null),
-            Publish("NotifyHostFixFailed", "ECS DNS remediation: host fix failed",
-                "host fix failed with exit code {{FixHost.ResponseCode}} on {{DescribeContainerInstance.InstanceId}} ({{ContainerInstanceArn}}); command {{FixHost.CommandId}}. The task was not rescheduled.",
-                next: "FailHostFix"),
-            new Dictionary<string, object>
+            RunCommand("FixHost", d.ResolvFixDocumentName, new Dictionary<string, object>
             {
-                ["name"] = "FailHostFix",
-                ["action"] = "aws:executeScript",
-                ["isEnd"] = true,
-                ["inputs"] = new Dictionary<string, object>
-                {
-                    ["Runtime"] = "python3.11",
-                    ["Handler"] = "fail",
-                    ["InputPayload"] = new Dictionary<string, object> { ["ResponseCode"] = "{{FixHost.ResponseCode}}" },
-                    ["Script"] = "def fail(events, context):\n    raise RuntimeError('host fix failed with exit code ' + str(events['ResponseCode']))\n",
-                },
-            },
+                ["Action"] = "fix",
+                ["Resolver"] = "{{Resolver}}",
+                ["VerifyHost"] = "{{VerifyHost}}",
+            }, next: "ChooseReschedule", onFailure: "NotifyHostFixFailed", timeoutSeconds: 600),
+            Publish("NotifyHostFixFailed", "ECS DNS remediation: host fix failed",
+                "The host fix (resolv-fix) failed on {{DescribeContainerInstance.InstanceId}} ({{ContainerInstanceArn}}) after the evidence showed the local resolver as the cause; see Run Command's history for that instance. The task was not rescheduled.",
+                next: null),
+            Publish("NotifyHealthy", "ECS DNS remediation: resolv.conf is healthy",
+                "An EFS mount failed on {{DescribeContainerInstance.InstanceId}} ({{ContainerInstanceArn}}), but its resolv.conf is healthy: not the local resolver." + NotChanged + " Evidence:\n{{GatherEvidence.Output}}",
+                next: null),
+            Publish("NotifyNotLocalResolver", "ECS DNS remediation: not the local resolver",
+                "The EFS name does not resolve through the VPC resolver {{Resolver}} from {{DescribeContainerInstance.InstanceId}}: not the local resolver; check mount target in the AZ, DNS hostnames, file system id." + NotChanged + " Evidence:\n{{GatherEvidence.Output}}",
+                next: null),
+            Publish("NotifyNoVerdict", "ECS DNS remediation: no verdict",
+                "The evidence on {{DescribeContainerInstance.InstanceId}} ({{ContainerInstanceArn}}) gave no verdict (no EFS name to test, or the test could not run)." + NotChanged + " Evidence:\n{{GatherEvidence.Output}}",
+                next: null),
+            Publish("NotifyEvidenceFailed", "ECS DNS remediation: evidence failed",
+                "The evidence command failed on {{DescribeContainerInstance.InstanceId}} ({{ContainerInstanceArn}}); see Run Command's history for that instance." + NotChanged,
+                next: null),
+            Publish("NotifyNoTaskDefinition", "ECS DNS remediation: no task definition",
+                "No TaskDefinitionArn was given for {{ContainerInstanceArn}}: without it the runbook cannot find the EFS file system to test, so it does not change the host." + NotChanged,
+                next: null),
             Branch("ChooseReschedule", "{{Reschedule}}", "StringEquals", "yes", "RescheduleTask", "Done"),
             Step("RescheduleTask", "aws:executeAwsApi", new Dictionary<string, object>
             {
@@ -175,10 +185,10 @@ public static class RemediationRunbook
         return new Dictionary<string, object>
         {
             ["schemaVersion"] = "0.3",
-            ["description"] = "ECS DNS remediation: looks up the container instance's EC2 instance, runs the host fix (resolv-fix, Action=fix, with VerifyHost), and reschedules the stopped task onto the safe capacity. Started by the Remediator, or by hand with the same parameters.",
+            ["description"] = "ECS DNS remediation: looks up the container instance's EC2 instance, gathers evidence on it (read-only: resolv.conf, the EFS name through the VPC resolver, efs-utils logs), runs the host fix (resolv-fix, Action=fix) only when resolv.conf is at risk and the name resolves through the VPC resolver, else notifies what it found; then reschedules the stopped task onto the safe capacity. Started by the Remediator, or by hand with the same parameters.",
             ["assumeRole"] = "{{AutomationAssumeRole}}",
             ["parameters"] = parameters,
-            ["outputs"] = new[] { "DescribeContainerInstance.InstanceId", "FixHost.ResponseCode", "RescheduleTask.TaskArn" },
+            ["outputs"] = new[] { "DescribeContainerInstance.InstanceId", "GatherEvidence.Output", "RescheduleTask.TaskArn" },
             ["mainSteps"] = steps,
         };
     }
@@ -195,6 +205,22 @@ public static class RemediationRunbook
             step["isEnd"] = true;
         return step;
     }
+
+    /// <summary>An aws:runCommand step; a failed command goes to <paramref name="onFailure"/> (the execution ends Failed: the step is critical).</summary>
+    static Dictionary<string, object> RunCommand(string name, string document, Dictionary<string, object> parameters, string next, string onFailure, int timeoutSeconds) => new()
+    {
+        ["name"] = name,
+        ["action"] = "aws:runCommand",
+        ["onFailure"] = "step:" + onFailure,
+        ["timeoutSeconds"] = timeoutSeconds,
+        ["inputs"] = new Dictionary<string, object>
+        {
+            ["DocumentName"] = document,
+            ["InstanceIds"] = new[] { "{{DescribeContainerInstance.InstanceId}}" },
+            ["Parameters"] = parameters,
+        },
+        ["nextStep"] = next,
+    };
 
     static Dictionary<string, object> Branch(string name, string variable, string op, object value, string next, string @default) => new()
     {

@@ -25,12 +25,19 @@ public sealed class RemediationStack : Stack
 {
     public const string MetricsNamespace = "EcsDnsRemediation";
 
-    /// <summary>The text both ECS forms of the failure carry (volume plugin and EFS utils).</summary>
-    public const string FailureWildcard = "*Failed to resolve*";
+    /// <summary>
+    /// Reasons that may be a failed EFS mount: any failure of a Docker volume plugin (the ECS volume plugin runs
+    /// efs-utils; since efs-utils 2.0 its wording names no lookup), and the legacy "Failed to resolve" forms of
+    /// mount.nfs4 and efs-utils (also Fargate's). The Remediator tells EFS from other plugins; evidence on the
+    /// container instance decides. EventBridge wildcards are case-sensitive.
+    /// </summary>
+    public static readonly string[] FailureWildcards = ["*VolumeDriver.Create*", "*Failed to resolve*"];
 
     public string ResolvFixDocumentName { get; }
 
     public string DiagnoseDocumentName { get; }
+
+    public string EfsEvidenceDocumentName { get; }
 
     public string RunbookName { get; }
 
@@ -47,6 +54,7 @@ public sealed class RemediationStack : Stack
         var config = props.Config;
         ResolvFixDocumentName = $"{StackName}-ResolvFix";
         DiagnoseDocumentName = $"{StackName}-DiagnoseTaskNetns";
+        EfsEvidenceDocumentName = $"{StackName}-EfsEvidence";
         RunbookName = $"{StackName}-Remediate";
 
         (Topic, var topicKey) = CreateTopic(config);
@@ -79,6 +87,15 @@ public sealed class RemediationStack : Stack
             Content = DiagnoseDocument.Content(props.DiagnoseTaskNetns),
         });
 
+        var efsEvidence = new CfnDocument(this, "EfsEvidenceDocument", new CfnDocumentProps
+        {
+            Name = EfsEvidenceDocumentName,
+            DocumentType = "Command",
+            DocumentFormat = "JSON",
+            UpdateMethod = "NewVersion",
+            Content = EfsEvidenceDocument.Content(props.EfsEvidence, props.ResolvFix, config.VpcResolver),
+        });
+
         RunbookRole = CreateRunbookRole(config, topicKey);
         var runbook = new CfnDocument(this, "Runbook", new CfnDocumentProps
         {
@@ -95,9 +112,11 @@ public sealed class RemediationStack : Stack
                 SecurityGroups = props.TaskSecurityGroupIds,
                 NotificationTopicArn = Topic.TopicArn,
                 ResolvFixDocumentName = ResolvFixDocumentName,
+                EfsEvidenceDocumentName = EfsEvidenceDocumentName,
             }),
         });
         runbook.AddDependency(resolvFix);
+        runbook.AddDependency(efsEvidence);
 
         Remediator = new RemediatorFunction(this, "Remediator", new RemediatorFunctionProps
         {
@@ -175,6 +194,7 @@ public sealed class RemediationStack : Stack
         _ = new CfnOutput(this, "RunbookNameOutput", new CfnOutputProps { Key = "RunbookName", Value = RunbookName });
         _ = new CfnOutput(this, "ResolvFixDocumentOutput", new CfnOutputProps { Key = "ResolvFixDocumentName", Value = ResolvFixDocumentName });
         _ = new CfnOutput(this, "DiagnoseDocumentOutput", new CfnOutputProps { Key = "DiagnoseDocumentName", Value = DiagnoseDocumentName });
+        _ = new CfnOutput(this, "EfsEvidenceDocumentOutput", new CfnOutputProps { Key = "EfsEvidenceDocumentName", Value = EfsEvidenceDocumentName });
         _ = new CfnOutput(this, "RunbookRoleOutput", new CfnOutputProps { Key = "RunbookRoleArn", Value = RunbookRole.RoleArn });
         _ = new CfnOutput(this, "TopicOutput", new CfnOutputProps { Key = "TopicArn", Value = Topic.TopicArn });
         _ = new CfnOutput(this, "FunctionOutput", new CfnOutputProps { Key = "FunctionName", Value = Remediator.Function.FunctionName });
@@ -183,27 +203,25 @@ public sealed class RemediationStack : Stack
         _ = new CfnOutput(this, "AssociationOutput", new CfnOutputProps { Key = "AssociationId", Value = association.AttrAssociationId });
     }
 
-    /// <summary>STOPPED ECS tasks whose stoppedReason or any container reason carries the resolve failure.</summary>
-    public static EventPattern TaskStoppedPattern() => new()
+    /// <summary>STOPPED ECS tasks whose stoppedReason or any container reason may be a failed EFS mount.</summary>
+    public static EventPattern TaskStoppedPattern()
     {
-        Source = ["aws.ecs"],
-        DetailType = ["ECS Task State Change"],
-        Detail = new Dictionary<string, object>
+        static object[] Reasons() => FailureWildcards.Select(w => (object)new Dictionary<string, object> { ["wildcard"] = w }).ToArray();
+        return new EventPattern
         {
-            ["lastStatus"] = new[] { "STOPPED" },
-            ["$or"] = new object[]
+            Source = ["aws.ecs"],
+            DetailType = ["ECS Task State Change"],
+            Detail = new Dictionary<string, object>
             {
-                new Dictionary<string, object> { ["stoppedReason"] = new object[] { new Dictionary<string, object> { ["wildcard"] = FailureWildcard } } },
-                new Dictionary<string, object>
+                ["lastStatus"] = new[] { "STOPPED" },
+                ["$or"] = new object[]
                 {
-                    ["containers"] = new Dictionary<string, object>
-                    {
-                        ["reason"] = new object[] { new Dictionary<string, object> { ["wildcard"] = FailureWildcard } },
-                    },
+                    new Dictionary<string, object> { ["stoppedReason"] = Reasons() },
+                    new Dictionary<string, object> { ["containers"] = new Dictionary<string, object> { ["reason"] = Reasons() } },
                 },
             },
-        },
-    };
+        };
+    }
 
     /// <summary>The Remediator's settings (contracts.md) for this configuration.</summary>
     public static Dictionary<string, string> RemediatorEnvironment(RemediationConfig config, string runbookName, string runbookRoleArn, string claimsTable) => new()
@@ -284,7 +302,14 @@ public sealed class RemediationStack : Stack
         {
             Sid = "SendHostFix",
             Actions = ["ssm:SendCommand"],
-            Resources = [Arn("ssm", "document", ResolvFixDocumentName), Arn("ec2", "instance", "*")],
+            Resources = [Arn("ssm", "document", ResolvFixDocumentName), Arn("ssm", "document", EfsEvidenceDocumentName), Arn("ec2", "instance", "*")],
+        }));
+        // DescribeTaskDefinition takes no resource-level permission (Service Authorization Reference).
+        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ReadTaskDefinition",
+            Actions = ["ecs:DescribeTaskDefinition"],
+            Resources = ["*"],
         }));
         // Command results and instance information take no resource-level permissions.
         role.AddToPolicy(new PolicyStatement(new PolicyStatementProps

@@ -15,6 +15,8 @@ public sealed record RemediationStackProps
 
     public required HostScript DiagnoseTaskNetns { get; init; }
 
+    public required HostScript EfsEvidence { get; init; }
+
     /// <summary>Clusters whose container instances the proactive association targets (by tag).</summary>
     public required IReadOnlyList<string> TargetClusters { get; init; }
 

@@ -48,14 +48,15 @@ public class IamTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 
     [Fact]
-    public void RunbookRole_SendCommand_OnlyTheResolvFixDocumentOnInstances()
+    public void RunbookRole_SendCommand_OnlyTheResolvFixAndEvidenceDocumentsOnInstances()
     {
         var statement = Statement(app.RemediationJson, "SendHostFix");
 
         Assert.Equal(["ssm:SendCommand"], List(statement["Action"]));
         var resources = List(statement["Resources"] ?? statement["Resource"]).ToList();
-        Assert.Equal(2, resources.Count);
+        Assert.Equal(3, resources.Count);
         Assert.Contains(resources, r => r.Contains(":document/EcsDnsRemediation-ResolvFix\"", StringComparison.Ordinal));
+        Assert.Contains(resources, r => r.Contains(":document/EcsDnsRemediation-EfsEvidence\"", StringComparison.Ordinal));
         Assert.Contains(resources, r => r.Contains(":instance/*\"", StringComparison.Ordinal));
     }
 

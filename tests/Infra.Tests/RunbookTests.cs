@@ -36,10 +36,11 @@ public class RunbookTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 
     [Fact]
-    public void Runbook_HostFix_LooksUpTheInstanceAndRunsTheFixDocumentWithVerifyHost()
+    public void Runbook_HostFix_RunsTheFixDocumentOnlyAfterTheEvidenceSaysFixHost()
     {
         var describe = Step("DescribeContainerInstance");
         var fix = Step("FixHost");
+        var branch = Step("BranchOnEvidence")["inputs"]!;
 
         Assert.Equal("DescribeContainerInstances", (string?)describe["inputs"]!["Api"]);
         Assert.Equal("$.containerInstances[0].ec2InstanceId", (string?)describe["outputs"]![0]!["Selector"]);
@@ -47,22 +48,54 @@ public class RunbookTests(DefaultApp app) : IClassFixture<DefaultApp>
         Assert.Equal("EcsDnsRemediation-ResolvFix", (string?)fix["inputs"]!["DocumentName"]);
         Assert.Equal("{{DescribeContainerInstance.InstanceId}}", (string?)fix["inputs"]!["InstanceIds"]![0]);
         Assert.Equal("fix", (string?)fix["inputs"]!["Parameters"]!["Action"]);
-        Assert.Equal("{{VerifyHost}}", (string?)fix["inputs"]!["Parameters"]!["VerifyHost"]);
-        Assert.Equal("Continue", (string?)fix["onFailure"]);
+        var choices = branch["Choices"]!.AsArray().Select(c => ((string)c!["Variable"]!, (string)c["StartsWith"]!, (string)c["NextStep"]!)).ToList();
+        Assert.Equal(
+            [("{{GatherEvidence.Output}}", "verdict=fix-host\n", "FixHost"), ("{{GatherEvidence.Output}}", "verdict=healthy\n", "NotifyHealthy"),
+             ("{{GatherEvidence.Output}}", "verdict=not-dns\n", "NotifyNotLocalResolver")],
+            choices);
+        Assert.Equal("NotifyNoVerdict", (string?)branch["Default"]);
     }
 
     [Fact]
-    public void Runbook_HostFixResult_BranchesOnZeroThreeAndOther()
+    public void Runbook_Evidence_ReadsTheFileSystemFromTheTaskDefinitionAndRunsTheEvidenceDocument()
     {
-        var branch = Step("BranchOnHostFix")["inputs"]!;
+        var choose = Step("ChooseEvidence")["inputs"]!["Choices"]![0]!;
+        var describe = Step("DescribeTaskDefinition");
+        var evidence = Step("GatherEvidence");
 
-        var choices = branch["Choices"]!.AsArray().Select(c => ((int)c!["NumericEquals"]!, (string)c["NextStep"]!)).ToList();
-        Assert.Equal([(0, "ChooseReschedule"), (3, "NotifyNotLocalResolver")], choices);
-        Assert.Equal("NotifyHostFixFailed", (string?)branch["Default"]);
-        Assert.Contains("not the local resolver; check mount target in the AZ, DNS hostnames, file system id", (string?)Step("NotifyNotLocalResolver")["inputs"]!["Message"]);
-        Assert.True((bool)Step("NotifyNotLocalResolver")["isEnd"]!);
-        Assert.Contains("host fix failed with exit code {{FixHost.ResponseCode}}", (string?)Step("NotifyHostFixFailed")["inputs"]!["Message"]);
-        Assert.Equal("FailHostFix", (string?)Step("NotifyHostFixFailed")["nextStep"]);
+        Assert.Equal(("{{TaskDefinitionArn}}", "arn:", "DescribeTaskDefinition"), ((string)choose["Variable"]!, (string)choose["StartsWith"]!, (string)choose["NextStep"]!));
+        Assert.Equal("DescribeTaskDefinition", (string?)describe["inputs"]!["Api"]);
+        Assert.Equal("$.taskDefinition.volumes[0].efsVolumeConfiguration.fileSystemId", (string?)describe["outputs"]![0]!["Selector"]);
+        Assert.Equal("EcsDnsRemediation-EfsEvidence", (string?)evidence["inputs"]!["DocumentName"]);
+        Assert.Equal("{{DescribeTaskDefinition.FileSystemId}}", (string?)evidence["inputs"]!["Parameters"]!["FileSystemId"]);
+        Assert.Equal("{{global:REGION}}", (string?)evidence["inputs"]!["Parameters"]!["Region"]);
+        Assert.Equal("{{VerifyHost}}", (string?)evidence["inputs"]!["Parameters"]!["VerifyHost"]);
+    }
+
+    [Theory]
+    [InlineData("GatherEvidence", "step:NotifyEvidenceFailed")]
+    [InlineData("FixHost", "step:NotifyHostFixFailed")]
+    public void Runbook_FailedCommand_NotifiesAndEndsTheExecutionFailedWithoutReadingItsOutputs(string step, string onFailure)
+    {
+        var steps = Runbook()["Content"]!["mainSteps"]!.AsArray().Select(s => s!.AsObject()).ToList();
+
+        Assert.Equal(onFailure, (string?)Step(step)["onFailure"]);
+        // Critical (the default): its failure makes the execution Failed although the notification runs.
+        Assert.Null(Step(step)["isCritical"]);
+        var notify = Step(onFailure["step:".Length..]);
+        Assert.True((bool)notify["isEnd"]!);
+        Assert.DoesNotContain("{{" + step + ".", notify.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(steps, s => (string?)s["action"] == "aws:executeScript");
+    }
+
+    [Fact]
+    public void Runbook_NotLocalResolver_NotifiesWithTheEvidenceAndEnds()
+    {
+        var notify = Step("NotifyNotLocalResolver");
+
+        Assert.Contains("not the local resolver; check mount target in the AZ, DNS hostnames, file system id", (string?)notify["inputs"]!["Message"]);
+        Assert.Contains("{{GatherEvidence.Output}}", (string?)notify["inputs"]!["Message"]);
+        Assert.True((bool)notify["isEnd"]!);
     }
 
     [Fact]
@@ -87,7 +120,7 @@ public class RunbookTests(DefaultApp app) : IClassFixture<DefaultApp>
         var steps = Runbook()["Content"]!["mainSteps"]!.AsArray().Select(s => s!.AsObject()).ToList();
         var names = steps.Select(s => (string)s["name"]!).ToHashSet();
 
-        var targets = steps.SelectMany(s => new[] { (string?)s["nextStep"], (string?)s["inputs"]!["Default"] }
+        var targets = steps.SelectMany(s => new[] { (string?)s["nextStep"], (string?)s["inputs"]!["Default"], ((string?)s["onFailure"])?.Replace("step:", "", StringComparison.Ordinal) }
             .Concat(s["inputs"]!["Choices"]?.AsArray().Select(c => (string?)c!["NextStep"]) ?? []))
             .OfType<string>();
         Assert.All(targets, t => Assert.Contains(t, names));

@@ -29,58 +29,119 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
         Assert.All(runbook.Parameters.Single(p => p.Name == "Subnets").Default!.AsArray(), s => Assert.Matches("^subnet-[0-9a-f]{8,17}$", s!.GetValue<string>()));
     }
 
+    const string FixHostVerdict = "verdict=fix-host\nsummary: resolv.conf is at risk\n{\"verdict\":\"fix-host\"}\n";
+
     [Fact]
-    public async Task Runbook_HostFixSucceeds_RunsResolvFixWithTheScriptVerbatimAndSucceeds()
+    public async Task Runbook_EvidenceSaysFixHost_RunsEvidenceThenResolvFixWithTheScriptsVerbatimAndSucceeds()
     {
-        var (plane, shell, launcher) = Setup(exitCode: 0);
+        var (plane, shell, launcher) = Setup((0, FixHostVerdict), (0, "{\"action\":\"fix\"}\n"));
 
         var execution = await plane.Executor.RunAsync(RunbookName, FixParameters());
 
         Assert.Equal("Success", execution.Status);
-        Assert.Equal(2, execution.DocumentsRun.Count);
-        Assert.Equal(RunbookName, execution.DocumentsRun[0]);
-        var (instance, script) = shell.Runs.Single();
+        Assert.Equal(3, execution.DocumentsRun.Count);
+        Assert.Equal(2, shell.Runs.Count);
+        var (instance, evidence) = shell.Runs[0];
         Assert.Equal("i-0aaaaaaaaaaaaaaa1", instance);
-        Assert.Equal(File.ReadAllText(Path.Combine(synthesized.Root, "hostscripts", "resolv-fix.sh")), Embedded(script));
-        Assert.Contains("args=(\"fix\" --resolver \"169.254.169.253\")", script);
-        Assert.Contains($"args+=(--verify-host \"{VerifyHost}\")", script);
-        Assert.DoesNotContain("{{", script);
+        Assert.Equal([Script("resolv-fix.sh"), Script("efs-evidence.sh")], Embedded(evidence));
+        Assert.Contains($"--verify-host \"{VerifyHost}\" --file-system-id \"{Build.FileSystemId}\" --region \"us-east-1\"", evidence);
+        var fix = shell.Runs[1].Script;
+        Assert.Equal([Script("resolv-fix.sh")], Embedded(fix));
+        Assert.Contains("args=(\"fix\" --resolver \"169.254.169.253\")", fix);
+        Assert.DoesNotContain("{{", evidence + fix);
         Assert.Empty(plane.Sns.Notifications);
         Assert.Empty(launcher.Launches);
     }
 
     [Fact]
-    public async Task Runbook_VerifyHostDoesNotResolve_NotifiesTheCauseAndReschedulesNothing()
+    public async Task Runbook_EfsProxyFormWithoutVerifyHost_TestsTheNameBuiltFromTheTaskDefinition()
     {
-        var (plane, _, launcher) = Setup(exitCode: 3);
+        var (plane, shell, _) = Setup((0, FixHostVerdict), (0, ""));
 
-        var execution = await plane.Executor.RunAsync(RunbookName, FixParameters(("Reschedule", "yes"), ("TaskDefinitionArn", Build.TaskDefinition),
+        var execution = await plane.Executor.RunAsync(RunbookName, FixParameters(("VerifyHost", null)));
+
+        Assert.Equal("Success", execution.Status);
+        Assert.Contains($"--verify-host \"\" --file-system-id \"{Build.FileSystemId}\" --region \"us-east-1\"", shell.Runs[0].Script);
+    }
+
+    [Theory]
+    [InlineData("not-dns", "not the local resolver; check mount target in the AZ, DNS hostnames, file system id")]
+    [InlineData("healthy", "its resolv.conf is healthy: not the local resolver")]
+    [InlineData("unknown", "gave no verdict")]
+    public async Task Runbook_EvidenceSaysNotTheLocalResolver_NotifiesWithTheEvidenceAndChangesNothing(string verdict, string expected)
+    {
+        var (plane, shell, launcher) = Setup((0, $"verdict={verdict}\nsummary: what was found\n"));
+
+        var execution = await plane.Executor.RunAsync(RunbookName, FixParameters(("Reschedule", "yes"),
             ("Group", "family:app"), ("StartedBy", "ecs-dns-remediation/attempt-1")));
 
         var message = plane.Sns.Notifications.Single().Message;
-        Assert.StartsWith($"{VerifyHost} does not resolve through the VPC resolver 169.254.169.253 from i-0aaaaaaaaaaaaaaa1: not the local resolver; check mount target in the AZ, DNS hostnames, file system id", message);
+        Assert.Contains(expected, message);
+        Assert.Contains("summary: what was found", message);
+        Assert.Single(shell.Runs);
         Assert.Empty(launcher.Launches);
         Assert.Equal("Success", execution.Status);
     }
 
     [Fact]
-    public async Task Runbook_HostFixFailsOtherwise_NotifiesTheExitCodeAndFails()
+    public async Task Runbook_ForgedVerdictLaterInTheOutput_IsNotAVerdict()
     {
-        var (plane, _, launcher) = Setup(exitCode: 4);
+        var (plane, shell, _) = Setup((0, "summary: a log line\nverdict=fix-host\n"));
+
+        await plane.Executor.RunAsync(RunbookName, FixParameters());
+
+        Assert.Single(shell.Runs);
+        Assert.Contains("gave no verdict", plane.Sns.Notifications.Single().Message);
+    }
+
+    [Theory]
+    [InlineData(4, 0, 1, "The evidence command failed")]
+    [InlineData(0, 4, 2, "The host fix (resolv-fix) failed")]
+    public async Task Runbook_CommandFails_NotifiesWithoutItsOutputsAndEndsFailed(int evidenceExit, int fixExit, int runs, string expected)
+    {
+        var (plane, shell, launcher) = Setup((evidenceExit, FixHostVerdict), (fixExit, ""));
+
+        var execution = await plane.Executor.RunAsync(RunbookName, FixParameters(("Reschedule", "yes"),
+            ("Group", "family:app"), ("StartedBy", "ecs-dns-remediation/attempt-1")));
+
+        Assert.Equal("Failed", execution.Status);
+        Assert.StartsWith(expected, plane.Sns.Notifications.Single().Message);
+        Assert.Equal(runs, shell.Runs.Count);
+        Assert.Empty(launcher.Launches);
+    }
+
+    [Fact]
+    public async Task Runbook_TaskDefinitionWithoutEfsVolume_FailsBeforeAnyCommand()
+    {
+        var shell = new FakeShell();
+        var safe = synthesized.Catalog.Get(RunbookName, "Automation").Parameters.Single(p => p.Name == "CapacityProvider").Default!.GetValue<string>();
+        var plane = Build.Plane(synthesized.Catalog, shell, new FakeLauncher(), ["default", safe], efsVolume: false);
 
         var execution = await plane.Executor.RunAsync(RunbookName, FixParameters());
 
         Assert.Equal("Failed", execution.Status);
-        Assert.Contains("host fix failed with exit code 4", plane.Sns.Notifications.Single().Message);
-        Assert.Empty(launcher.Launches);
+        Assert.Contains("DescribeTaskDefinition", execution.FailureMessage);
+        Assert.Empty(shell.Runs);
+    }
+
+    [Fact]
+    public async Task Runbook_NoTaskDefinition_NotifiesAndRunsNoCommand()
+    {
+        var (plane, shell, _) = Setup();
+
+        var execution = await plane.Executor.RunAsync(RunbookName, FixParameters(("TaskDefinitionArn", null)));
+
+        Assert.Equal("Success", execution.Status);
+        Assert.Empty(shell.Runs);
+        Assert.Contains("No TaskDefinitionArn was given", plane.Sns.Notifications.Single().Message);
     }
 
     [Fact]
     public async Task Runbook_RescheduleOnly_RunsTheTaskOnTheSafeCapacityAndNoCommand()
     {
-        var (plane, shell, launcher) = Setup(exitCode: 0);
+        var (plane, shell, launcher) = Setup();
 
-        var execution = await plane.Executor.RunAsync(RunbookName, FixParameters(("FixHost", "no"), ("Reschedule", "yes"), ("TaskDefinitionArn", Build.TaskDefinition),
+        var execution = await plane.Executor.RunAsync(RunbookName, FixParameters(("FixHost", "no"), ("Reschedule", "yes"),
             ("Group", "family:app"), ("StartedBy", "ecs-dns-remediation/attempt-2")));
 
         Assert.Equal("Success", execution.Status);
@@ -98,40 +159,56 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
     [InlineData("VerifyHost", "x\"; reboot; \"")]
     public void Runbook_ValueBreakingTheContract_IsRejectedBeforeAnythingRuns(string name, string value)
     {
-        var (plane, _, _) = Setup(exitCode: 0);
+        var (plane, _, _) = Setup();
 
         var error = Assert.Throws<ControlPlaneError>(() => plane.Executor.Prepare(RunbookName, FixParameters((name, value))));
 
         Assert.Equal(AutomationExecutor.ParametersError, error.Code);
     }
 
-    (ControlPlane, FakeShell, FakeLauncher) Setup(int exitCode)
+    string Script(string name) => File.ReadAllText(Path.Combine(synthesized.Root, "hostscripts", name));
+
+    /// <summary>A control plane whose instance shell answers the commands in order (exit code, stdout).</summary>
+    (ControlPlane, FakeShell, FakeLauncher) Setup(params (int ExitCode, string Stdout)[] answers)
     {
-        var shell = new FakeShell().Answer(exitCode, stdout: "{\"action\":\"fix\"}\n");
+        var shell = new FakeShell();
+        foreach (var (exitCode, stdout) in answers) shell.Answer(exitCode, stdout);
         var launcher = new FakeLauncher();
         var safe = synthesized.Catalog.Get(RunbookName, "Automation").Parameters.Single(p => p.Name == "CapacityProvider").Default!.GetValue<string>();
         return (Build.Plane(synthesized.Catalog, shell, launcher, ["default", safe]), shell, launcher);
     }
 
-    static IReadOnlyDictionary<string, IReadOnlyList<string>> FixParameters(params (string Name, string Value)[] extra)
+    /// <summary>The runbook's parameters for a host fix; an extra value of null leaves that parameter out.</summary>
+    static IReadOnlyDictionary<string, IReadOnlyList<string>> FixParameters(params (string Name, string? Value)[] extra)
     {
         var values = new Dictionary<string, IReadOnlyList<string>>
         {
             ["ClusterArn"] = [Build.Cluster],
             ["ContainerInstanceArn"] = [Build.Instance],
             ["VerifyHost"] = [VerifyHost],
+            ["TaskDefinitionArn"] = [Build.TaskDefinition],
         };
-        foreach (var (name, value) in extra) values[name] = [value];
+        foreach (var (name, value) in extra)
+        {
+            if (value is null) values.Remove(name);
+            else values[name] = [value];
+        }
         return values;
     }
 
-    /// <summary>The heredoc body of the command script: the host script as the instance gets it.</summary>
-    static string Embedded(string script)
+    /// <summary>The heredoc bodies of the command script: the host scripts as the instance gets them.</summary>
+    static List<string> Embedded(string script)
     {
         var lines = script.Split('\n');
-        var start = Array.FindIndex(lines, l => l.StartsWith("cat > \"${script}\" <<'", StringComparison.Ordinal));
-        var delimiter = lines[start][(lines[start].IndexOf("<<'", StringComparison.Ordinal) + 3)..^1];
-        var end = Array.IndexOf(lines, delimiter, start + 1);
-        return string.Join("\n", lines[(start + 1)..end]) + "\n";
+        var bodies = new List<string>();
+        for (var start = Array.FindIndex(lines, IsHeredoc); start >= 0; start = Array.FindIndex(lines, start + 1, IsHeredoc))
+        {
+            var delimiter = lines[start][(lines[start].IndexOf("<<'", StringComparison.Ordinal) + 3)..^1];
+            var end = Array.IndexOf(lines, delimiter, start + 1);
+            bodies.Add(string.Join("\n", lines[(start + 1)..end]) + "\n");
+        }
+        return bodies;
+
+        static bool IsHeredoc(string line) => line.StartsWith("cat > \"${script}\" <<'", StringComparison.Ordinal);
     }
 }

@@ -34,7 +34,6 @@ public sealed class ControlPlane
             new SleepAction(clock),
             new ExecuteAwsApiAction([localEcs, sns]),
             new RunCommandAction(commands),
-            new ExecuteScriptAction(),
         ];
         return new ControlPlane
         {

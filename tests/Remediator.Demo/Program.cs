@@ -39,7 +39,13 @@ try
         Attributes = new Dictionary<string, string> { ["ecs.os-type"] = "linux" },
     };
     var capacityProviders = new[] { "lab-instances", function.Environment.GetValueOrDefault("REMEDIATOR_SAFE_CAPACITY_PROVIDER", "") }.Where(p => p.Length > 0);
-    var plane = ControlPlane.Create(catalog, launcher => new LocalEcs(clusterArn, [instance], [taskDefinitionArn], capacityProviders, launcher), hook, hook, timeline);
+    var plane = ControlPlane.Create(catalog, launcher => new LocalEcs(clusterArn, [instance], [taskDefinitionArn], capacityProviders, launcher,
+        new Dictionary<string, string> { [taskDefinitionArn] = options.FileSystemId }), hook, hook, timeline);
+    // The Command documents the runbook's steps run: the evidence (read-only) and the host fix.
+    var runbookSteps = catalog.Get(function.Environment["REMEDIATOR_RUNBOOK_NAME"], "Automation").Content["mainSteps"]!.AsArray();
+    string StepDocument(string step) => runbookSteps.Single(s => (string?)s!["name"] == step)!["inputs"]!["DocumentName"]!.GetValue<string>();
+    var evidenceDocument = StepDocument("GatherEvidence");
+    var fixDocument = StepDocument("FixHost");
 
     await using var runner = new AutomationRunner(plane.Executor);
     await using var aws = await LocalAwsEndpoint.StartAsync();
@@ -94,7 +100,13 @@ try
             ["steps"] = new JsonArray(e.Steps.Select(s => (JsonNode?)JsonValue.Create($"{s.StepName}:{s.Status}")).ToArray()),
         }).ToArray()),
         ["documents_run"] = new JsonArray(executions.SelectMany(e => e.DocumentsRun).Select(d => (JsonNode?)JsonValue.Create(d)).ToArray()),
-        ["host_fixes"] = new JsonArray(plane.Commands.Invocations.Select(c => (JsonNode?)new JsonObject
+        ["evidence"] = new JsonArray(plane.Commands.Invocations.Where(c => c.DocumentName == evidenceDocument).Select(c => (JsonNode?)new JsonObject
+        {
+            ["status"] = c.Status,
+            ["verdict"] = c.StandardOutput.Split('\n')[0],
+            ["summary"] = LastJsonLine(c.StandardOutput),
+        }).ToArray()),
+        ["host_fixes"] = new JsonArray(plane.Commands.Invocations.Where(c => c.DocumentName == fixDocument).Select(c => (JsonNode?)new JsonObject
         {
             ["document"] = c.DocumentName,
             ["status"] = c.Status,

@@ -1,12 +1,14 @@
-using System.Text.Json;
 using Remediator.Planning;
 
 namespace Remediator.Acting;
 
 /// <summary>
-/// The runbook's parameters (contracts.md table), built only from a plan's validated fields and the
-/// configuration: nothing from the event reaches them except what the planner checked. Parameters a plan
-/// has no value for are left out, so the runbook's defaults (subnets, security groups, topic) apply.
+/// The runbook's parameters, built only from a plan's validated fields and the configuration: nothing from
+/// the event reaches them except what the planner checked. Parameters a plan has no value for are left out,
+/// so the runbook's defaults (subnets, security groups, topic, an empty VerifyHost) apply:
+/// StartAutomationExecution rejects an empty value, and one longer than 512 characters (botocore ssm model,
+/// AutomationParameterValue min 1 max 512). The planner does not reschedule a task whose container overrides
+/// would not fit.
 /// </summary>
 public static class RunbookParameters
 {
@@ -20,37 +22,24 @@ public static class RunbookParameters
             ["ContainerInstanceArn"] = [fix.ContainerInstanceArn],
             ["FixHost"] = [fixHost ? "yes" : "no"],
             ["Resolver"] = [fix.Resolver],
-            ["VerifyHost"] = [fix.VerifyHost ?? ""],
             ["Reschedule"] = [reschedule is null ? "no" : "yes"],
         };
+        if (fix.VerifyHost is not null) parameters["VerifyHost"] = [fix.VerifyHost];
+        if ((reschedule?.TaskDefinitionArn ?? fix.TaskDefinitionArn) is { } taskDefinition)
+            parameters["TaskDefinitionArn"] = [taskDefinition];
         if (automationRoleArn is not null) parameters["AutomationAssumeRole"] = [automationRoleArn];
         if (reschedule is null) return parameters;
 
-        parameters["TaskDefinitionArn"] = [reschedule.TaskDefinitionArn];
         parameters["Group"] = [reschedule.Group];
         parameters["StartedBy"] = [reschedule.StartedBy];
         parameters["CapacityProvider"] = [reschedule.CapacityProvider];
         if (reschedule.Subnets.Count > 0) parameters["Subnets"] = [.. reschedule.Subnets];
-        parameters["ContainerOverrides"] = ContainerOverrides(reschedule.OverridesJson);
+        if (Planner.ContainerOverrideEntries(reschedule.OverridesJson) is { } overrides)
+        {
+            if (overrides.Any(o => o.Length > Planner.MaxParameterValueLength))
+                throw new ArgumentException("a container override longer than an Automation parameter value may be; the planner does not reschedule such a task", nameof(plan));
+            parameters["ContainerOverrides"] = [.. overrides];
+        }
         return parameters;
-    }
-
-    /// <summary>
-    /// A MapList: one compact JSON object per container override, from the task's overrides (already
-    /// re-serialized by the planner). Task-level overrides (cpu, memory, roles) are not carried: the
-    /// runbook's RunTask takes container overrides only.
-    /// </summary>
-    static List<string> ContainerOverrides(string? overridesJson)
-    {
-        if (overridesJson is null) return [];
-        using var document = JsonDocument.Parse(overridesJson);
-        if (document.RootElement.ValueKind != JsonValueKind.Object
-            || !document.RootElement.TryGetProperty("containerOverrides", out var list)
-            || list.ValueKind != JsonValueKind.Array)
-            return [];
-        return list.EnumerateArray()
-            .Where(o => o.ValueKind == JsonValueKind.Object)
-            .Select(o => o.GetRawText())
-            .ToList();
     }
 }

@@ -19,7 +19,7 @@ public enum Cause
     OtherDnsFailure,
     Fargate,
     NoTaskEni,
-    NameUnresolvableFromHost,
+    ServerAnswered,
     AttemptLimit,
     InvalidEventField,
     LocalResolverUnreachable,
@@ -30,11 +30,14 @@ public abstract record PlannedAction;
 
 /// <summary>Run the host fix on the container instance the task failed on.</summary>
 /// <param name="VerifyHost">The name the fix must resolve through the VPC resolver first, when the event gave a complete one.</param>
+/// <param name="TaskDefinitionArn">The stopped task's task definition, when valid: the runbook reads the EFS file system
+/// ids from it when the reason names no host (the efs-proxy forms).</param>
 public sealed record FixHost(
     string ClusterArn,
     string ContainerInstanceArn,
     string Resolver,
-    string? VerifyHost) : PlannedAction;
+    string? VerifyHost,
+    string? TaskDefinitionArn) : PlannedAction;
 
 /// <summary>Start the stopped standalone task again, on the safe capacity, marked with the attempt number.</summary>
 public sealed record Reschedule(

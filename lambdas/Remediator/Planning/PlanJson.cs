@@ -19,8 +19,8 @@ public sealed record PlanDocument(
         plan.Reason,
         plan.Cause is { } cause ? Kebab(cause.ToString()) : null,
         new DiagnosisDocument(
-            plan.Diagnosis.IsDnsResolutionFailure ? "dns-resolution-failure" : "none",
-            plan.Diagnosis.IsDnsResolutionFailure ? Kebab(plan.Diagnosis.Form.ToString()) : null,
+            plan.Diagnosis.IsCandidate ? "efs-mount-failure" : "none",
+            plan.Diagnosis.IsCandidate ? Kebab(plan.Diagnosis.Form.ToString()) : null,
             plan.Diagnosis.Host,
             plan.Diagnosis.FileSystemId),
         plan.Actions.Select(ActionDocument.From).ToList(),
@@ -68,7 +68,7 @@ public sealed record ActionDocument(
     public static ActionDocument From(PlannedAction action) => action switch
     {
         FixHost f => new ActionDocument("fix-host", f.ClusterArn, ContainerInstanceArn: f.ContainerInstanceArn,
-            Resolver: f.Resolver, VerifyHost: f.VerifyHost),
+            Resolver: f.Resolver, VerifyHost: f.VerifyHost, TaskDefinitionArn: f.TaskDefinitionArn),
         Reschedule r => new ActionDocument("reschedule", r.ClusterArn, TaskArn: r.TaskArn,
             TaskDefinitionArn: r.TaskDefinitionArn, Group: r.Group, StartedBy: r.StartedBy, Attempt: r.Attempt,
             CapacityProvider: r.CapacityProvider, Subnets: r.Subnets,

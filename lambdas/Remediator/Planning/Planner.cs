@@ -13,6 +13,12 @@ public static class Planner
     /// <summary>ECS caps RunTask overrides at 8 KiB; larger text cannot be a real task's overrides.</summary>
     const int MaxOverridesLength = 8192;
 
+    /// <summary>StartAutomationExecution takes at most 512 characters per parameter value and 50 values per
+    /// parameter (botocore ssm model: AutomationParameterValue, AutomationParameterValueList).</summary>
+    public const int MaxParameterValueLength = 512;
+
+    const int MaxParameterValues = 50;
+
     public static Plan Plan(ParseResult parsed, RemediatorSettings settings) => parsed switch
     {
         ParseResult.Ignored ignored => new Plan(Decision.Ignore, Cause.NotAStoppedTask, ignored.Reason,
@@ -39,13 +45,18 @@ public static class Planner
         if (!settings.IsClusterAllowed(cluster))
             return Decide(Decision.Ignore, Cause.ClusterNotAllowed, $"cluster {cluster} is not in the allowlist");
 
-        if (!diagnosis.IsDnsResolutionFailure)
+        if (!diagnosis.IsCandidate)
+        {
+            if (diagnosis.ServerAnswered)
+                return Decide(Decision.Ignore, Cause.ServerAnswered,
+                    "the EFS mount failed after the server answered (access denied or a permission error): its name resolved, so the local resolver is not the cause");
             return diagnosis.OtherDnsFailure
                 ? Decide(Decision.Ignore, Cause.OtherDnsFailure,
                     "a DNS failure outside the EFS mount (an image pull or the application, say): not the failure this tool remediates")
-                : Decide(Decision.Ignore, Cause.NoSignature, "the task stopped for another reason: no EFS mount DNS-resolution failure in its reasons");
+                : Decide(Decision.Ignore, Cause.NoSignature, "the task stopped for another reason: no failed EFS mount in its reasons");
+        }
 
-        var what = diagnosis.Host is null ? "the EFS mount could not resolve its server" : $"the EFS mount could not resolve {diagnosis.Host}";
+        var what = Describe(diagnosis);
 
         if (string.Equals(task.LaunchType, "FARGATE", StringComparison.OrdinalIgnoreCase))
             return Decide(Decision.Notify, Cause.Fargate,
@@ -59,11 +70,7 @@ public static class Planner
 
         if (!task.HasEniAttachment)
             return Decide(Decision.Notify, Cause.NoTaskEni,
-                $"{what}, but the task has no ENI (bridge or host network mode): the mount ran in the host namespace, where the local resolver answers, so the name itself does not resolve");
-
-        if (diagnosis.Form == SignatureForm.EfsUtils)
-            return Decide(Decision.Notify, Cause.NameUnresolvableFromHost,
-                $"{what} already in efs-utils, which resolves from the container instance's own namespace: the name does not resolve at all (no mount target in the Availability Zone, DNS hostnames disabled, or a wrong file system id); a host fix cannot help");
+                $"{what}, but the task has no ENI (bridge or host network mode): the mount ran in the host namespace, where the local resolver answers, so it is not the cause");
 
         var attempt = EcsNames.Attempt(task.StartedBy);
         if (attempt >= settings.MaxAttempts)
@@ -76,9 +83,10 @@ public static class Planner
 
         var actions = new List<PlannedAction>
         {
-            new FixHost(task.ClusterArn!, task.ContainerInstanceArn!, settings.VpcResolver, diagnosis.Host),
+            new FixHost(task.ClusterArn!, task.ContainerInstanceArn!, settings.VpcResolver, diagnosis.Host,
+                EcsNames.IsTaskDefinitionArn(task.TaskDefinitionArn) ? task.TaskDefinitionArn : null),
         };
-        var reason = $"{what} in the task network namespace of an awsvpc task on container instance {task.ContainerInstanceArn}: its local resolver is unreachable there; host fix";
+        var reason = $"{what} for an awsvpc task on container instance {task.ContainerInstanceArn}: the local resolver may be unreachable from the task network namespace; host fix if the evidence on the container instance shows it at risk and the EFS name resolving through the VPC resolver";
 
         if (EcsNames.IsServiceGroup(task.Group))
             reason += "; the service scheduler starts its replacement";
@@ -86,14 +94,31 @@ public static class Planner
             reason += "; rescheduling is off (no safe capacity provider named)";
         else if (RescheduleOf(task, attempt, settings) is { } reschedule)
         {
-            actions.Add(reschedule);
-            reason += $", then reschedule onto {settings.SafeCapacityProvider} (attempt {reschedule.Attempt} of {settings.MaxAttempts})";
+            if (ContainerOverrideEntries(reschedule.OverridesJson) is { } entries
+                && (entries.Count > MaxParameterValues || entries.Any(e => e.Length > MaxParameterValueLength)))
+                reason += $"; not rescheduled: a container override is longer than {MaxParameterValueLength} characters (or there are more than {MaxParameterValues}), more than an Automation parameter can carry; start the task again by hand";
+            else
+            {
+                actions.Add(reschedule);
+                reason += $", then reschedule onto {settings.SafeCapacityProvider} (attempt {reschedule.Attempt} of {settings.MaxAttempts})";
+            }
         }
         else
             reason += "; not rescheduled: the event's taskArn, taskDefinitionArn or group is not valid";
 
         return Decide(Decision.Remediate, Cause.LocalResolverUnreachable, reason, actions);
     }
+
+    /// <summary>What the reason showed, in words for the plan's reason.</summary>
+    static string Describe(Diagnosis diagnosis) => diagnosis.Form switch
+    {
+        SignatureForm.MountResolve or SignatureForm.EfsUtilsResolve => diagnosis.Host is null
+            ? "the EFS mount could not resolve its server"
+            : $"the EFS mount could not resolve {diagnosis.Host}",
+        SignatureForm.Tunnel => $"the EFS mount's tunnel (efs-proxy or stunnel) failed for {diagnosis.FileSystemId ?? "the file system"}",
+        SignatureForm.ProxyConnection => "mount.nfs4 could not reach efs-proxy's EFS connection (efs-utils 2.x)",
+        _ => "the ECS volume plugin failed to mount an EFS volume",
+    };
 
     static Reschedule? RescheduleOf(StoppedTask task, int attempt, RemediatorSettings settings)
     {
@@ -104,6 +129,26 @@ public static class Planner
         var next = attempt + 1;
         return new Reschedule(task.ClusterArn!, task.TaskArn!, task.TaskDefinitionArn!, task.Group!,
             EcsNames.AttemptMarker(next), next, settings.SafeCapacityProvider!, subnets, overrides);
+    }
+
+    /// <summary>
+    /// The container overrides as the runbook's MapList parameter takes them: one compact JSON object per
+    /// container, or null when there are none. Task-level overrides (cpu, memory, roles) are not carried: the
+    /// runbook's RunTask takes container overrides only.
+    /// </summary>
+    public static IReadOnlyList<string>? ContainerOverrideEntries(string? overridesJson)
+    {
+        if (overridesJson is null) return null;
+        using var document = JsonDocument.Parse(overridesJson);
+        if (document.RootElement.ValueKind != JsonValueKind.Object
+            || !document.RootElement.TryGetProperty("containerOverrides", out var list)
+            || list.ValueKind != JsonValueKind.Array)
+            return null;
+        var entries = list.EnumerateArray()
+            .Where(o => o.ValueKind == JsonValueKind.Object)
+            .Select(o => o.GetRawText())
+            .ToList();
+        return entries.Count > 0 ? entries : null;
     }
 
     /// <summary>The overrides re-serialized compactly, or null when absent, empty or too large to be real.</summary>

@@ -45,6 +45,7 @@ public static class Build
     public const string Instance = "arn:aws:ecs:us-east-1:111122223333:container-instance/lab/0123456789abcdef0123456789abcdef";
     public const string SafeInstance = "arn:aws:ecs:us-east-1:111122223333:container-instance/lab/fedcba9876543210fedcba9876543210";
     public const string TaskDefinition = "arn:aws:ecs:us-east-1:111122223333:task-definition/app:7";
+    public const string FileSystemId = "fs-0123456789abcdef0";
     public const string Topic = "arn:aws:sns:us-east-1:111122223333:alerts";
 
     public static SsmDocument Document(string name, string type, string json) => new()
@@ -63,7 +64,9 @@ public static class Build
         Account = new LocalAccount(),
     };
 
-    public static ControlPlane Plane(DocumentCatalog catalog, FakeShell shell, FakeLauncher launcher, IEnumerable<string>? capacityProviders = null) =>
+    /// <summary>A control plane with the lab cluster; the task definition has an EFS volume unless <paramref name="efsVolume"/> is false.</summary>
+    public static ControlPlane Plane(DocumentCatalog catalog, FakeShell shell, FakeLauncher launcher, IEnumerable<string>? capacityProviders = null,
+        bool efsVolume = true) =>
         ControlPlane.Create(catalog, l => new LocalEcs(Cluster,
             [
                 new ContainerInstance { Arn = Instance, ClusterArn = Cluster, Ec2InstanceId = "i-0aaaaaaaaaaaaaaa1", CapacityProvider = "default" },
@@ -73,7 +76,8 @@ public static class Build
                     Attributes = new Dictionary<string, string> { ["dns.local-resolver"] = "none" },
                 },
             ],
-            [TaskDefinition], capacityProviders ?? ["default", "dns-safe-capacity"], l), launcher, shell);
+            [TaskDefinition], capacityProviders ?? ["default", "dns-safe-capacity"], l,
+            efsVolume ? new Dictionary<string, string> { [TaskDefinition] = FileSystemId } : null), launcher, shell);
 
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Parameters(params (string Name, string Value)[] values) =>
         values.ToDictionary(v => v.Name, v => (IReadOnlyList<string>)[v.Value]);

@@ -9,11 +9,12 @@ namespace LocalControlPlane.Ecs;
 /// <summary>
 /// A local ECS that knows one cluster, its container instances, capacity providers and task definitions:
 /// DescribeContainerInstances, RunTask (cluster, task definition, capacity provider strategy, awsvpc subnets,
-/// memberOf placement constraints on attributes, evaluated for real) and DescribeTasks, with ECS's error codes
+/// memberOf placement constraints on attributes, evaluated for real), DescribeTasks and DescribeTaskDefinition
+/// (an awsvpc task definition with one EFS volume, from <paramref name="efsFileSystems"/>), with ECS's error codes
 /// and failure reasons. A task that is placed is started through <see cref="ITaskLauncher"/>.
 /// </summary>
 public sealed partial class LocalEcs(string clusterArn, IEnumerable<ContainerInstance> instances, IEnumerable<string> taskDefinitionArns,
-    IEnumerable<string> capacityProviders, ITaskLauncher launcher) : IAwsApi
+    IEnumerable<string> capacityProviders, ITaskLauncher launcher, IReadOnlyDictionary<string, string>? efsFileSystems = null) : IAwsApi
 {
     readonly ContainerInstance[] instances = instances.ToArray();
     readonly string[] taskDefinitions = taskDefinitionArns.ToArray();
@@ -35,6 +36,7 @@ public sealed partial class LocalEcs(string clusterArn, IEnumerable<ContainerIns
         "DescribeContainerInstances" => Task.FromResult(DescribeContainerInstances(request)),
         "DescribeTasks" => Task.FromResult(DescribeTasks(request)),
         "RunTask" => RunTaskAsync(request, cancellationToken),
+        "DescribeTaskDefinition" => Task.FromResult(DescribeTaskDefinition(request)),
         _ => throw new ControlPlaneError("InvalidAction", $"ecs.{api} is not modelled by the local control plane"),
     };
 
@@ -180,6 +182,32 @@ public sealed partial class LocalEcs(string clusterArn, IEnumerable<ContainerIns
         var match = taskDefinitions.FirstOrDefault(d => d == reference || d.EndsWith(":task-definition/" + reference, StringComparison.Ordinal))
             ?? taskDefinitions.Where(d => d.Contains(":task-definition/" + reference + ":", StringComparison.Ordinal)).LastOrDefault();
         return match ?? throw new ControlPlaneError("ClientException", $"Unable to find task definition '{reference}'");
+    }
+
+    /// <summary>The task definition as ECS describes it: family, revision, awsvpc, and its EFS volume when it has one.</summary>
+    JsonObject DescribeTaskDefinition(JsonObject request)
+    {
+        var arn = Definition(Text(request["taskDefinition"]) ?? throw new ControlPlaneError("ClientException", "taskDefinition is required"));
+        var familyRevision = arn[(arn.IndexOf(":task-definition/", StringComparison.Ordinal) + ":task-definition/".Length)..];
+        var volumes = new JsonArray();
+        if (efsFileSystems?.TryGetValue(arn, out var fileSystemId) == true)
+            volumes.Add(new JsonObject
+            {
+                ["name"] = "data",
+                ["efsVolumeConfiguration"] = new JsonObject { ["fileSystemId"] = fileSystemId, ["rootDirectory"] = "/", ["transitEncryption"] = "ENABLED" },
+            });
+        return new JsonObject
+        {
+            ["taskDefinition"] = new JsonObject
+            {
+                ["taskDefinitionArn"] = arn,
+                ["family"] = familyRevision.Split(':')[0],
+                ["revision"] = int.Parse(familyRevision.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture),
+                ["networkMode"] = "awsvpc",
+                ["volumes"] = volumes,
+                ["status"] = "ACTIVE",
+            },
+        };
     }
 
     static JsonObject TaskJson(EcsTask task)

@@ -19,7 +19,7 @@ public sealed class ActingUnitTests
 
         var parameters = RunbookParameters.From(plan, fixHost: true, automationRoleArn: null);
 
-        Assert.Equal(["ClusterArn", "ContainerInstanceArn", "FixHost", "Reschedule", "Resolver", "VerifyHost"], parameters.Keys.Order());
+        Assert.Equal(["ClusterArn", "ContainerInstanceArn", "FixHost", "Reschedule", "Resolver", "TaskDefinitionArn", "VerifyHost"], parameters.Keys.Order());
         Assert.Equal(["no"], parameters["Reschedule"]);
     }
 

@@ -20,7 +20,7 @@ public class PlanCliTests
         Assert.Contains(plan.GetProperty("decision").GetString(), new[] { "ignore", "notify", "remediate" });
         Assert.Equal(JsonValueKind.String, plan.GetProperty("reason").ValueKind);
         var diagnosis = plan.GetProperty("diagnosis");
-        Assert.Contains(diagnosis.GetProperty("kind").GetString(), new[] { "dns-resolution-failure", "none" });
+        Assert.Contains(diagnosis.GetProperty("kind").GetString(), new[] { "efs-mount-failure", "none" });
         Assert.Contains(diagnosis.GetProperty("host").ValueKind, new[] { JsonValueKind.String, JsonValueKind.Null });
         Assert.Contains(diagnosis.GetProperty("fileSystemId").ValueKind, new[] { JsonValueKind.String, JsonValueKind.Null });
         foreach (var action in plan.GetProperty("actions").EnumerateArray())

@@ -18,8 +18,8 @@ public class DiagnoserTests
     {
         var diagnosis = Diagnoser.Diagnose(VolumePlugin(Host, message));
 
-        Assert.Equal(DiagnosisKind.DnsResolutionFailure, diagnosis.Kind);
-        Assert.Equal(SignatureForm.VolumePlugin, diagnosis.Form);
+        Assert.Equal(DiagnosisKind.EfsMountFailure, diagnosis.Kind);
+        Assert.Equal(SignatureForm.MountResolve, diagnosis.Form);
         Assert.Equal(Host, diagnosis.Host);
         Assert.Equal("fs-0705b30dbe1741990", diagnosis.FileSystemId);
     }
@@ -31,7 +31,7 @@ public class DiagnoserTests
 
         var diagnosis = Diagnoser.Diagnose(reason);
 
-        Assert.Equal(SignatureForm.EfsUtils, diagnosis.Form);
+        Assert.Equal(SignatureForm.EfsUtilsResolve, diagnosis.Form);
         Assert.Equal("fs-0123456789abcdef0.efs.eu-west-1.amazonaws.com", diagnosis.Host);
         Assert.Equal("fs-0123456789abcdef0", diagnosis.FileSystemId);
     }
@@ -46,7 +46,7 @@ public class DiagnoserTests
 
         var diagnosis = Diagnoser.Diagnose(reason);
 
-        Assert.True(diagnosis.IsDnsResolutionFailure);
+        Assert.True(diagnosis.IsCandidate);
         Assert.Null(diagnosis.Host);
         Assert.Null(diagnosis.FileSystemId);
     }
@@ -56,7 +56,7 @@ public class DiagnoserTests
     {
         var diagnosis = Diagnoser.Diagnose("stderr: Failed to resolve \"fs-0123456789abcdef0.efs.eu-west-1.amazon");
 
-        Assert.True(diagnosis.IsDnsResolutionFailure);
+        Assert.True(diagnosis.IsCandidate);
         Assert.Null(diagnosis.Host);
     }
 
@@ -72,7 +72,7 @@ public class DiagnoserTests
     {
         var diagnosis = Diagnoser.Diagnose(VolumePlugin(host, "Name or service not known"));
 
-        Assert.True(diagnosis.IsDnsResolutionFailure);
+        Assert.True(diagnosis.IsCandidate);
         Assert.Null(diagnosis.Host);
     }
 
@@ -100,7 +100,7 @@ public class DiagnoserTests
     {
         var diagnosis = Diagnoser.Diagnose(reason);
 
-        Assert.False(diagnosis.IsDnsResolutionFailure);
+        Assert.False(diagnosis.IsCandidate);
         Assert.True(diagnosis.OtherDnsFailure);
     }
 
@@ -111,5 +111,61 @@ public class DiagnoserTests
     public void Diagnose_HealthyStop_FindsNothing(string reason)
     {
         Assert.Equal(Diagnosis.None, Diagnoser.Diagnose(reason));
+    }
+
+    const string MountFailed = "Error response from daemon: create ecs-app-7-data-e4f0: VolumeDriver.Create: mounting volume failed: ";
+
+    [Theory]
+    [InlineData("b'mount.nfs4: Connection reset by peer'")]
+    [InlineData("b'mount.nfs4: Connection timed out'")]
+    [InlineData("b'mount.nfs4: Connection refused'")]
+    public void Diagnose_EfsProxyForm_IsACandidateWithoutHost(string tail)
+    {
+        var diagnosis = Diagnoser.Diagnose(MountFailed + tail);
+
+        Assert.True(diagnosis.IsCandidate);
+        Assert.Equal(SignatureForm.ProxyConnection, diagnosis.Form);
+        Assert.Null(diagnosis.Host);
+    }
+
+    [Theory]
+    [InlineData("Failed to initialize tunnel for fs-0705b30dbe1741990, please check mount.log for the failure reason.")]
+    [InlineData("Failed to initialize TLS tunnel for fs-0705b30dbe1741990, please check mount.log for the failure reason.")]
+    public void Diagnose_TunnelForm_FindsFileSystemId(string tail)
+    {
+        var diagnosis = Diagnoser.Diagnose(MountFailed + tail);
+
+        Assert.Equal(SignatureForm.Tunnel, diagnosis.Form);
+        Assert.Equal("fs-0705b30dbe1741990", diagnosis.FileSystemId);
+        Assert.Null(diagnosis.Host);
+    }
+
+    [Fact]
+    public void Diagnose_ReasonCutBeforeMountNfs_IsACandidateFromEfsUtilsRetryWords()
+    {
+        var diagnosis = Diagnoser.Diagnose(MountFailed + "Mount attempt 1/3 failed due to timeout after 30 sec, wait 0 sec before next att");
+
+        Assert.Equal(SignatureForm.EfsMount, diagnosis.Form);
+    }
+
+    [Theory]
+    [InlineData("b'mount.nfs4: access denied by server while mounting 127.0.0.1:/'")]
+    [InlineData("b'mount.nfs4: Permission denied'")]
+    [InlineData("b'mount.nfs4: mounting fs-0705b30dbe1741990.efs.us-east-1.amazonaws.com:/data failed, reason given by server: No such file or directory'")]
+    public void Diagnose_ServerAnswered_IsNotACandidate(string tail)
+    {
+        var diagnosis = Diagnoser.Diagnose(MountFailed + tail);
+
+        Assert.False(diagnosis.IsCandidate);
+        Assert.True(diagnosis.ServerAnswered);
+    }
+
+    [Theory]
+    [InlineData("Error response from daemon: create v: VolumeDriver.Create: rexray: unable to attach volume vol-0a1b2c3d4e5f60718: timed out")]
+    [InlineData("Error response from daemon: create v: VolumeDriver.Create: Post http://%2Frun%2Fdocker%2Fplugins%2Fx.sock/VolumeDriver.Create: connection refused")]
+    [InlineData("Connection reset by peer")]
+    public void Diagnose_OtherVolumePluginOrNoMountContext_IsNotACandidate(string reason)
+    {
+        Assert.False(Diagnoser.Diagnose(reason).IsCandidate);
     }
 }

@@ -47,7 +47,7 @@ public class HostileReasonProperties
                 Assert.Matches("^fs-[0-9a-f]{8,17}$", id);
                 Assert.Contains(id + ".efs.", diagnosis.Host, StringComparison.Ordinal);
             }
-            Assert.True(diagnosis.IsDnsResolutionFailure || diagnosis.Host is null);
+            Assert.True(diagnosis.IsCandidate || diagnosis.Host is null);
         }, iter: 20_000);
     }
 

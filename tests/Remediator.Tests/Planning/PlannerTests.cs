@@ -132,13 +132,66 @@ public class PlannerTests
         Assert.Empty(plan.Actions);
     }
 
-    [Fact]
-    public void Plan_Ec2AwsvpcEfsUtilsForm_NotifiesThatTheNameDoesNotResolveAtAll()
+    [Theory]
+    [InlineData("failure/ec2-awsvpc-efs-proxy-reset.json")]
+    [InlineData("failure/ec2-awsvpc-efs-proxy-timed-out.json")]
+    [InlineData("failure/ec2-awsvpc-efs-proxy-container-reason.json")]
+    [InlineData("failure/ec2-awsvpc-efs-proxy-tunnel.json")]
+    [InlineData("failure/ec2-awsvpc-efs-proxy-truncated.json")]
+    [InlineData("failure/ec2-awsvpc-stunnel-tls-tunnel.json")]
+    [InlineData("failure/ec2-awsvpc-efs-utils.json")]
+    public void Plan_Ec2AwsvpcCandidateWithoutResolveWords_RemediatesWithHostFixAndTheTaskDefinition(string sample)
     {
-        var plan = PlanOf("failure/ec2-awsvpc-efs-utils.json");
+        var plan = PlanOf(sample);
 
-        Assert.Equal(Decision.Notify, plan.Decision);
-        Assert.Equal(Cause.NameUnresolvableFromHost, plan.Cause);
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        var fix = Assert.IsType<FixHost>(Assert.Single(plan.Actions));
+        Assert.Equal("arn:aws:ecs:us-east-1:111122223333:task-definition/app:7", fix.TaskDefinitionArn);
+    }
+
+    [Theory]
+    [InlineData("not-candidate/ec2-awsvpc-access-denied.json", Cause.ServerAnswered)]
+    [InlineData("not-candidate/ec2-awsvpc-iam-permission-denied.json", Cause.ServerAnswered)]
+    [InlineData("not-candidate/ec2-awsvpc-other-volume-plugin.json", Cause.NoSignature)]
+    public void Plan_NotACandidate_Ignores(string sample, Cause cause)
+    {
+        var plan = PlanOf(sample, WithReschedule);
+
+        Assert.Equal(Decision.Ignore, plan.Decision);
+        Assert.Equal(cause, plan.Cause);
+        Assert.Empty(plan.Actions);
+    }
+
+    public static TheoryData<string, string, string> ExpectedPlans()
+    {
+        var data = new TheoryData<string, string, string>();
+        foreach (var f in File.ReadLines(Corpus.Path("expected.tsv")).Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('\t')))
+            data.Add(f[0], f[1], f[2]);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ExpectedPlans))]
+    public void Plan_EverySample_GivesTheExpectedDecisionAndActions(string sample, string decision, string actions)
+    {
+        var document = PlanDocument.From(PlanOf(sample));
+
+        Assert.Equal(decision, document.Decision);
+        Assert.Equal(actions, document.Actions.Count == 0 ? "-" : string.Join(",", document.Actions.Select(a => a.Type)));
+    }
+
+    [Fact]
+    public void Plan_OverrideLongerThanAnAutomationParameterValue_DoesNotReschedule()
+    {
+        var big = new string('x', 600);
+        var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e =>
+            e["detail"]!["overrides"] = JsonNode.Parse($$"""{"containerOverrides":[{"name":"app","command":["{{big}}"]}]}"""));
+
+        var plan = PlanOf(json, WithReschedule);
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        Assert.IsType<FixHost>(Assert.Single(plan.Actions));
+        Assert.Contains("not rescheduled: a container override is longer than 512 characters", plan.Reason, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -284,7 +337,7 @@ public class PlannerTests
     public void Plan_EveryFailureSample_HasADnsDiagnosis()
     {
         foreach (var sample in Corpus.Files("failure"))
-            Assert.True(PlanOf(sample).Diagnosis.IsDnsResolutionFailure, sample);
+            Assert.True(PlanOf(sample).Diagnosis.IsCandidate, sample);
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 #
-# The whole remediation loop, hostscripts/lab/demo.sh, in both scenarios: real network namespaces,
+# The whole remediation loop, hostscripts/lab/demo.sh, in every scenario: real network namespaces,
 # dnsmasq, the synthesized SSM documents and the Remediator's handler. Needs root and fails (never skips)
 # without it. The first test runs `cdk synth` as the README's command does; the others reuse its cdk.out.
 # Run: bats --tap tests/hostscripts/root
@@ -41,8 +41,9 @@ assert_lab_gone() {
   if pgrep -af "Remediator.Demo.dll --cdk-out" >&2; then echo "driver left running" >&2; return 1; fi
 }
 
-# Prints the names the synthesized templates give the runbook and the command document it runs, as a
-# JSON array (the documents_run the loop must report).
+# Prints the names the synthesized templates give the runbook and the command documents it runs (the
+# evidence, then the host fix), as a JSON array: the documents_run of a loop that fixes the host. Without
+# the host fix, the loop runs the first two.
 expected_documents() {
   jq -s -c '[.[].Resources // {} | to_entries[] | .value | select(.Type == "AWS::SSM::Document"
       and .Properties.DocumentType == "Automation") | .Properties]
@@ -67,9 +68,34 @@ expected_documents() {
   run "${DEMO}" --scenario no-mount-target --cdk-out "${ROOT}/cdk.out"
   [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
   jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true and .decision == "remediate"
-    and .documents_run == $documents and .host_untouched == true and .task_started_after_fix == false
-    and (.notification | test("^fs-[0-9a-f]+\\.efs\\.us-east-1\\.amazonaws\\.com does not resolve through the VPC resolver 169\\.254\\.169\\.253 from i-[0-9a-f]+: not the local resolver; check mount target in the AZ"))
-    and .host_fix.changed == false and .host_fix.exit_code == 3' <<<"$(last_line)"
+    and .documents_run == $documents[0:2] and .host_untouched == true and .task_started_after_fix == false
+    and (.notification | test("^The EFS name does not resolve through the VPC resolver 169\\.254\\.169\\.253 from i-[0-9a-f]+: not the local resolver; check mount target in the AZ"))
+    and .evidence.verdict == "not-dns" and .evidence.summary.verify_exit == 3 and .host_fix == null' <<<"$(last_line)"
+  assert_lab_gone "$(lab_id)"
+}
+
+@test "demo.sh --scenario efs-proxy: a reason without 'Failed to resolve', the evidence finds the local resolver, the host fix cures it" {
+  run "${DEMO}" --scenario efs-proxy --cdk-out "${ROOT}/cdk.out"
+  [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
+  jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true
+    and (.reason | test("VolumeDriver\\.Create: mounting volume failed: b.mount\\.nfs4: Connection reset by peer"))
+    and (.reason | test("Failed to resolve") | not) and .decision == "remediate"
+    and .documents_run == $documents and .evidence.verdict == "fix-host"
+    and .evidence.summary.name == "fs-0123456789abcdef0.efs.us-east-1.amazonaws.com"
+    and .execution_status == "Success" and .task_started_after_fix == true and .host_untouched == false
+    and .host_fix.nameservers == ["127.0.0.1", "169.254.169.253"]' <<<"$(last_line)"
+  assert_lab_gone "$(lab_id)"
+}
+
+@test "demo.sh --scenario efs-proxy-not-dns: healthy resolv.conf, host byte-identical, a notification says what was found, no task" {
+  run "${DEMO}" --scenario efs-proxy-not-dns --cdk-out "${ROOT}/cdk.out"
+  [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
+  jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true
+    and (.reason | test("Failed to resolve") | not) and .decision == "remediate"
+    and .documents_run == $documents[0:2] and .evidence.verdict == "healthy" and .host_fix == null
+    and .host_untouched == true and .task_started_after_fix == false and .execution_status == "Success"
+    and (.notification | test("resolv.conf is healthy: not the local resolver"))
+    and (.notification | test("the mount failed for another reason"))' <<<"$(last_line)"
   assert_lab_gone "$(lab_id)"
 }
 
@@ -91,7 +117,7 @@ expected_documents() {
 @test "demo.sh rejects bad usage with exit 2 and builds nothing" {
   run "${DEMO}" --scenario sideways
   [[ "${status}" -eq 2 ]]
-  [[ "${output}" == *"--scenario needs local-resolver or no-mount-target"* ]]
+  [[ "${output}" == *"--scenario needs one of: local-resolver no-mount-target efs-proxy efs-proxy-not-dns"* ]]
   run "${DEMO}" --frobnicate
   [[ "${status}" -eq 2 ]]
   run "${DEMO}" --cdk-out /nonexistent

@@ -1,0 +1,64 @@
+namespace Infra.Documents;
+
+/// <summary>
+/// The EFS evidence Command document: runs hostscripts/efs-evidence.sh, with hostscripts/resolv-fix.sh next to it
+/// (both embedded verbatim), on the container instance. Read-only. It exits 0 whenever it printed a verdict, so
+/// that the runbook branches on the output of a step that succeeded: the first output line is the verdict.
+/// </summary>
+public static class EfsEvidenceDocument
+{
+    public const string FileSystemIdOrEmpty = "^(fs-[0-9a-f]{8,17})?$";
+
+    public const string RegionOrEmpty = "^([a-z]{2}(-[a-z]+)+-[0-9])?$";
+
+    /// <summary>The document content (schemaVersion 2.2) as CloudFormation takes it.</summary>
+    public static Dictionary<string, object> Content(HostScript evidence, HostScript resolvFix, string defaultResolver)
+    {
+        var run = new List<string>
+        {
+            "#!/bin/bash",
+            $"# Written by the ecs-dns-remediation CDK app from hostscripts/{evidence.FileName} and hostscripts/{resolvFix.FileName}; edit those files, not this document.",
+        };
+        run.AddRange(resolvFix.WriteToTempFileLines());
+        run.Add("resolv_fix=\"${script}\"");
+        run.AddRange(evidence.WriteToTempFileLines());
+        // The second heredoc's trap replaced the first: remove both files.
+        run.Add("trap 'rm -f \"${script}\" \"${resolv_fix}\"' EXIT");
+        run.Add("bash \"${script}\" --resolv-fix \"${resolv_fix}\" --resolver \"{{Resolver}}\" --verify-host \"{{VerifyHost}}\" --file-system-id \"{{FileSystemId}}\" --region \"{{Region}}\"");
+        run.Add("exit $?");
+
+        static Dictionary<string, object> Parameter(string description, string pattern, string @default) => new()
+        {
+            ["type"] = "String",
+            ["description"] = description,
+            ["allowedPattern"] = pattern,
+            ["default"] = @default,
+        };
+
+        return new Dictionary<string, object>
+        {
+            ["schemaVersion"] = "2.2",
+            ["description"] = "Read-only: gathers the evidence that decides whether a failed EFS mount of an awsvpc task is the local resolver's doing (hostscripts/efs-evidence.sh): resolv-fix.sh check, the EFS name through the VPC resolver, efs-utils' logs. The first output line is verdict=fix-host, healthy, not-dns or unknown. Exit codes: 0 a verdict was printed, 2 bad usage.",
+            ["parameters"] = new Dictionary<string, object>
+            {
+                ["Resolver"] = Parameter("The VPC resolver, an IPv4 or IPv6 literal.", Patterns.IpLiteral, defaultResolver),
+                ["VerifyHost"] = Parameter("The EFS name to test; empty to build it from FileSystemId and Region.", Patterns.DnsNameOrEmpty, ""),
+                ["FileSystemId"] = Parameter("The EFS file system id (fs-...), used when VerifyHost is empty.", FileSystemIdOrEmpty, ""),
+                ["Region"] = Parameter("The file system's Region, used with FileSystemId.", RegionOrEmpty, ""),
+            },
+            ["mainSteps"] = new object[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["action"] = "aws:runShellScript",
+                    ["name"] = "EfsEvidence",
+                    ["inputs"] = new Dictionary<string, object>
+                    {
+                        ["timeoutSeconds"] = "120",
+                        ["runCommand"] = run.ToArray(),
+                    },
+                },
+            },
+        };
+    }
+}
