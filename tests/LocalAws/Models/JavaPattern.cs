@@ -12,6 +12,7 @@ namespace LocalAws.Models;
 /// <item>\w \d \s and their negations are ASCII in Java, Unicode in .NET: spelled out as ASCII classes. A
 /// character class holding a negated escape ([\s\S], "any character") is kept as .NET reads it: translating one
 /// half would open a gap;</item>
+/// <item>\_ (Java escapes any non-letter, .NET refuses it) becomes _;</item>
 /// <item>\p{Print} (Java's POSIX class, ASCII printable) becomes \x20-\x7E;</item>
 /// <item>a surrogate-pair range such as \uD800\uDC00-\uDBFF\uDFFF (Java: code points U+10000 to U+10FFFF) becomes
 /// \uD800-\uDFFF, since .NET matches UTF-16 code units: a lone surrogate would pass, which JSON from an SDK never
@@ -81,7 +82,9 @@ public static partial class JavaPattern
             's' or 'S' => @" \t\n\x0B\f\r",
             _ => null,
         };
-        if (ascii is null) result.Append('\\').Append(next);
+        // Java lets any non-letter be escaped; .NET refuses "\_", a literal either way.
+        if (next == '_') result.Append('_');
+        else if (ascii is null) result.Append('\\').Append(next);
         else if (char.IsUpper(next)) result.Append("[^").Append(ascii).Append(']');
         else if (inClass) result.Append(ascii);
         else result.Append('[').Append(ascii).Append(']');
