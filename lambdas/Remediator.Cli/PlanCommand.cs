@@ -6,26 +6,39 @@ using Remediator.Planning;
 
 namespace Remediator.Cli;
 
-/// <summary><c>remediator plan FILE [--config FILE]</c>: parse, diagnose and plan one event; print the plan as one JSON object.</summary>
+/// <summary>
+/// <c>remediator plan FILE [--config FILE] [--aws-cli]</c>: parse, diagnose and plan one event; print the plan as one
+/// JSON object, or with --aws-cli the runbook start the function would send (<see cref="AwsCliRequest"/>).
+/// </summary>
 public static class PlanCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var file = new Argument<string>("file") { Description = "An EventBridge event (JSON); - reads standard input" };
         var config = new Option<string?>("--config") { Description = "A JSON object of settings (the REMEDIATOR_* keys) over the deployed function's defaults" };
-        var command = new Command("plan", "Decide what the Remediator would do with one event; print the plan as JSON") { file, config };
+        var awsCli = new Option<bool>("--aws-cli")
+        {
+            Description = "Print the StartAutomationExecution request the function would send, as JSON for " +
+                          "'aws ssm start-automation-execution --cli-input-json' (runbook and role from --config; " +
+                          "default runbook " + AwsCliRequest.DeployedRunbookName + "). No AWS call. When the plan does not act: " +
+                          "nothing on stdout, the reason on stderr",
+        };
+        var command = new Command("plan", "Decide what the Remediator would do with one event; print the plan as JSON") { file, config, awsCli };
         command.SetAction((result, cancellationToken) =>
-            RunAsync(result.GetValue(file)!, result.GetValue(config), stdout, stderr, cancellationToken));
+            RunAsync(result.GetValue(file)!, result.GetValue(config), stdout, stderr, cancellationToken, result.GetValue(awsCli)));
         return command;
     }
 
-    public static async Task<int> RunAsync(string file, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(string file, string? configFile, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken,
+        bool awsCli = false)
     {
+        IReadOnlyDictionary<string, string> config;
         RemediatorSettings settings;
         Events.ParseResult parsed;
         try
         {
-            settings = configFile is null ? RemediatorSettings.Default : await SettingsFile.ReadAsync(configFile, cancellationToken);
+            config = configFile is null ? new Dictionary<string, string>() : await SettingsFile.ReadValuesAsync(configFile, cancellationToken);
+            settings = configFile is null ? RemediatorSettings.Default : RemediatorSettings.From(key => config.GetValueOrDefault(key));
             await using var input = file == "-" ? Console.OpenStandardInput() : File.OpenRead(file);
             parsed = await EventParser.ParseAsync(input, cancellationToken);
         }
@@ -35,7 +48,35 @@ public static class PlanCommand
             return ExitCodes.Usage;
         }
 
-        await stdout.WriteLineAsync(PlanDocument.From(Planner.Plan(parsed, settings)).ToJson());
+        var plan = Planner.Plan(parsed, settings);
+        if (!awsCli)
+        {
+            await stdout.WriteLineAsync(PlanDocument.From(plan).ToJson());
+            return ExitCodes.Ok;
+        }
+        return await PrintStartAsync(plan, config, file, stdout, stderr);
+    }
+
+    // The function acts only on an executed plan with a host fix (RemediationPipeline, SsmActuator).
+    static async Task<int> PrintStartAsync(Plan plan, IReadOnlyDictionary<string, string> config, string file, TextWriter stdout, TextWriter stderr)
+    {
+        if (!plan.Execute || plan.FixHost is null)
+        {
+            var why = plan.Decision == Decision.Remediate && !plan.Execute ? $"observe mode: {plan.Reason}" : plan.Reason;
+            await stderr.WriteLineAsync($"remediator plan: no runbook start: {plan.Decision.ToString().ToLowerInvariant()}: {why}");
+            return ExitCodes.Ok;
+        }
+        string json;
+        try
+        {
+            json = AwsCliRequest.Json(plan, config);
+        }
+        catch (SettingsException e)
+        {
+            await stderr.WriteLineAsync($"remediator plan: {Describe(e, file)}");
+            return ExitCodes.Usage;
+        }
+        await stdout.WriteLineAsync(json);
         return ExitCodes.Ok;
     }
 

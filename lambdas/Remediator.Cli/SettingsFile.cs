@@ -7,13 +7,14 @@ namespace Remediator.Cli;
 /// Reads a --config file: a JSON object whose keys are the function's environment variables
 /// (REMEDIATOR_*), so that one table documents both and a deployed function's environment can be
 /// passed as it is. Values may be strings, numbers, booleans, or (for lists) arrays of strings.
-/// The act step's keys (runbook, claims table, ...) are accepted and not used: planning needs no AWS.
+/// The act step's keys are accepted; `plan --aws-cli` reads the runbook name and the automation role from them.
 /// </summary>
 public static class SettingsFile
 {
     static readonly HashSet<string> KnownKeys = [.. RemediatorSettings.Keys, .. Remediator.Acting.ActuatorSettings.Keys];
 
-    public static async Task<RemediatorSettings> ReadAsync(string path, CancellationToken cancellationToken)
+    /// <summary>The file's settings as text, by key; every key is a known one.</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> ReadValuesAsync(string path, CancellationToken cancellationToken)
     {
         await using var stream = File.OpenRead(path);
         JsonDocument document;
@@ -37,7 +38,7 @@ public static class SettingsFile
                     throw new SettingsException($"{path}: unknown setting \"{property.Name}\"; known: {string.Join(", ", KnownKeys)}");
                 values[property.Name] = Text(property);
             }
-            return RemediatorSettings.From(key => values.GetValueOrDefault(key));
+            return values;
         }
     }
 

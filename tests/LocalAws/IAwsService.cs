@@ -3,13 +3,12 @@ using System.Text.Json.Nodes;
 namespace LocalAws;
 
 /// <summary>
-/// One AWS service the endpoint speaks: its X-Amz-Target prefix, content type, and one handler per
-/// operation. A handler takes the request body and returns the response body, or throws <see cref="AwsError"/>.
-/// Adding an operation is adding an entry to <see cref="Operations"/>.
+/// One AWS service the endpoint speaks: its botocore model name, X-Amz-Target prefix, content type, and its
+/// operations. An operation takes the request body and returns the response body, or throws <see cref="AwsError"/>.
 /// </summary>
 public interface IAwsService
 {
-    /// <summary>Short name used in the request log and for fault rules: "ssm", "dynamodb".</summary>
+    /// <summary>botocore's name of the service, used for its model, the request log and fault rules: "ssm", "dynamodb".</summary>
     string Name { get; }
 
     /// <summary>The X-Amz-Target prefix before the dot: "AmazonSSM", "DynamoDB_20120810".</summary>
@@ -18,5 +17,10 @@ public interface IAwsService
     /// <summary>"application/x-amz-json-1.1" or "application/x-amz-json-1.0".</summary>
     string ContentType { get; }
 
-    IReadOnlyDictionary<string, Func<JsonObject, JsonObject>> Operations { get; }
+    /// <summary>The prefix of error types in bodies: DynamoDB's "com.amazonaws.dynamodb.v20120810#", else empty.</summary>
+    string ErrorPrefix { get; }
+
+    bool Handles(string operation);
+
+    Task<JsonObject> InvokeAsync(string operation, JsonObject request, CancellationToken cancellationToken);
 }

@@ -13,10 +13,13 @@ using Microsoft.Extensions.Logging;
 namespace LocalAws;
 
 /// <summary>
-/// An HTTP server on 127.0.0.1 (a free port) that answers SSM's JSON 1.1 and DynamoDB's JSON 1.0
-/// protocols (POST / with X-Amz-Target) like AWS, error shapes included. It records every request
-/// and injects faults per operation (<see cref="Faults"/>). Point the real SDK clients at
-/// <see cref="Url"/> through ServiceURL with any credentials: signatures are not checked.
+/// An HTTP server on 127.0.0.1 (a free port) that answers SSM's JSON 1.1 and DynamoDB's JSON 1.0 protocols
+/// (POST / with X-Amz-Target) like AWS, error shapes included. SSM is the project's own (<see cref="SsmService"/>:
+/// moto does not run Automation); DynamoDB is moto's (<see cref="MotoDynamo"/>). In strict mode, the default,
+/// every request is first judged by the service's botocore model (<see cref="Models.ServiceModel"/>) and rejected
+/// as AWS does, HTTP 400 ValidationException naming the member. The endpoint records every request and injects
+/// faults per operation (<see cref="Faults"/>). Point the real SDK clients at <see cref="Url"/> through ServiceURL
+/// with any credentials: signatures are not checked.
 /// </summary>
 public sealed class LocalAwsEndpoint : IAsyncDisposable
 {
@@ -25,18 +28,23 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
     readonly ConcurrentQueue<RecordedRequest> log = new();
     long sequence;
 
-    LocalAwsEndpoint(WebApplication app, SsmService ssm, DynamoService dynamo, TimeProvider clock)
+    LocalAwsEndpoint(WebApplication app, SsmService ssm, MotoDynamo dynamo, TimeProvider clock, bool strict)
     {
         this.app = app;
         Ssm = ssm;
         Dynamo = dynamo;
         Clock = clock;
+        Strict = strict;
         services = new IAwsService[] { ssm, dynamo }.ToDictionary(s => s.TargetPrefix, StringComparer.Ordinal);
     }
 
     public SsmService Ssm { get; }
 
-    public DynamoService Dynamo { get; }
+    /// <summary>This endpoint's DynamoDB: its own account in the test host's moto server.</summary>
+    public MotoDynamo Dynamo { get; }
+
+    /// <summary>Whether requests are judged by the botocore models before anything else.</summary>
+    public bool Strict { get; }
 
     public Faults Faults { get; } = new();
 
@@ -56,8 +64,12 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
 
     public IEnumerable<RecordedRequest> RequestsOf(string operation) => log.Where(r => r.Operation == operation);
 
-    /// <summary>Starts the endpoint on 127.0.0.1 on a free port.</summary>
-    public static async Task<LocalAwsEndpoint> StartAsync(TimeProvider? clock = null)
+    /// <summary>
+    /// Starts the endpoint on 127.0.0.1 on a free port (and the test host's moto server on first use).
+    /// <paramref name="strict"/>: false only for a test about the endpoint itself, to see what a service does with
+    /// a request the model would have stopped.
+    /// </summary>
+    public static async Task<LocalAwsEndpoint> StartAsync(TimeProvider? clock = null, bool strict = true)
     {
         clock ??= TimeProvider.System;
         var builder = WebApplication.CreateSlimBuilder();
@@ -68,7 +80,8 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
             k.AddServerHeader = false;
         });
         var app = builder.Build();
-        var endpoint = new LocalAwsEndpoint(app, new SsmService(clock), new DynamoService(), clock);
+        var moto = await MotoServer.SharedAsync().ConfigureAwait(false);
+        var endpoint = new LocalAwsEndpoint(app, new SsmService(clock), new MotoDynamo(moto), clock, strict);
         app.MapPost("/", endpoint.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -100,7 +113,7 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
         var latency = Faults.LatencyFor(operation);
         if (latency > TimeSpan.Zero) await Task.Delay(latency).ConfigureAwait(false);
 
-        var (status, response, errorType, injected) = Answer(service, operation, body);
+        var (status, response, errorType, injected) = await AnswerAsync(service, operation, body, context.RequestAborted).ConfigureAwait(false);
         log.Enqueue(new RecordedRequest(Interlocked.Increment(ref sequence), Clock.GetUtcNow(), service.Name, operation,
             (JsonObject)body.DeepClone(), (int)status, errorType, injected));
         if (errorType is not null && RetryAfter is { } after && (status >= HttpStatusCode.InternalServerError || errorType.EndsWith("ThrottlingException", StringComparison.Ordinal)))
@@ -109,20 +122,26 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
         await WriteAsync(context, service.ContentType, status, response).ConfigureAwait(false);
     }
 
-    (HttpStatusCode, JsonObject, string?, bool) Answer(IAwsService service, string operation, JsonObject body)
+    async Task<(HttpStatusCode, JsonObject, string?, bool)> AnswerAsync(IAwsService service, string operation, JsonObject body,
+        CancellationToken cancellationToken)
     {
+        if (!service.Handles(operation))
+            return (HttpStatusCode.BadRequest, ErrorBody("UnknownOperationException", $"{operation} is not implemented by the local endpoint", null),
+                "UnknownOperationException", false);
+        if (Strict && Models.ServiceModel.Message(Models.ServiceModel.Load(service.Name).Validate(operation, body)) is { } invalid)
+        {
+            var type = service.ErrorPrefix + "ValidationException";
+            return (HttpStatusCode.BadRequest, ErrorBody(type, invalid, null), type, false);
+        }
         var fault = Faults.Next(operation);
         if (fault is { } before && before != FaultKind.InternalErrorAfterApply)
         {
             var e = Faults.ErrorOf(before, service.Name);
             return (e.Status, ErrorBody(e.Type, e.Message, null), e.Type, true);
         }
-        if (!service.Operations.TryGetValue(operation, out var handler))
-            return (HttpStatusCode.BadRequest, ErrorBody("UnknownOperationException", $"{operation} is not implemented by the local endpoint", null),
-                "UnknownOperationException", false);
         try
         {
-            var result = handler(body);
+            var result = await service.InvokeAsync(operation, body, cancellationToken).ConfigureAwait(false);
             if (fault == FaultKind.InternalErrorAfterApply)
             {
                 var e = AwsError.Internal();
@@ -158,5 +177,6 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
     {
         await app.StopAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
+        await Dynamo.DeleteTablesAsync().ConfigureAwait(false);
     }
 }

@@ -49,7 +49,15 @@ public sealed partial class SsmService : IAwsService
 
     public string ContentType => "application/x-amz-json-1.1";
 
+    public string ErrorPrefix => "";
+
+    /// <summary>One handler per operation; adding an operation is adding an entry.</summary>
     public IReadOnlyDictionary<string, Func<JsonObject, JsonObject>> Operations { get; }
+
+    public bool Handles(string operation) => Operations.ContainsKey(operation);
+
+    public Task<JsonObject> InvokeAsync(string operation, JsonObject request, CancellationToken cancellationToken) =>
+        Task.FromResult(Operations[operation](request));
 
     /// <summary>Executions started (a replayed client token does not start another).</summary>
     public IReadOnlyList<AutomationExecution> Executions

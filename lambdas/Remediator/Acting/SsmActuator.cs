@@ -98,12 +98,7 @@ public sealed class SsmActuator(
 
     async Task<(string? Run, string Detail)> StartAsync(Plan plan, bool fixHost, string eventKey, CancellationToken cancellationToken)
     {
-        var request = new StartAutomationExecutionRequest
-        {
-            DocumentName = settings.RunbookName,
-            Parameters = RunbookParameters.From(plan, fixHost, settings.AutomationRoleArn),
-            ClientToken = ClaimKeys.ClientToken(eventKey),
-        };
+        var request = AutomationStart.Request(plan, fixHost, settings.RunbookName, settings.AutomationRoleArn);
         var what = (fixHost, plan.Reschedule is not null) switch
         {
             (true, true) => "host fix and reschedule",
