@@ -69,9 +69,10 @@ public sealed class RemediatorFunction : Construct
             // Two SSM calls and a DynamoDB claim, each with the SDK's retries and backoff, fit well inside 60 s;
             // a longer hang is a fault that the asynchronous retry handles better.
             Timeout = Duration.Seconds(60),
-            // Bounds the SSM and DynamoDB call rate when a bad AMI makes a whole fleet fail at once; the
-            // asynchronous queue absorbs the burst (up to MaxEventAge).
-            ReservedConcurrentExecutions = 10,
+            // When set, bounds the SSM and DynamoDB call rate when a bad AMI makes a whole fleet fail at once
+            // (the asynchronous queue absorbs the burst, up to MaxEventAge). Unset by default: a reservation
+            // fails to deploy on accounts whose whole concurrency quota is 10, as new accounts' is.
+            ReservedConcurrentExecutions = props.ReservedConcurrency,
             Environment = props.Environment.ToDictionary(kv => kv.Key, kv => kv.Value),
             LogGroup = logGroup,
             LoggingFormat = LoggingFormat.JSON,

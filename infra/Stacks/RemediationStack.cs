@@ -103,6 +103,7 @@ public sealed class RemediationStack : Stack
         {
             Code = props.RemediatorCode,
             Environment = RemediatorEnvironment(config, RunbookName, RunbookRole.RoleArn, ClaimsTable.TableName),
+            ReservedConcurrency = config.ReservedConcurrency,
         });
         GrantRemediator(Remediator.Role);
 
@@ -144,7 +145,7 @@ public sealed class RemediationStack : Stack
             ],
         });
 
-        var association = CreateAssociation(config, props.TargetClusters);
+        var association = CreateAssociation(config, props.TargetClusters, resolvFix);
         var nonCompliant = new Rule(this, "NonCompliantRule", new RuleProps
         {
             Description = "Container instances that the proactive resolv-fix association found at risk (non-compliant): to the notification topic",
@@ -243,6 +244,26 @@ public sealed class RemediationStack : Stack
             MasterKey = key,
             EnforceSSL = true,
         });
+        // A topic policy replaces SNS's default one, which is what lets CloudWatch alarms publish; EventBridge
+        // targets add their own statement, the alarm actions add none. Held to this account's alarms.
+        topic.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "AlarmsPublish",
+            Principals = [new ServicePrincipal("cloudwatch.amazonaws.com")],
+            Actions = ["sns:Publish"],
+            Resources = [topic.TopicArn],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Account },
+                ["ArnLike"] = new Dictionary<string, object> { ["aws:SourceArn"] = FormatArn(new ArnComponents
+                {
+                    Service = "cloudwatch",
+                    Resource = "alarm",
+                    ResourceName = "*",
+                    ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
+                }) },
+            },
+        }));
         if (config.NotificationEmail.Length > 0)
             topic.AddSubscription(new EmailSubscription(config.NotificationEmail));
         return (topic, key);
@@ -354,13 +375,15 @@ public sealed class RemediationStack : Stack
         }));
     }
 
-    CfnAssociation CreateAssociation(RemediationConfig config, IReadOnlyList<string> clusters)
+    CfnAssociation CreateAssociation(RemediationConfig config, IReadOnlyList<string> clusters, CfnDocument resolvFix)
     {
         var fix = config.ProactiveAction == ProactiveAction.Fix;
         return new CfnAssociation(this, "ProactiveAssociation", new CfnAssociationProps
         {
             AssociationName = $"{StackName}-resolv-{(fix ? "fix" : "check")}",
-            Name = ResolvFixDocumentName,
+            // The document's Ref (its name) rather than the literal: CloudFormation then creates the document
+            // first, where a literal name could race it and fail with InvalidDocument.
+            Name = resolvFix.Ref,
             Parameters = new Dictionary<string, object>
             {
                 ["Action"] = new[] { fix ? "fix" : "check" },
