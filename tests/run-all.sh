@@ -126,6 +126,7 @@ main() {
   suite_bats "bats" "${ROOT}/tests/hostscripts"
   suite_command "cdk synth" npx --no-install cdk synth --quiet
   suite_command "cdk-nag" npm run -s nag
+  suite_command "cfn-lint (4 variants)" tests/infra/cfn-lint-variants.sh
   suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root"
   suite_command "lab" lab
 
