@@ -128,6 +128,7 @@ main() {
   suite_command "cdk synth" npx --no-install cdk synth --quiet
   suite_command "cdk-nag" npm run -s nag
   suite_command "cfn-lint (4 variants)" tests/infra/cfn-lint-variants.sh
+  suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
   suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root"
   suite_command "lab" lab
 

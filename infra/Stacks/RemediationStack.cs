@@ -181,7 +181,8 @@ public sealed class RemediationStack : Stack
         _ = new CfnOutput(this, "FunctionOutput", new CfnOutputProps { Key = "FunctionName", Value = Remediator.Function.FunctionName });
         _ = new CfnOutput(this, "FunctionLogGroupOutput", new CfnOutputProps { Key = "FunctionLogGroup", Value = Remediator.LogGroup.LogGroupName });
         _ = new CfnOutput(this, "FailureQueueOutput", new CfnOutputProps { Key = "FailureQueueUrl", Value = Remediator.FailureQueue.QueueUrl });
-        _ = new CfnOutput(this, "AssociationOutput", new CfnOutputProps { Key = "AssociationId", Value = association.AttrAssociationId });
+        // Ref is the association id (its primary identifier); moto's CloudFormation cannot Fn::GetAtt it.
+        _ = new CfnOutput(this, "AssociationOutput", new CfnOutputProps { Key = "AssociationId", Value = association.Ref });
     }
 
     /// <summary>STOPPED ECS tasks whose stoppedReason or any container reason carries the resolve failure.</summary>

@@ -202,6 +202,14 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 
     [Fact]
+    public void Outputs_AssociationId_IsTheAssociationsRefWhichMotoCanDeploy()
+    {
+        var association = SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Association").Single().Id;
+
+        Assert.Equal($"{{\"Ref\":\"{association}\"}}", app.RemediationJson["Outputs"]!["AssociationId"]!["Value"]!.ToJsonString());
+    }
+
+    [Fact]
     public void Dashboard_Widgets_ShowEventsRemediationsSkipsAndFailures()
     {
         var body = SynthesizedApp.Single(app.RemediationJson, "AWS::CloudWatch::Dashboard")["DashboardBody"]!.ToJsonString();
