@@ -12,8 +12,11 @@
 #   al2023-resolv-conf                the ECS-optimized AL2023 AMI's own resolv.conf
 #   lo-in-awsvpc-netns                whether lo is up in an awsvpc task network namespace
 #   emf-extraction                    whether CloudWatch extracts the Remediator's EMF metrics
-# It changes the sandbox container instance (resolv.conf, efs-utils.conf, restored) and
-# starts tasks and runbook executions there; nothing outside the sandbox stack's cluster.
+#   alarm-notifies-topic              whether an alarm's action can publish to the encrypted topic
+#   eventbridge-notifies-topic        whether EventBridge can deliver to the encrypted topic
+# It changes the sandbox container instance (resolv.conf, efs-utils.conf, restored), starts
+# tasks and runbook executions there, and sets the Remediator's Notifications alarm to ALARM
+# once (one notification); nothing outside the sandbox and the remediation stack.
 #
 # Usage:
 #   sandbox-self-check.sh [--region R] [--sandbox-stack NAME] [--remediation-stack NAME]
@@ -298,6 +301,43 @@ collect_failed_runcommand() {
   poll "deliberately failed host fix ${first}" execution_done || true
 }
 
+# Sets the Notifications alarm to ALARM (its action publishes to the topic) and reads the action's history;
+# reads the AutomationFailed rule's delivery metrics (the deliberately failed execution above triggers it).
+collect_notifications() {
+  local alarm rule
+  alarm=$(aws_json cloudwatch describe-alarms --alarm-name-prefix "${REMEDIATION_STACK}-NotificationsAlarm" |
+    jq -r '.MetricAlarms[0].AlarmName // empty') || exit "${EXIT_AWS}"
+  if [[ -n "${alarm}" ]]; then
+    aws_json cloudwatch set-alarm-state --alarm-name "${alarm}" --state-value ALARM \
+      --state-reason "ecs-dns sandbox self-check: can this alarm publish to the topic?" >/dev/null || exit "${EXIT_AWS}"
+    alarm_acted() {
+      aws_json cloudwatch describe-alarm-history --alarm-name "${alarm}" --history-item-type Action --max-records 5 |
+        tee "${OUT}/alarm.history.json" | jq -r '.AlarmHistoryItems[0].HistorySummary // "no action yet"'
+      jq -e '(.AlarmHistoryItems | length) > 0' "${OUT}/alarm.history.json" >/dev/null
+    }
+    poll "alarm ${alarm} action" alarm_acted || true
+  fi
+  rule=$(aws_json events list-rules --name-prefix "${REMEDIATION_STACK}-AutomationFailed" | jq -r '.Rules[0].Name // empty') ||
+    exit "${EXIT_AWS}"
+  [[ -n "${rule}" ]] || return 0
+  rule_delivered() {
+    local start end invocations failed
+    start=$(jq -nr 'now - 10800 | todate')
+    end=$(jq -nr 'now | todate')
+    invocations=$(aws_json cloudwatch get-metric-statistics --namespace AWS/Events --metric-name Invocations \
+      --dimensions "Name=RuleName,Value=${rule}" --start-time "${start}" --end-time "${end}" --period 3600 --statistics Sum |
+      jq '[.Datapoints[].Sum] | add // 0')
+    failed=$(aws_json cloudwatch get-metric-statistics --namespace AWS/Events --metric-name FailedInvocations \
+      --dimensions "Name=RuleName,Value=${rule}" --start-time "${start}" --end-time "${end}" --period 3600 --statistics Sum |
+      jq '[.Datapoints[].Sum] | add // 0')
+    jq -n --arg rule "${rule}" --argjson i "${invocations:-0}" --argjson f "${failed:-0}" \
+      '{rule: $rule, invocations: $i, failedInvocations: $f}' >"${OUT}/events.metrics.json"
+    echo "${invocations:-0} invocations, ${failed:-0} failed"
+    jq -e '.invocations > 0' "${OUT}/events.metrics.json" >/dev/null
+  }
+  poll "rule ${rule} deliveries" rule_delivered || true
+}
+
 # One assumption's verdict as a JSON line. Args: id status evidence.
 verdict() {
   jq -cn --arg id "$1" --arg status "$2" --arg evidence "$3" '{id: $id, status: $status, evidence: $evidence}'
@@ -386,6 +426,24 @@ judge() {
   else
     verdict emf-extraction unknown "no EMF document in the function's log group (did the Remediator run?)"
   fi
+
+  file="${dir}/alarm.history.json"
+  if [[ -s "${file}" ]] && jq -e '[.AlarmHistoryItems[]?.HistorySummary | select(test("^Successfully executed action arn:aws[a-z-]*:sns:"))] | length > 0' "${file}" >/dev/null; then
+    verdict alarm-notifies-topic confirmed "$(jq -r '.AlarmHistoryItems[0].HistorySummary' "${file}")"
+  elif [[ -s "${file}" ]] && jq -e '[.AlarmHistoryItems[]?.HistorySummary | select(test("^Failed to execute action"))] | length > 0' "${file}" >/dev/null; then
+    verdict alarm-notifies-topic refuted "$(jq -r '[.AlarmHistoryItems[].HistorySummary | select(test("^Failed"))][0]' "${file}")"
+  else
+    verdict alarm-notifies-topic unknown "no alarm action recorded"
+  fi
+
+  file="${dir}/events.metrics.json"
+  if [[ -s "${file}" ]] && jq -e '.failedInvocations > 0' "${file}" >/dev/null; then
+    verdict eventbridge-notifies-topic refuted "$(jq -r '"rule \(.rule): \(.failedInvocations) of \(.invocations) deliveries to the topic failed (see the KMS key policy)"' "${file}")"
+  elif [[ -s "${file}" ]] && jq -e '.invocations > 0' "${file}" >/dev/null; then
+    verdict eventbridge-notifies-topic confirmed "$(jq -r '"rule \(.rule): \(.invocations) deliveries, none failed"' "${file}")"
+  else
+    verdict eventbridge-notifies-topic unknown "the rule has not fired (no failed runbook execution seen)"
+  fi
 }
 
 # Writes report.json and prints the verdict table. Args: dir. Returns 1 when an assumption stayed unknown.
@@ -416,6 +474,7 @@ main() {
   collect_lo
   collect_legacy
   collect_failed_runcommand
+  collect_notifications
   report "${OUT}" || exit "${EXIT_UNKNOWN}"
 }
 

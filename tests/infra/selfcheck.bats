@@ -39,6 +39,9 @@ confirming_evidence() {
   echo '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT' >"${EVIDENCE}/lo.txt"
   echo '{"Metrics":[{"Namespace":"EcsDnsRemediation","MetricName":"Events","Dimensions":[{"Name":"Outcome","Value":"acted"}]}]}' \
     >"${EVIDENCE}/emf.metrics.json"
+  echo '{"AlarmHistoryItems":[{"HistoryItemType":"Action","HistorySummary":"Successfully executed action arn:aws:sns:us-east-1:111122223333:topic"}]}' \
+    >"${EVIDENCE}/alarm.history.json"
+  echo '{"rule":"EcsDnsRemediation-AutomationFailedRule","invocations":1,"failedInvocations":0}' >"${EVIDENCE}/events.metrics.json"
 }
 
 @test "--help prints the usage and exits 0" {
@@ -78,7 +81,7 @@ confirming_evidence() {
   assert_equal "${status}" 2
 }
 
-@test "judge: evidence that holds every assumption confirms all seven, exit 0, report.json" {
+@test "judge: evidence that holds every assumption confirms all nine, exit 0, report.json" {
   confirming_evidence
   run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
   assert_success
@@ -88,8 +91,10 @@ confirmed failed-runcommand-outputs
 confirmed client-token-dedup
 confirmed al2023-resolv-conf
 confirmed lo-in-awsvpc-netns
-confirmed emf-extraction"
-  assert_equal "$(jq -r '.assumptions | length' "${EVIDENCE}/report.json")" 7
+confirmed emf-extraction
+confirmed alarm-notifies-topic
+confirmed eventbridge-notifies-topic"
+  assert_equal "$(jq -r '.assumptions | length' "${EVIDENCE}/report.json")" 9
   assert_output --partial "Failed to resolve server fs-0705b30dbe1741990.efs.us-east-1.amazonaws.com"
 }
 
@@ -104,12 +109,17 @@ confirmed emf-extraction"
   echo '1: lo: <LOOPBACK> mtu 65536 qdisc noop state DOWN mode DEFAULT' >"${EVIDENCE}/lo.txt"
   echo '{"Metrics":[]}' >"${EVIDENCE}/emf.metrics.json"
   echo '{"events":[{"message":"{\"_aws\":{}}"}]}' >"${EVIDENCE}/emf.logs.json"
+  echo '{"AlarmHistoryItems":[{"HistorySummary":"Failed to execute action arn:aws:sns:us-east-1:111122223333:topic. Received error: not authorized"}]}' \
+    >"${EVIDENCE}/alarm.history.json"
+  echo '{"rule":"r","invocations":2,"failedInvocations":2}' >"${EVIDENCE}/events.metrics.json"
   run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
   assert_success
   assert_equal "$(cut -f1 <<<"${output}" | sort -u)" "refuted"
   assert_output --partial "a local resolver among the first three nameservers (127.0.0.53 10.0.0.2)"
   assert_output --partial "the repeat started a second execution"
   assert_output --partial "lo is down"
+  assert_output --partial "Failed to execute action arn:aws:sns"
+  assert_output --partial "2 of 2 deliveries to the topic failed"
 }
 
 @test "judge: a repeat refused with an error counts as deduplicated" {
@@ -122,7 +132,7 @@ confirmed emf-extraction"
   run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
   assert_equal "${status}" 1
   assert_equal "$(cut -f1 <<<"${output}" | sort -u)" "unknown"
-  assert_equal "$(wc -l <<<"${output}")" 7
+  assert_equal "$(wc -l <<<"${output}")" 9
 }
 
 @test "judge: a task that kept running is no reason text" {
@@ -152,6 +162,8 @@ confirmed emf-extraction"
   assert_success
   # The fake starts a second execution for a repeated ClientToken.
   assert_output --partial $'refuted\tclient-token-dedup'
+  assert_output --partial $'confirmed\talarm-notifies-topic'
+  assert_output --partial $'confirmed\teventbridge-notifies-topic\trule EcsDnsRemediation-AutomationFailedRule5C1D2E3F-0123456789AB: 1 deliveries, none failed'
   assert_equal "$(grep -c '^ecs run-task' "${FAKE_AWS_LOG}")" 3
   assert_equal "$(grep '^ecs run-task' "${FAKE_AWS_LOG}" | grep -o 'task-definition/sandbox-[a-z]*' | tr '\n' ' ')" \
     "task-definition/sandbox-tls task-definition/sandbox-tls task-definition/sandbox-legacy "
@@ -163,6 +175,8 @@ confirmed emf-extraction"
   assert_line --index 2 --partial 'mv -f /etc/amazon/efs/efs-utils.conf.self-check.bak /etc/amazon/efs/efs-utils.conf'
   assert_equal "$(grep '^ssm start-automation-execution' "${FAKE_AWS_LOG}" | grep -o '"ClientToken": *"[^"]*"' | sort -u | wc -l)" 1
   assert_equal "$(grep -c '^ssm start-automation-execution' "${FAKE_AWS_LOG}")" 2
+  # The alarm is set once, after the runbook executions, and its action history read.
+  assert_equal "$(grep -c '^cloudwatch set-alarm-state --alarm-name EcsDnsRemediation-NotificationsAlarm' "${FAKE_AWS_LOG}")" 1
   assert_equal "$(jq -r '[.assumptions[].status] | unique | join(",")' "${EVIDENCE}/report.json")" "confirmed,refuted"
 }
 
