@@ -75,6 +75,10 @@ public sealed class RemediatorFunction : Construct
             ReservedConcurrentExecutions = props.ReservedConcurrency,
             Environment = props.Environment.ToDictionary(kv => kv.Key, kv => kv.Value),
             LogGroup = logGroup,
+            // JSON: the runtime's own lines (start-up errors, unhandled exceptions) and Lambda's platform lines are
+            // then JSON objects like ours, so every event in the log group can be queried by field, and the system
+            // level can be WARN. Our outcome lines and EMF documents do not depend on it: they go to the raw
+            // standard output (Remediator.Function.RawStandardOutput), which the runtime does not reformat.
             LoggingFormat = LoggingFormat.JSON,
             ApplicationLogLevelV2 = ApplicationLogLevel.INFO,
             SystemLogLevelV2 = SystemLogLevel.WARN,
