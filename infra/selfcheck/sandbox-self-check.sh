@@ -374,7 +374,9 @@ judge() {
     verdict failed-runcommand-outputs unknown "no execution evidence"
   else
     local step
-    step=$(jq -c '[.AutomationExecution.StepExecutions[]? | select(.Action == "aws:runCommand")][0] // {}' "${file}")
+    # The failed runCommand step if any (a runbook may run several), else the first one.
+    step=$(jq -c '[.AutomationExecution.StepExecutions[]? | select(.Action == "aws:runCommand")]
+      | (map(select(.StepStatus == "Failed"))[0] // .[0] // {})' "${file}")
     if [[ "$(jq -r '.StepStatus // ""' <<<"${step}")" != Failed ]]; then
       verdict failed-runcommand-outputs unknown "the runCommand step did not fail: $(jq -c '{StepStatus, FailureMessage}' <<<"${step}")"
     elif jq -e '(.Outputs // {}) | length > 0' <<<"${step}" >/dev/null; then

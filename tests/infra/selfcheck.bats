@@ -128,6 +128,13 @@ confirmed eventbridge-notifies-topic"
   assert_output --partial $'confirmed\tclient-token-dedup\tthe repeat started nothing; AWS answered: An error occurred (IdempotentParameterMismatch)'
 }
 
+@test "judge: of several runCommand steps, the failed one is judged" {
+  echo '{"AutomationExecution":{"StepExecutions":[{"Action":"aws:runCommand","StepName":"Evidence","StepStatus":"Success","Outputs":{"Output":["x"]}},{"Action":"aws:runCommand","StepName":"FixHost","StepStatus":"Failed","FailureMessage":"Command failed"}]}}' \
+    >"${EVIDENCE}/failed-runcommand.execution.json"
+  run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
+  assert_output --partial $'refuted\tfailed-runcommand-outputs\ta failed runCommand step has no outputs'
+}
+
 @test "judge: no evidence leaves every assumption unknown, exit 1" {
   run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
   assert_equal "${status}" 1
