@@ -22,6 +22,8 @@
 #   sandbox-self-check.sh [--region R] [--sandbox-stack NAME] [--remediation-stack NAME]
 #                         [--out DIR] [--wait-minutes N] [--dry-run]
 #   sandbox-self-check.sh --judge DIR      (re-judge a DIR of evidence; no AWS call)
+# --wait-minutes (default 20, at most 120) bounds each wait: a task to stop or run, a runbook
+# execution to end, metrics to appear. --dry-run reads the stacks and the cluster, changes nothing.
 # Needs: aws CLI v2 with credentials for the sandbox account, jq.
 # Writes evidence files and report.json to DIR (default ./self-check-<UTC time>); prints
 # one line per assumption. Exit: 0 every assumption settled (confirmed or refuted),
