@@ -83,7 +83,7 @@ suite_shellcheck() {
     else
       failed=$((failed + 1))
     fi
-  done < <(cd "${ROOT}" && { find hostscripts tests .ci -type f \( -name '*.sh' -o -name '*.bash' -o -name run \) 2>/dev/null; } | sort)
+  done < <(cd "${ROOT}" && { find hostscripts infra/selfcheck tests .ci -type f \( -name '*.sh' -o -name '*.bash' -o -name run \) 2>/dev/null; } | sort)
   record "shellcheck" "${passed}" "${failed}"
 }
 
@@ -145,8 +145,11 @@ main() {
   suite_command "dotnet tool" dotnet_tool
   suite_shellcheck
   suite_bats "bats" "${ROOT}/tests/hostscripts"
+  suite_bats "bats (sandbox self-check)" "${ROOT}/tests/infra"
   suite_command "cdk synth" npx --no-install cdk synth --quiet
   suite_command "cdk-nag" npm run -s nag
+  suite_command "cfn-lint (4 variants)" tests/infra/cfn-lint-variants.sh
+  suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
   suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root"
   suite_command "lab" lab
 

@@ -18,7 +18,7 @@ public static partial class ConfigReader
         "allowedClusters", "maxAttempts", "notificationEmail", "safeCapacityProviderName",
         "safeCapacityInstanceType", "safeCapacityMinSize", "safeCapacityMaxSize", "existingCapacityProviders",
         "existingDefaultStrategy", "proactiveAction", "proactiveSchedule", "hostFixWindowMinutes",
-        "taskDefinitionFamilies", "taskRoleArns", "sandbox",
+        "taskDefinitionFamilies", "taskRoleArns", "sandbox", "reservedConcurrency",
     ];
 
     /// <summary>
@@ -99,6 +99,10 @@ public static partial class ConfigReader
         var families = List("taskDefinitionFamilies", Text("taskDefinitionFamilies"), NamePattern(), "a comma-separated list of task-definition family names");
         var roles = List("taskRoleArns", Text("taskRoleArns"), RoleArnPattern(), "a comma-separated list of IAM role ARNs (arn:aws:iam::123456789012:role/name)");
         var sandbox = Bool("sandbox", Text("sandbox"), d.Sandbox);
+        // Empty means unset: cdk.json lists the key with "" so users see it.
+        var reserved = Text("reservedConcurrency") is { Length: > 0 } concurrency
+            ? Int("reservedConcurrency", concurrency, 0, 1, 1000)
+            : d.ReservedConcurrency;
 
         return new RemediationConfig
         {
@@ -124,6 +128,7 @@ public static partial class ConfigReader
             TaskDefinitionFamilies = families,
             TaskRoleArns = roles,
             Sandbox = sandbox,
+            ReservedConcurrency = reserved,
         };
     }
 

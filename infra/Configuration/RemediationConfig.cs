@@ -76,6 +76,12 @@ public sealed record RemediationConfig
     /// <summary>Task and execution roles the runbook may pass to ECS; empty means any role of the account.</summary>
     public IReadOnlyList<string> TaskRoleArns { get; init; } = [];
 
+    /// <summary>
+    /// Concurrent executions reserved for (and capping) the Remediator; null reserves none, so the function
+    /// shares the account's pool. A reservation fails to deploy when it would leave the account under 10 unreserved.
+    /// </summary>
+    public int? ReservedConcurrency { get; init; }
+
     /// <summary>Whether the sandbox stack (the seed's failing setup) is synthesized.</summary>
     public bool Sandbox { get; init; }
 

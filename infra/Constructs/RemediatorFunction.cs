@@ -69,11 +69,16 @@ public sealed class RemediatorFunction : Construct
             // Two SSM calls and a DynamoDB claim, each with the SDK's retries and backoff, fit well inside 60 s;
             // a longer hang is a fault that the asynchronous retry handles better.
             Timeout = Duration.Seconds(60),
-            // Bounds the SSM and DynamoDB call rate when a bad AMI makes a whole fleet fail at once; the
-            // asynchronous queue absorbs the burst (up to MaxEventAge).
-            ReservedConcurrentExecutions = 10,
+            // When set, bounds the SSM and DynamoDB call rate when a bad AMI makes a whole fleet fail at once
+            // (the asynchronous queue absorbs the burst, up to MaxEventAge). Unset by default: a reservation
+            // fails to deploy on accounts whose whole concurrency quota is 10, as new accounts' is.
+            ReservedConcurrentExecutions = props.ReservedConcurrency,
             Environment = props.Environment.ToDictionary(kv => kv.Key, kv => kv.Value),
             LogGroup = logGroup,
+            // JSON: the runtime's own lines (start-up errors, unhandled exceptions) and Lambda's platform lines are
+            // then JSON objects like ours, so every event in the log group can be queried by field, and the system
+            // level can be WARN. Our outcome lines and EMF documents do not depend on it: they go to the raw
+            // standard output (Remediator.Function.RawStandardOutput), which the runtime does not reformat.
             LoggingFormat = LoggingFormat.JSON,
             ApplicationLogLevelV2 = ApplicationLogLevel.INFO,
             SystemLogLevelV2 = SystemLogLevel.WARN,

@@ -9,4 +9,7 @@ public sealed record RemediatorFunctionProps
 
     /// <summary>The Remediator's settings (contracts.md), set as environment variables.</summary>
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
+
+    /// <summary>Concurrent executions reserved for the function; null reserves none.</summary>
+    public int? ReservedConcurrency { get; init; }
 }

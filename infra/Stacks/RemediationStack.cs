@@ -122,6 +122,7 @@ public sealed class RemediationStack : Stack
         {
             Code = props.RemediatorCode,
             Environment = RemediatorEnvironment(config, RunbookName, RunbookRole.RoleArn, ClaimsTable.TableName),
+            ReservedConcurrency = config.ReservedConcurrency,
         });
         GrantRemediator(Remediator.Role);
 
@@ -163,7 +164,7 @@ public sealed class RemediationStack : Stack
             ],
         });
 
-        var association = CreateAssociation(config, props.TargetClusters);
+        var association = CreateAssociation(config, props.TargetClusters, resolvFix);
         var nonCompliant = new Rule(this, "NonCompliantRule", new RuleProps
         {
             Description = "Container instances that the proactive resolv-fix association found at risk (non-compliant): to the notification topic",
@@ -200,7 +201,8 @@ public sealed class RemediationStack : Stack
         _ = new CfnOutput(this, "FunctionOutput", new CfnOutputProps { Key = "FunctionName", Value = Remediator.Function.FunctionName });
         _ = new CfnOutput(this, "FunctionLogGroupOutput", new CfnOutputProps { Key = "FunctionLogGroup", Value = Remediator.LogGroup.LogGroupName });
         _ = new CfnOutput(this, "FailureQueueOutput", new CfnOutputProps { Key = "FailureQueueUrl", Value = Remediator.FailureQueue.QueueUrl });
-        _ = new CfnOutput(this, "AssociationOutput", new CfnOutputProps { Key = "AssociationId", Value = association.AttrAssociationId });
+        // Ref is the association id (its primary identifier); moto's CloudFormation cannot Fn::GetAtt it.
+        _ = new CfnOutput(this, "AssociationOutput", new CfnOutputProps { Key = "AssociationId", Value = association.Ref });
     }
 
     /// <summary>STOPPED ECS tasks whose stoppedReason or any container reason may be a failed EFS mount.</summary>
@@ -261,6 +263,26 @@ public sealed class RemediationStack : Stack
             MasterKey = key,
             EnforceSSL = true,
         });
+        // A topic policy replaces SNS's default one, which is what lets CloudWatch alarms publish; EventBridge
+        // targets add their own statement, the alarm actions add none. Held to this account's alarms.
+        topic.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "AlarmsPublish",
+            Principals = [new ServicePrincipal("cloudwatch.amazonaws.com")],
+            Actions = ["sns:Publish"],
+            Resources = [topic.TopicArn],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Account },
+                ["ArnLike"] = new Dictionary<string, object> { ["aws:SourceArn"] = FormatArn(new ArnComponents
+                {
+                    Service = "cloudwatch",
+                    Resource = "alarm",
+                    ResourceName = "*",
+                    ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
+                }) },
+            },
+        }));
         if (config.NotificationEmail.Length > 0)
             topic.AddSubscription(new EmailSubscription(config.NotificationEmail));
         return (topic, key);
@@ -379,13 +401,15 @@ public sealed class RemediationStack : Stack
         }));
     }
 
-    CfnAssociation CreateAssociation(RemediationConfig config, IReadOnlyList<string> clusters)
+    CfnAssociation CreateAssociation(RemediationConfig config, IReadOnlyList<string> clusters, CfnDocument resolvFix)
     {
         var fix = config.ProactiveAction == ProactiveAction.Fix;
         return new CfnAssociation(this, "ProactiveAssociation", new CfnAssociationProps
         {
             AssociationName = $"{StackName}-resolv-{(fix ? "fix" : "check")}",
-            Name = ResolvFixDocumentName,
+            // The document's Ref (its name) rather than the literal: CloudFormation then creates the document
+            // first, where a literal name could race it and fail with InvalidDocument.
+            Name = resolvFix.Ref,
             Parameters = new Dictionary<string, object>
             {
                 ["Action"] = new[] { fix ? "fix" : "check" },

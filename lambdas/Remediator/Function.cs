@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using Remediator.Acting;
 using Remediator.Pipeline;
@@ -17,10 +18,11 @@ public sealed class Function
     /// <summary>
     /// The constructor the Lambda runtime calls once per execution environment: reads and validates the
     /// settings from the environment (a bad value stops start-up with a message naming the variable) and
-    /// builds the SSM and DynamoDB clients, reused by every invocation.
+    /// builds the SSM and DynamoDB clients, reused by every invocation. Logs and metrics go to the process's
+    /// own standard output, see <see cref="RawStandardOutput"/>.
     /// </summary>
     public Function()
-        : this(Build(Environment.GetEnvironmentVariable, Console.Out))
+        : this(Build(Environment.GetEnvironmentVariable, RawStandardOutput(Console.OpenStandardOutput())))
     {
     }
 
@@ -28,6 +30,19 @@ public sealed class Function
     {
         this.pipeline = pipeline;
     }
+
+    /// <summary>
+    /// A writer for the outcome lines and EMF documents over <paramref name="stream"/>, the process's standard
+    /// output in Lambda. The managed runtime (Amazon.Lambda.RuntimeSupport) replaces Console.Out with a writer
+    /// that reformats every WriteLine: in Text format it prefixes "timestamp, request id, level", in JSON format
+    /// it nests the line as the string "message" of its own object, so CloudWatch would find no top-level "_aws"
+    /// and extract no metric. The stream from Console.OpenStandardOutput() is the file descriptor underneath,
+    /// which the runtime does not wrap: each line written here is one log event, exactly as written, whatever
+    /// the function's log format. One write per line (AutoFlush, a buffer larger than any line we write),
+    /// synchronized so that concurrent lines never interleave.
+    /// </summary>
+    public static TextWriter RawStandardOutput(Stream stream) =>
+        TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024) { AutoFlush = true });
 
     /// <summary>A function configured through <paramref name="environment"/> (variable name → value), logging to <paramref name="output"/>.</summary>
     public static Function FromEnvironment(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null) =>

@@ -261,7 +261,7 @@ public class ExistingClusterTests(ExistingClusterApp app) : IClassFixture<Existi
     {
         Assert.NotNull(app.SandboxJson);
         var userData = (string)SynthesizedApp.Single(app.SandboxJson!, "AWS::EC2::LaunchTemplate")["LaunchTemplateData"]!["UserData"]!["Fn::Base64"]!;
-        var taskDefinition = SynthesizedApp.Single(app.SandboxJson!, "AWS::ECS::TaskDefinition");
+        var taskDefinition = SynthesizedApp.Resources(app.SandboxJson!, "AWS::ECS::TaskDefinition").First().Properties;
 
         Assert.Contains("listen-address=127.0.0.1", userData);
         Assert.Contains("nameserver 127.0.0.1", userData);

@@ -78,12 +78,23 @@ public class ConfigReaderTests
     [InlineData("existingCapacityProviders", "spot", "remediation:existingCapacityProviders", "without remediation:cluster")]
     [InlineData("taskRoleArns", "role/app", "remediation:taskRoleArns", "IAM role ARNs")]
     [InlineData("clusters", "prod", "remediation:clusters", "unknown key")]
+    [InlineData("reservedConcurrency", "0", "remediation:reservedConcurrency", "a whole number from 1 to 1000")]
+    [InlineData("reservedConcurrency", "ten", "remediation:reservedConcurrency", "a whole number from 1 to 1000")]
     public void Read_BadValue_FailsNamingKeyAndExpectedForm(string key, string value, string namedKey, string expected)
     {
         var error = Assert.Throws<ConfigException>(() => Read((key, value)));
 
         Assert.StartsWith(namedKey + ":", error.Message);
         Assert.Contains(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("", null)]
+    [InlineData("25", 25)]
+    public void Read_ReservedConcurrency_EmptyReservesNoneANumberReservesIt(string value, int? expected)
+    {
+        Assert.Null(Read().ReservedConcurrency);
+        Assert.Equal(expected, Read(("reservedConcurrency", value)).ReservedConcurrency);
     }
 
     [Fact]

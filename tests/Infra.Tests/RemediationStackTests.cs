@@ -17,9 +17,42 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
             ("Handler", "Remediator::Remediator.Function::Handle"),
             ("MemorySize", 512),
             ("Timeout", 60),
-            ("ReservedConcurrentExecutions", 10),
             ("LoggingConfig", Match.ObjectLike(Props(("LogFormat", "JSON")))))));
         app.Remediation.HasResourceProperties("AWS::Logs::LogGroup", Match.ObjectLike(Props(("RetentionInDays", 90))));
+    }
+
+    [Fact]
+    public void Function_Default_ReservesNoConcurrency()
+    {
+        var function = SynthesizedApp.Single(app.RemediationJson, "AWS::Lambda::Function");
+
+        Assert.False(function.ContainsKey("ReservedConcurrentExecutions"));
+    }
+
+    [Fact]
+    public void TopicPolicy_CloudWatchAlarms_MayPublishFromThisAccountOnly()
+    {
+        var statements = SynthesizedApp.Single(app.RemediationJson, "AWS::SNS::TopicPolicy")["PolicyDocument"]!["Statement"]!.AsArray();
+
+        var alarms = Assert.Single(statements, s => s!["Principal"] is JsonObject p && (string?)p["Service"] == "cloudwatch.amazonaws.com")!;
+        Assert.Equal("Allow", (string?)alarms["Effect"]);
+        Assert.Equal("sns:Publish", (string?)alarms["Action"]);
+        Assert.Equal("{\"Ref\":\"AWS::AccountId\"}", alarms["Condition"]!["StringEquals"]!["aws:SourceAccount"]!.ToJsonString());
+        var sourceArn = alarms["Condition"]!["ArnLike"]!["aws:SourceArn"]!.ToJsonString();
+        Assert.Contains(":cloudwatch:", sourceArn);
+        Assert.EndsWith(":alarm:*\"]]}", sourceArn);
+        Assert.StartsWith("{\"Ref\":\"Topic", alarms["Resource"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Association_Document_IsReferencedSoItIsCreatedFirst()
+    {
+        var documentId = SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Document")
+            .Single(d => (string?)d.Properties["DocumentType"] == "Command" && d.Id.StartsWith("ResolvFix", StringComparison.Ordinal)).Id;
+
+        var association = SynthesizedApp.Single(app.RemediationJson, "AWS::SSM::Association");
+
+        Assert.Equal($"{{\"Ref\":\"{documentId}\"}}", association["Name"]!.ToJsonString());
     }
 
     [Fact]
@@ -134,7 +167,6 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
     public void Association_Default_ChecksTaggedInstancesEveryThirtyMinutesWithRateControl()
     {
         app.Remediation.HasResourceProperties("AWS::SSM::Association", Match.ObjectLike(Props(
-            ("Name", "EcsDnsRemediation-ResolvFix"),
             ("Parameters", Props(("Action", new[] { "check" }), ("Resolver", new[] { "169.254.169.253" }))),
             ("Targets", new[] { Props(("Key", "tag:ecs-dns-remediation:cluster"), ("Values", new[] { "ecs-dns-remediation" })) }),
             ("ScheduleExpression", "rate(30 minutes)"),
@@ -170,6 +202,14 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 
     [Fact]
+    public void Outputs_AssociationId_IsTheAssociationsRefWhichMotoCanDeploy()
+    {
+        var association = SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Association").Single().Id;
+
+        Assert.Equal($"{{\"Ref\":\"{association}\"}}", app.RemediationJson["Outputs"]!["AssociationId"]!["Value"]!.ToJsonString());
+    }
+
+    [Fact]
     public void Dashboard_Widgets_ShowEventsRemediationsSkipsAndFailures()
     {
         var body = SynthesizedApp.Single(app.RemediationJson, "AWS::CloudWatch::Dashboard")["DashboardBody"]!.ToJsonString();
@@ -183,6 +223,14 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
 
 public class FixModeTests(ExistingClusterApp app) : IClassFixture<ExistingClusterApp>
 {
+    [Fact]
+    public void Function_ReservedConcurrencySet_IsReserved()
+    {
+        var function = SynthesizedApp.Single(app.RemediationJson, "AWS::Lambda::Function");
+
+        Assert.Equal(5, (int)function["ReservedConcurrentExecutions"]!);
+    }
+
     [Fact]
     public void Association_FixMode_StopsAtFivePercentErrorsAndTargetsEveryConfiguredCluster()
     {

@@ -79,7 +79,7 @@ public abstract class SynthesizedApp : IDisposable
 /// <summary>The default configuration: created VPC and cluster.</summary>
 public sealed class DefaultApp : SynthesizedApp;
 
-/// <summary>An existing VPC and cluster with capacity providers of its own, an allowlist, and fix mode.</summary>
+/// <summary>An existing VPC and cluster with capacity providers of its own, an allowlist, fix mode and a concurrency reservation.</summary>
 public sealed class ExistingClusterApp() : SynthesizedApp(
     ("cluster", "prod"),
     ("vpcId", "vpc-0123456789abcdef0"),
@@ -90,4 +90,5 @@ public sealed class ExistingClusterApp() : SynthesizedApp(
     ("allowedClusters", "prod,batch"),
     ("taskDefinitionFamilies", "app"),
     ("proactiveAction", "fix"),
+    ("reservedConcurrency", "5"),
     ("sandbox", "true"));

@@ -3,7 +3,7 @@ using Remediator.Planning;
 
 namespace Remediator.Pipeline;
 
-/// <summary>Writes one JSON object per event to a writer (stdout in Lambda: CloudWatch Logs keeps each line).</summary>
+/// <summary>Writes one JSON object per event to a writer (in Lambda the raw standard output, see Function.RawStandardOutput: each line is one log event).</summary>
 public sealed class JsonLineReporter(TextWriter writer, TimeProvider? clock = null) : IReporter
 {
     readonly TimeProvider clock = clock ?? TimeProvider.System;
