@@ -34,7 +34,7 @@ public static class EventParser
     public static ParseResult Parse(ReadOnlyMemory<byte> utf8Json)
     {
         if (utf8Json.Length > MaxEventBytes)
-            throw new JsonException($"the event is {utf8Json.Length} bytes, more than any EventBridge event ({MaxEventBytes} bytes)");
+            throw new JsonException($"the event is {utf8Json.Length} bytes, more than Lambda takes for an asynchronous invocation ({MaxEventBytes} bytes)");
         var span = utf8Json.Span;
         if (span.StartsWith(Utf8Bom)) utf8Json = utf8Json[Utf8Bom.Length..];
         if (!Utf8.IsValid(utf8Json.Span))
@@ -53,7 +53,7 @@ public static class EventParser
             // One byte over the limit is enough to refuse: the rest is never read into memory.
             buffer.Write(chunk, 0, Math.Min(read, MaxEventBytes + 1 - (int)buffer.Length));
             if (buffer.Length > MaxEventBytes)
-                throw new JsonException($"the event is more than {MaxEventBytes} bytes, more than any EventBridge event");
+                throw new JsonException($"the event is more than {MaxEventBytes} bytes, more than Lambda takes for an asynchronous invocation");
         }
         return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
     }

@@ -43,7 +43,8 @@ public sealed class RemediationPipeline(RemediatorSettings settings, IActuator a
         {
             result = await actuator.ActAsync(plan, cancellationToken).ConfigureAwait(false);
         }
-        // An SDK timeout is an OperationCanceledException too: only the caller's own cancellation goes unreported.
+        // A cancellation that is not the caller's (a timeout inside a client, say) is a failure to act like any
+        // other: only the caller's own cancellation goes unreported.
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             Report(new Outcome(OutcomeKind.Failed, plan, Printable.Truncate(e.Message, 300), clock.Elapsed, []));

@@ -130,6 +130,24 @@ public sealed class ActFaultTests
         Assert.Null(await harness.ClaimAsync(InstanceKey));
     }
 
+    [Fact]
+    public async Task Handle_ActuatorCancelledByItsOwnTimeout_ReportedAsFailedAndRaised()
+    {
+        var output = new StringWriter();
+        var pipeline = new RemediationPipeline(ActingHarness.Settings(), new TimesOut(), new JsonLineReporter(output));
+
+        await Assert.ThrowsAsync<TaskCanceledException>(() =>
+            pipeline.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(SampleEvents.Standalone().ToJsonString()))));
+
+        Assert.Equal("failed", System.Text.Json.Nodes.JsonNode.Parse(output.ToString())!["outcome"]!.GetValue<string>());
+    }
+
+    sealed class TimesOut : IActuator
+    {
+        public Task<ActResult> ActAsync(Plan plan, CancellationToken cancellationToken) =>
+            Task.FromException<ActResult>(new TaskCanceledException("the HTTP request timed out"));
+    }
+
     /// <summary>The real claim store; the invocation "dies" (its token is cancelled, so no catch block runs) right after the instance claim.</summary>
     sealed class DiesAfterInstanceClaim(IClaimStore inner, CancellationTokenSource death) : IClaimStore
     {
