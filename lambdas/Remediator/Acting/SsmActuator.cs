@@ -80,7 +80,7 @@ public sealed class SsmActuator(
 
         var instanceKey = ClaimKeys.Instance(fix.ContainerInstanceArn);
         var instanceClaimed = false;
-        var sent = false;
+        var mayBeApplied = false;
         try
         {
             var instance = await claims.ClaimInstanceAsync(instanceKey, eventKey, now, now + Lease, now + settings.HostFixWindow, cancellationToken).ConfigureAwait(false);
@@ -98,8 +98,18 @@ public sealed class SsmActuator(
 
             if (instance.Acquired) await claims.RecordInstanceStartAsync(instanceKey, eventKey, now, cancellationToken).ConfigureAwait(false);
             if (earlierStart is null) await claims.RecordEventStartAsync(eventKey, holder, now, cancellationToken).ConfigureAwait(false);
-            sent = true;
-            var (run, detail) = await StartAsync(plan, instance.Acquired, eventKey, cancellationToken).ConfigureAwait(false);
+            mayBeApplied = true;
+            string? run;
+            string detail;
+            try
+            {
+                (run, detail) = await StartAsync(plan, instance.Acquired, eventKey, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonServiceException e) when (IsRefusal(e))
+            {
+                mayBeApplied = false;
+                throw;
+            }
             if (!instance.Acquired)
                 detail += $"; host fix skipped: started by {instance.Owner} within the window";
             if (earlierStart is not null)
@@ -113,10 +123,10 @@ public sealed class SsmActuator(
                 Reschedule = run is not null && reschedule,
             };
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            // Claims are released only when no start can have been applied; otherwise they are the record of it.
-            if (!sent || (earlierStart is null && IsRefusal(e)))
+            // Claims are released only when no start of this event can have been applied; otherwise they are its record.
+            if (!mayBeApplied && earlierStart is null)
             {
                 await ReleaseQuietlyAsync(() => claims.ReleaseEventAsync(eventKey, holder, CancellationToken.None)).ConfigureAwait(false);
                 if (instanceClaimed)
@@ -130,9 +140,9 @@ public sealed class SsmActuator(
     /// SSM refused the start, so nothing was applied: a client error other than throttling (the SDK resends a
     /// throttled call with the same token, and an earlier attempt of that call may have been applied).
     /// </summary>
-    static bool IsRefusal(Exception e) =>
-        e is AmazonServiceException { StatusCode: >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError } refused
-        && refused.ErrorCode?.Contains("Throttl", StringComparison.OrdinalIgnoreCase) != true;
+    static bool IsRefusal(AmazonServiceException e) =>
+        e.StatusCode is >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError
+        && e.ErrorCode?.Contains("Throttl", StringComparison.OrdinalIgnoreCase) != true;
 
     async Task<(string? Run, string Detail)> StartAsync(Plan plan, bool fixHost, string eventKey, CancellationToken cancellationToken)
     {
