@@ -65,10 +65,11 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
         var lease = Time(old, "leaseUntil") ?? now;
         if (lease >= now || Text(old, "holder") is not { } previous) return new EventClaim.Held(lease);
 
-        // The previous holder's lease ran out: take the claim over, keeping the record of its start.
+        // The previous holder's lease ran out: take the claim over, keeping the record of its start (read from
+        // the item as it was replaced: the holder may have recorded a start since the first read).
         try
         {
-            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            var taken = await dynamo.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = table,
                 Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
@@ -83,8 +84,9 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
                     [":now"] = N(now),
                     [":done"] = S(Done),
                 },
+                ReturnValues = ReturnValue.ALL_OLD,
             }, cancellationToken).ConfigureAwait(false);
-            return new EventClaim.Acquired(Time(old, "startedAt"));
+            return new EventClaim.Acquired(Time(taken.Attributes ?? [], "startedAt"));
         }
         catch (ConditionalCheckFailedException)
         {
