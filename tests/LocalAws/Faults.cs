@@ -16,6 +16,9 @@ public enum FaultKind
 
     /// <summary>The request is applied, then HTTP 500 is answered: the ambiguous failure idempotency must survive.</summary>
     InternalErrorAfterApply,
+
+    /// <summary>The request is applied, then nothing is answered until the client gives up: a timeout whose request took effect.</summary>
+    TimeoutAfterApply,
 }
 
 /// <summary>
@@ -28,18 +31,22 @@ public sealed class Faults
     readonly Dictionary<string, Rule> rules = new(StringComparer.Ordinal);
     readonly Dictionary<string, TimeSpan> latencies = new(StringComparer.Ordinal);
 
-    sealed class Rule(FaultKind kind, int times, double rate, Random random)
+    sealed class Rule(FaultKind kind, int times, double rate, Random random, int after = 0)
     {
         public FaultKind Kind { get; } = kind;
+        public int After { get; set; } = after;
         public int Times { get; set; } = times;
         public double Rate { get; } = rate;
         public Random Random { get; } = random;
     }
 
-    /// <summary>The next <paramref name="times"/> calls of the operation fail; int.MaxValue is an outage until <see cref="Clear"/>.</summary>
-    public Faults Inject(string operation, FaultKind kind, int times = 1)
+    /// <summary>
+    /// After <paramref name="after"/> more calls pass, the next <paramref name="times"/> calls of the operation fail;
+    /// int.MaxValue is an outage until <see cref="Clear"/>.
+    /// </summary>
+    public Faults Inject(string operation, FaultKind kind, int times = 1, int after = 0)
     {
-        lock (gate) rules[operation] = new Rule(kind, times, 0, new Random(0));
+        lock (gate) rules[operation] = new Rule(kind, times, 0, new Random(0), after);
         return this;
     }
 
@@ -82,6 +89,11 @@ public sealed class Faults
             if (!rules.TryGetValue(operation, out var rule) && !rules.TryGetValue("*", out rule)) return null;
             if (rule.Rate > 0) return rule.Random.NextDouble() < rule.Rate ? rule.Kind : null;
             if (rule.Times <= 0) return null;
+            if (rule.After > 0)
+            {
+                rule.After--;
+                return null;
+            }
             if (rule.Times != int.MaxValue) rule.Times--;
             return rule.Kind;
         }

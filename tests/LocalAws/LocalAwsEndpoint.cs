@@ -116,6 +116,12 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
         var (status, response, errorType, injected) = await AnswerAsync(service, operation, body, context.RequestAborted).ConfigureAwait(false);
         log.Enqueue(new RecordedRequest(Interlocked.Increment(ref sequence), Clock.GetUtcNow(), service.Name, operation,
             (JsonObject)body.DeepClone(), (int)status, errorType, injected));
+        if (injected && errorType is null)
+        {
+            // FaultKind.TimeoutAfterApply: applied, and no answer until the client gives up.
+            await Task.Delay(Timeout.InfiniteTimeSpan, context.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            return;
+        }
         if (errorType is not null && RetryAfter is { } after && (status >= HttpStatusCode.InternalServerError || errorType.EndsWith("ThrottlingException", StringComparison.Ordinal)))
             context.Response.Headers["x-amz-retry-after"] = ((int)after.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
         if (errorType is not null) context.Response.Headers["x-amzn-ErrorType"] = errorType;
@@ -134,7 +140,7 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
             return (HttpStatusCode.BadRequest, ErrorBody(type, invalid, null), type, false);
         }
         var fault = Faults.Next(operation);
-        if (fault is { } before && before != FaultKind.InternalErrorAfterApply)
+        if (fault is { } before && before is not (FaultKind.InternalErrorAfterApply or FaultKind.TimeoutAfterApply))
         {
             var e = Faults.ErrorOf(before, service.Name);
             return (e.Status, ErrorBody(e.Type, e.Message, null), e.Type, true);
@@ -147,7 +153,7 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
                 var e = AwsError.Internal();
                 return (e.Status, ErrorBody(e.Type, e.Message, null), e.Type, true);
             }
-            return (HttpStatusCode.OK, result, null, false);
+            return (HttpStatusCode.OK, result, null, fault == FaultKind.TimeoutAfterApply);
         }
         catch (AwsError e)
         {

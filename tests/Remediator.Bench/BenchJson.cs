@@ -13,7 +13,22 @@ public sealed record BurstResult(
     [property: JsonPropertyName("lost")] int Lost,
     [property: JsonPropertyName("events_per_s")] double EventsPerSecond,
     [property: JsonPropertyName("p50_us")] double P50Microseconds,
-    [property: JsonPropertyName("p99_us")] double P99Microseconds);
+    [property: JsonPropertyName("p99_us")] double P99Microseconds)
+{
+    /// <summary>What was injected into SSM starts: throttle, error-after-apply or timeout-after-apply.</summary>
+    [JsonPropertyName("fault")]
+    public string Fault { get; init; } = "throttle";
+
+    [JsonPropertyName("start_faults")]
+    public int StartFaults { get; init; }
+
+    /// <summary>Invocations that raised (each retried as Lambda would, a few minutes later).</summary>
+    [JsonPropertyName("raised")]
+    public int Raised { get; init; }
+
+    [JsonPropertyName("left_for_failure_destination")]
+    public int LeftForFailureDestination { get; init; }
+}
 
 /// <summary>The coldstart's last stdout line: medians in milliseconds from process start to the first handled event.</summary>
 public sealed record ColdStartResult(

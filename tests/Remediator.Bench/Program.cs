@@ -20,6 +20,6 @@ static int RunPipeline(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Remediator.Bench pipeline [BenchmarkDotNet options] | burst [--events N] [--instances N] [--concurrency N] [--throttle RATE] | coldstart [--runs N]");
+    Console.Error.WriteLine("usage: Remediator.Bench pipeline [BenchmarkDotNet options] | burst [--events N] [--instances N] [--concurrency N] [--rate RATE] [--fault throttle|error-after-apply|timeout-after-apply] | coldstart [--runs N]");
     return 2;
 }

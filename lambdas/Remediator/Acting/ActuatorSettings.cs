@@ -75,15 +75,15 @@ public sealed partial record ActuatorSettings
     static SettingsException Invalid(string key, string value, string expected) =>
         new($"{key}: \"{Events.Printable.Truncate(value, 80)}\" is not valid; expected {expected}");
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]{3,128}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{3,128}\z", RegexOptions.CultureInvariant)]
     private static partial Regex DocumentName();
 
-    [GeneratedRegex(@"^arn:aws(?:-[a-z]+)*:iam::\d{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}\z", RegexOptions.CultureInvariant)]
     private static partial Regex RoleArn();
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]{3,255}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{3,255}\z", RegexOptions.CultureInvariant)]
     private static partial Regex TableName();
 
-    [GeneratedRegex(@"^[A-Za-z0-9._/#:-]{1,255}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9._/#:-]{1,255}\z", RegexOptions.CultureInvariant)]
     private static partial Regex MetricsNamespaceName();
 }

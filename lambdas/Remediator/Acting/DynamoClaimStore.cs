@@ -8,10 +8,16 @@ namespace Remediator.Acting;
 /// The claims table in DynamoDB (partition key <c>pk</c>, TTL attribute <c>expiresAt</c> in epoch seconds),
 /// through the low-level client: single-item conditional writes, no scans, no object mapper (trim-safe).
 /// DynamoDB's TTL deletes lazily, so every condition also compares <c>expiresAt</c> with now.
+/// <para>
+/// Event claim: <c>state</c> pending → started (with <c>startedAt</c>, written before the start is sent) → done,
+/// held by <c>holder</c> until <c>leaseUntil</c>. Instance claim: <c>owner</c> (an event key) until
+/// <c>expiresAt</c>, <c>leaseUntil</c> for an owner that has not started yet, <c>startedAt</c> once it has.
+/// </para>
 /// </summary>
 public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : IClaimStore
 {
     const string Pending = "pending";
+    const string Started = "started";
     const string Done = "done";
 
     static readonly Dictionary<string, string> Names = new()
@@ -23,11 +29,13 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
         ["#expires"] = "expiresAt",
         ["#owner"] = "owner",
         ["#detail"] = "detail",
+        ["#started"] = "startedAt",
     };
 
     public async Task<EventClaim> ClaimEventAsync(string key, string holder, DateTimeOffset now, DateTimeOffset leaseUntil,
         DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
+        Dictionary<string, AttributeValue> old;
         try
         {
             await dynamo.PutItemAsync(new PutItemRequest
@@ -41,19 +49,74 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
                     ["leaseUntil"] = N(leaseUntil),
                     ["expiresAt"] = N(expiresAt),
                 },
-                ConditionExpression = "attribute_not_exists(#pk) OR #expires < :now OR (#state = :pending AND #lease < :now)",
-                ExpressionAttributeNames = Pick("#pk", "#expires", "#state", "#lease"),
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":now"] = N(now), [":pending"] = S(Pending) },
+                ConditionExpression = "attribute_not_exists(#pk) OR #expires < :now",
+                ExpressionAttributeNames = Pick("#pk", "#expires"),
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":now"] = N(now) },
                 ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
             }, cancellationToken).ConfigureAwait(false);
             return new EventClaim.Acquired();
         }
         catch (ConditionalCheckFailedException e)
         {
-            var old = e.Item ?? [];
-            return Text(old, "state") == Done
-                ? new EventClaim.Done(Text(old, "detail") ?? "done")
-                : new EventClaim.Held(Time(old, "leaseUntil") ?? now);
+            old = e.Item ?? [];
+        }
+
+        if (Text(old, "state") == Done) return new EventClaim.Done(Text(old, "detail") ?? "done");
+        var lease = Time(old, "leaseUntil") ?? now;
+        if (lease >= now || Text(old, "holder") is not { } previous) return new EventClaim.Held(lease);
+
+        // The previous holder's lease ran out: take the claim over, keeping the record of its start (read from
+        // the item as it was replaced: the holder may have recorded a start since the first read).
+        try
+        {
+            var taken = await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = table,
+                Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
+                UpdateExpression = "SET #holder = :holder, #lease = :lease",
+                ConditionExpression = "#holder = :previous AND #lease < :now AND #state <> :done",
+                ExpressionAttributeNames = Pick("#holder", "#lease", "#state"),
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":holder"] = S(holder),
+                    [":lease"] = N(leaseUntil),
+                    [":previous"] = S(previous),
+                    [":now"] = N(now),
+                    [":done"] = S(Done),
+                },
+                ReturnValues = ReturnValue.ALL_OLD,
+            }, cancellationToken).ConfigureAwait(false);
+            return new EventClaim.Acquired(Time(taken.Attributes ?? [], "startedAt"));
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return new EventClaim.Held(leaseUntil);
+        }
+    }
+
+    public async Task RecordEventStartAsync(string key, string holder, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = table,
+                Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
+                UpdateExpression = "SET #state = :started, #started = :at",
+                ConditionExpression = "#holder = :holder AND #state <> :done",
+                ExpressionAttributeNames = Pick("#state", "#started", "#holder"),
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":started"] = S(Started),
+                    [":at"] = N(startedAt),
+                    [":holder"] = S(holder),
+                    [":done"] = S(Done),
+                },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            throw new ClaimHeldException($"{key} was taken over by another invocation before the start was sent; raised so that the retry checks again");
         }
     }
 
@@ -92,9 +155,9 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
             {
                 TableName = table,
                 Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
-                ConditionExpression = "#holder = :holder AND #state = :pending",
+                ConditionExpression = "#holder = :holder AND #state <> :done",
                 ExpressionAttributeNames = Pick("#holder", "#state"),
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":holder"] = S(holder), [":pending"] = S(Pending) },
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":holder"] = S(holder), [":done"] = S(Done) },
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (ConditionalCheckFailedException)
@@ -107,21 +170,25 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
     /// In a burst most failures land on an instance whose window is already claimed. The SDK answers a failed
     /// conditional write with an exception, which costs milliseconds of CPU (measured: ~6 ms against ~1 ms for a
     /// read), so a consistent read settles that common case first; the conditional write still decides races.
+    /// The same event finds its own claim by that read and keeps it as it is, with its record of a start.
     /// </remarks>
-    public async Task<InstanceClaim> ClaimInstanceAsync(string key, string owner, DateTimeOffset now, DateTimeOffset windowEnd,
-        CancellationToken cancellationToken)
+    public async Task<InstanceClaim> ClaimInstanceAsync(string key, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
+        DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
         var current = await dynamo.GetItemAsync(new GetItemRequest
         {
             TableName = table,
             Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
             ConsistentRead = true,
-            ProjectionExpression = "#owner, #expires",
-            ExpressionAttributeNames = Pick("#owner", "#expires"),
+            ProjectionExpression = "#owner, #expires, #lease, #started",
+            ExpressionAttributeNames = Pick("#owner", "#expires", "#lease", "#started"),
         }, cancellationToken).ConfigureAwait(false);
-        if (current.Item is { Count: > 0 } item && Text(item, "owner") is { } holder && holder != owner
-            && Time(item, "expiresAt") is { } end && end >= now)
-            return new InstanceClaim(false, holder, end);
+        if (current.Item is { Count: > 0 } item && Text(item, "owner") is { } holder && Time(item, "expiresAt") is { } end && end >= now)
+        {
+            var started = item.ContainsKey("startedAt");
+            if (holder == owner) return new InstanceClaim(true, owner, end, started);
+            if (started || (Time(item, "leaseUntil") ?? end) >= now) return new InstanceClaim(false, holder, end, started);
+        }
 
         try
         {
@@ -132,19 +199,40 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
                 {
                     ["pk"] = S(key),
                     ["owner"] = S(owner),
+                    ["leaseUntil"] = N(leaseUntil),
                     ["expiresAt"] = N(windowEnd),
                 },
-                ConditionExpression = "attribute_not_exists(#pk) OR #expires < :now OR #owner = :owner",
-                ExpressionAttributeNames = Pick("#pk", "#expires", "#owner"),
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":now"] = N(now), [":owner"] = S(owner) },
+                ConditionExpression = "attribute_not_exists(#pk) OR #expires < :now OR (attribute_not_exists(#started) AND #lease < :now)",
+                ExpressionAttributeNames = Pick("#pk", "#expires", "#started", "#lease"),
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":now"] = N(now) },
                 ReturnValuesOnConditionCheckFailure = ReturnValuesOnConditionCheckFailure.ALL_OLD,
             }, cancellationToken).ConfigureAwait(false);
-            return new InstanceClaim(true, owner, windowEnd);
+            return new InstanceClaim(true, owner, windowEnd, false);
         }
         catch (ConditionalCheckFailedException e)
         {
             var old = e.Item ?? [];
-            return new InstanceClaim(false, Text(old, "owner") ?? "", Time(old, "expiresAt") ?? windowEnd);
+            return new InstanceClaim(false, Text(old, "owner") ?? "", Time(old, "expiresAt") ?? windowEnd, old.ContainsKey("startedAt"));
+        }
+    }
+
+    public async Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = table,
+                Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
+                UpdateExpression = "SET #started = :at REMOVE #lease",
+                ConditionExpression = "#owner = :owner",
+                ExpressionAttributeNames = Pick("#started", "#lease", "#owner"),
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":at"] = N(startedAt), [":owner"] = S(owner) },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            throw new ClaimHeldException($"{key} was taken over by another event before the host fix was sent; raised so that the retry checks again");
         }
     }
 

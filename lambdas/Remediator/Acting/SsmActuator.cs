@@ -1,3 +1,5 @@
+using System.Net;
+using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 using Remediator.Pipeline;
@@ -13,16 +15,20 @@ namespace Remediator.Acting;
 /// undocumented time, and one token per call cannot say "one host fix per instance per window" without
 /// bucket edges (two failures either side of a bucket boundary would fix twice). A conditional write on
 /// <c>event#task#version</c> and <c>instance#arn</c> is exact, cheap and visible. The ClientToken, derived from
-/// the event key, is a second guard: if an invocation crashes after the start and before marking the
-/// claim done, its retry starts with the same token and SSM answers with the same execution.
+/// the event key, is a second guard: a retry that resends a start within <see cref="ResendWithin"/> gets the
+/// same execution back.
 /// </para>
 /// <para>
-/// Ordering (claim, act, then mark done; release on failure): the event claim is taken pending with a
-/// lease; the instance claim next; the runbook is started; only then is the event claim marked done. A
-/// failure releases both claims (the instance claim only if nothing started) and raises, so the
-/// asynchronous retry acts again. A crash leaves a pending claim whose lease runs out, after which the
-/// retry takes it over. An invocation that finds a live lease held by another raises rather than skips:
-/// if that other one crashed, skipping would lose the event.
+/// Ordering: the event claim is taken with a lease; the instance claim next; then the start is recorded on
+/// both claims (write-ahead), the runbook is started, and the event claim is marked done. From the moment a
+/// start may have reached SSM, nothing forgets it: if SSM refused it (a 4xx other than throttling), both claims
+/// are released and the invocation raises, so the retry acts again; if it succeeded or its outcome is unknown
+/// (a timeout, a 5xx, throttling after an earlier attempt, marking done failed), both claims are kept and the
+/// invocation raises. The retry takes the event claim over once the lease ends and resends the start with the
+/// same ClientToken while the recorded start is younger than <see cref="ResendWithin"/>; after that it closes
+/// the event without sending (<see cref="SkipCauses.StartRecorded"/>). Another event on the instance skips the
+/// host fix only when the instance claim records a start; while the owner has not recorded one, it raises and
+/// is retried, and once the owner's lease has ended without a start, it takes the instance claim over.
 /// </para>
 /// </summary>
 public sealed class SsmActuator(
@@ -41,6 +47,14 @@ public sealed class SsmActuator(
     /// <summary>How long a done event claim is kept: beyond EventBridge's 24 h retry and Lambda's 6 h event age.</summary>
     public static readonly TimeSpan EventRetention = TimeSpan.FromDays(2);
 
+    /// <summary>
+    /// How long after a recorded start a retry may send it again with the same ClientToken. Lambda's own
+    /// asynchronous retries come 1 and 2 minutes after a failure; a later redrive (from the failure queue) is
+    /// past this, and SSM might no longer recognise the token (an assumption: SSM documents no retention), so
+    /// it closes the event rather than risk a second execution.
+    /// </summary>
+    public static readonly TimeSpan ResendWithin = TimeSpan.FromMinutes(10);
+
     readonly TimeProvider clock = clock ?? TimeProvider.System;
 
     public async Task<ActResult> ActAsync(Plan plan, CancellationToken cancellationToken)
@@ -50,23 +64,31 @@ public sealed class SsmActuator(
         var eventKey = ClaimKeys.Event(plan);
         var holder = Guid.NewGuid().ToString("N");
 
-        switch (await claims.ClaimEventAsync(eventKey, holder, now, now + Lease, now + EventRetention, cancellationToken).ConfigureAwait(false))
+        var claim = await claims.ClaimEventAsync(eventKey, holder, now, now + Lease, now + EventRetention, cancellationToken).ConfigureAwait(false);
+        if (claim is EventClaim.Done done)
+            return ActResult.Skipped(SkipCauses.Duplicate, $"duplicate event: {eventKey} was handled before ({done.Detail})");
+        if (claim is EventClaim.Held held)
+            throw new ClaimHeldException($"{eventKey} is being acted on by another invocation (claimed until {held.LeaseUntil:O}); raised so that the retry checks again");
+        var earlierStart = ((EventClaim.Acquired)claim).StartedAt;
+
+        if (earlierStart is { } at && now - at > ResendWithin)
         {
-            case EventClaim.Done done:
-                return ActResult.Skipped(SkipCauses.Duplicate, $"duplicate event: {eventKey} was handled before ({done.Detail})");
-            case EventClaim.Held held:
-                throw new ClaimHeldException($"{eventKey} is being acted on by another invocation (claimed until {held.LeaseUntil:O}); raised so that the retry checks again");
+            var closed = $"start recorded at {at:O} by an earlier attempt, outcome unknown to it; not sent again after {ResendWithin.TotalMinutes:F0} minutes (SSM may no longer know its client token): check the runbook's executions";
+            await claims.MarkEventDoneAsync(eventKey, holder, "closed: " + closed, now + EventRetention, cancellationToken).ConfigureAwait(false);
+            return ActResult.Skipped(SkipCauses.StartRecorded, closed);
         }
 
         var instanceKey = ClaimKeys.Instance(fix.ContainerInstanceArn);
         var instanceClaimed = false;
-        var started = false;
+        var mayBeApplied = false;
         try
         {
-            var instance = await claims.ClaimInstanceAsync(instanceKey, eventKey, now, now + settings.HostFixWindow, cancellationToken).ConfigureAwait(false);
+            var instance = await claims.ClaimInstanceAsync(instanceKey, eventKey, now, now + Lease, now + settings.HostFixWindow, cancellationToken).ConfigureAwait(false);
             instanceClaimed = instance.Acquired;
             var reschedule = plan.Reschedule is not null;
 
+            if (!instance.Acquired && !instance.Started)
+                throw new ClaimHeldException($"container instance {fix.ContainerInstanceArn}'s host fix is claimed by {instance.Owner}, which has not recorded a start yet; raised so that the retry checks again");
             if (!instance.Acquired && !reschedule)
             {
                 var skipped = $"container instance {fix.ContainerInstanceArn} had its host fix started by {instance.Owner} (window until {instance.WindowEnd:O}); nothing else to do";
@@ -74,10 +96,24 @@ public sealed class SsmActuator(
                 return ActResult.Skipped(SkipCauses.InstanceRecentlyFixed, skipped);
             }
 
-            var (run, detail) = await StartAsync(plan, instance.Acquired, eventKey, cancellationToken).ConfigureAwait(false);
-            started = true;
+            if (instance.Acquired) await claims.RecordInstanceStartAsync(instanceKey, eventKey, now, cancellationToken).ConfigureAwait(false);
+            if (earlierStart is null) await claims.RecordEventStartAsync(eventKey, holder, now, cancellationToken).ConfigureAwait(false);
+            mayBeApplied = true;
+            string? run;
+            string detail;
+            try
+            {
+                (run, detail) = await StartAsync(plan, instance.Acquired, eventKey, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonServiceException e) when (IsRefusal(e))
+            {
+                mayBeApplied = false;
+                throw;
+            }
             if (!instance.Acquired)
                 detail += $"; host fix skipped: started by {instance.Owner} within the window";
+            if (earlierStart is not null)
+                detail += "; sent again with the same client token after an attempt whose outcome was unknown";
             var marked = await claims.MarkEventDoneAsync(eventKey, holder, $"acted: {run ?? "execution started earlier"}", now + EventRetention, cancellationToken).ConfigureAwait(false);
             if (!marked) detail += "; the claim was taken over by a retry after the lease ran out (the client token kept it to one execution)";
 
@@ -89,12 +125,24 @@ public sealed class SsmActuator(
         }
         catch (Exception) when (!cancellationToken.IsCancellationRequested)
         {
-            await ReleaseQuietlyAsync(() => claims.ReleaseEventAsync(eventKey, holder, CancellationToken.None)).ConfigureAwait(false);
-            if (instanceClaimed && !started)
-                await ReleaseQuietlyAsync(() => claims.ReleaseInstanceAsync(instanceKey, eventKey, CancellationToken.None)).ConfigureAwait(false);
+            // Claims are released only when no start of this event can have been applied; otherwise they are its record.
+            if (!mayBeApplied && earlierStart is null)
+            {
+                await ReleaseQuietlyAsync(() => claims.ReleaseEventAsync(eventKey, holder, CancellationToken.None)).ConfigureAwait(false);
+                if (instanceClaimed)
+                    await ReleaseQuietlyAsync(() => claims.ReleaseInstanceAsync(instanceKey, eventKey, CancellationToken.None)).ConfigureAwait(false);
+            }
             throw;
         }
     }
+
+    /// <summary>
+    /// SSM refused the start, so nothing was applied: a client error other than throttling (the SDK resends a
+    /// throttled call with the same token, and an earlier attempt of that call may have been applied).
+    /// </summary>
+    static bool IsRefusal(AmazonServiceException e) =>
+        e.StatusCode is >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError
+        && e.ErrorCode?.Contains("Throttl", StringComparison.OrdinalIgnoreCase) != true;
 
     async Task<(string? Run, string Detail)> StartAsync(Plan plan, bool fixHost, string eventKey, CancellationToken cancellationToken)
     {

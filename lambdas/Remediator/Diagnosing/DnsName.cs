@@ -20,10 +20,10 @@ public static partial class DnsName
         return match.Success ? match.Groups["id"].Value : null;
     }
 
-    [GeneratedRegex(@"^(?=.{1,253}$)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?=.{1,253}\z)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\z", RegexOptions.CultureInvariant)]
     private static partial Regex HostName();
 
     // fs-<id>.efs.<region>.amazonaws.com[.cn], optionally prefixed by an Availability Zone name.
-    [GeneratedRegex(@"^(?:[a-z]{2}(?:-[a-z]+)+-\d[a-z]\.)?(?<id>fs-[0-9a-f]{8,17})\.efs\.[a-z]{2}(?:-[a-z]+)+-\d\.amazonaws\.com(?:\.cn)?$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(?:[a-z]{2}(?:-[a-z]+)+-[0-9][a-z]\.)?(?<id>fs-[0-9a-f]{8,17})\.efs\.[a-z]{2}(?:-[a-z]+)+-[0-9]\.amazonaws\.com(?:\.cn)?\z", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex EfsHost();
 }

@@ -1,4 +1,6 @@
+using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Remediator.Events;
 
@@ -12,8 +14,11 @@ public abstract record ParseResult
 
 /// <summary>
 /// Reads ECS Task State Change events leniently: unknown fields are ignored, a field of an
-/// unexpected JSON type counts as missing, and any well-formed JSON yields a result, never an
-/// exception. Only malformed JSON throws (<see cref="JsonException"/>).
+/// unexpected JSON type counts as missing, and any readable JSON yields a result, never an
+/// exception. Only unreadable input throws, always as <see cref="JsonException"/>: malformed JSON,
+/// more than <see cref="MaxEventBytes"/>, or an escaped lone UTF-16 surrogate.
+/// Raw bytes that are not UTF-8 are read as U+FFFD, as the ECS agent's Go JSON encoder writes them: a
+/// reason cut inside a multi-byte character is still a reason.
 /// </summary>
 public static class EventParser
 {
@@ -21,22 +26,42 @@ public static class EventParser
     public const string TaskStateChange = "ECS Task State Change";
     public const string Stopped = "STOPPED";
 
+    /// <summary>Lambda's limit for an asynchronous invocation's payload; an EventBridge event is at most 256 KB.</summary>
+    public const int MaxEventBytes = 1024 * 1024;
+
     static readonly JsonDocumentOptions Options = new() { MaxDepth = 64 };
 
     public static ParseResult Parse(ReadOnlyMemory<byte> utf8Json)
     {
+        if (utf8Json.Length > MaxEventBytes)
+            throw new JsonException($"the event is {utf8Json.Length} bytes, more than Lambda takes for an asynchronous invocation ({MaxEventBytes} bytes)");
+        var span = utf8Json.Span;
+        if (span.StartsWith(Utf8Bom)) utf8Json = utf8Json[Utf8Bom.Length..];
+        if (!Utf8.IsValid(utf8Json.Span))
+            utf8Json = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(utf8Json.Span));
         using var document = JsonDocument.Parse(utf8Json, Options);
         return Parse(document.RootElement);
     }
 
     public static async Task<ParseResult> ParseAsync(Stream stream, CancellationToken cancellationToken = default)
     {
-        using var document = await JsonDocument.ParseAsync(stream, Options, cancellationToken).ConfigureAwait(false);
-        return Parse(document.RootElement);
+        var buffer = new MemoryStream();
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            // One byte over the limit is enough to refuse: the rest is never read into memory.
+            buffer.Write(chunk, 0, Math.Min(read, MaxEventBytes + 1 - (int)buffer.Length));
+            if (buffer.Length > MaxEventBytes)
+                throw new JsonException($"the event is more than {MaxEventBytes} bytes, more than Lambda takes for an asynchronous invocation");
+        }
+        return Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
     }
 
+    /// <summary>Reads a parsed event; throws <see cref="JsonException"/> when a string in it is not valid UTF-16.</summary>
     public static ParseResult Parse(JsonElement root)
     {
+        RequireText(root);
         if (root.ValueKind != JsonValueKind.Object)
             return new ParseResult.Ignored($"not an EventBridge event: the JSON is {Describe(root.ValueKind)}, not an object", null);
 
@@ -102,6 +127,39 @@ public static class EventParser
             if (item.ValueKind == JsonValueKind.Object)
                 list.Add(new ContainerReason(String(item, "name"), String(item, "reason")));
         return list;
+    }
+
+    static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>
+    /// Decodes every name and string once, so that no later read can fail: an escaped lone surrogate
+    /// ("\ud800") is grammatical JSON, but no string holds it (RFC 8259 §8.2 leaves its meaning open).
+    /// </summary>
+    static void RequireText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String:
+                    element.GetString();
+                    break;
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        RequireText(property.Value);
+                    }
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray()) RequireText(item);
+                    break;
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new JsonException($"a string in the event is not valid Unicode: {e.Message}", e);
+        }
     }
 
     static JsonElement.ArrayEnumerator Array(JsonElement parent, string name) =>

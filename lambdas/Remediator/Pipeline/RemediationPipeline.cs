@@ -12,8 +12,9 @@ namespace Remediator.Pipeline;
 public sealed class RemediationPipeline(RemediatorSettings settings, IActuator actuator, IReporter reporter)
 {
     /// <summary>
-    /// Handles one event to its single outcome and reports it. Malformed JSON is reported as a
-    /// skipped event; a failure to act is reported as failed and rethrown.
+    /// Handles one event to its single outcome and reports it, whatever the bytes: unreadable input
+    /// (see <see cref="EventParser"/>) is reported as an ignored event; a failure to act is reported as
+    /// failed and rethrown.
     /// </summary>
     public async Task<Outcome> HandleAsync(Stream input, CancellationToken cancellationToken = default)
     {
@@ -25,7 +26,7 @@ public sealed class RemediationPipeline(RemediatorSettings settings, IActuator a
         }
         catch (System.Text.Json.JsonException e)
         {
-            plan = new Plan(Decision.Ignore, Cause.NotAStoppedTask, $"malformed JSON: {Printable.Truncate(e.Message, 200)}",
+            plan = new Plan(Decision.Ignore, Cause.NotAStoppedTask, $"unreadable event: {Printable.Truncate(e.Message, 200)}",
                 Diagnosis.None, [], Execute: false);
         }
         return await ActAndReportAsync(plan, clock, cancellationToken).ConfigureAwait(false);
@@ -42,7 +43,9 @@ public sealed class RemediationPipeline(RemediatorSettings settings, IActuator a
         {
             result = await actuator.ActAsync(plan, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        // A cancellation that is not the caller's (a timeout inside a client, say) is a failure to act like any
+        // other: only the caller's own cancellation goes unreported.
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             Report(new Outcome(OutcomeKind.Failed, plan, Printable.Truncate(e.Message, 300), clock.Elapsed, []));
             throw;

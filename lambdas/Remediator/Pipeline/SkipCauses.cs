@@ -9,6 +9,9 @@ public static class SkipCauses
     /// <summary>The container instance had its host fix started within the window, and there was nothing else to do.</summary>
     public const string InstanceRecentlyFixed = "instance-recently-fixed";
 
+    /// <summary>An earlier attempt recorded a start whose outcome it did not learn, too long ago to send it again safely.</summary>
+    public const string StartRecorded = "start-recorded";
+
     /// <summary>Observe mode: planned, not executed.</summary>
     public const string Observe = "observe";
 }

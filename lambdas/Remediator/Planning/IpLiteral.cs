@@ -11,21 +11,36 @@ namespace Remediator.Planning;
 public static class IpLiteral
 {
     /// <summary>
-    /// A literal IPv4 dotted quad without leading zeros (".NET and inet_aton read 010 as octal"), or an IPv6
-    /// address without a zone id; not a loopback or unspecified address (those cannot be the VPC resolver).
+    /// A unicast IP literal in canonical text. IPv4: four decimal octets 0-255 in ASCII digits without leading
+    /// zeros (inet_aton reads 010 as octal), not in 0.0.0.0/8, 127.0.0.0/8 (loopback: the very thing we
+    /// escape), 224.0.0.0/4 (multicast) or 240.0.0.0/4 (reserved, with 255.255.255.255). IPv6: hex groups and at
+    /// most one "::", no dotted IPv4 tail and no zone (resolv.conf cannot carry one portably), not :: , ::1,
+    /// ff00::/8 (multicast) or fe80::/10 (link-local, which needs a zone). 169.254.169.253 is fine: it is AWS's
+    /// documented resolver address, link-local or not.
     /// </summary>
     public static bool IsValid(string? value)
     {
-        if (value is null || value.Contains('%') || !IPAddress.TryParse(value, out var address)) return false;
-        if (address.AddressFamily == AddressFamily.InterNetwork && !IsPlainDottedQuad(value)) return false;
-        if (address.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6)) return false;
-        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
-        return !IPAddress.IsLoopback(address) && !address.Equals(IPAddress.Any) && !address.Equals(IPAddress.IPv6Any);
+        if (value is null) return false;
+        if (value.Contains('.')) return IsUnicastIpv4(value);
+        if (value.Length == 0 || !value.All(c => char.IsAsciiHexDigit(c) || c == ':')) return false;
+        if (value.IndexOf("::", StringComparison.Ordinal) != value.LastIndexOf("::", StringComparison.Ordinal)) return false;
+        if (!IPAddress.TryParse(value, out var address) || address.AddressFamily != AddressFamily.InterNetworkV6) return false;
+        return !address.Equals(IPAddress.IPv6Any) && !address.Equals(IPAddress.IPv6Loopback)
+            && !address.IsIPv6Multicast && !address.IsIPv6LinkLocal;
     }
 
-    static bool IsPlainDottedQuad(string value)
+    static bool IsUnicastIpv4(string value)
     {
         var parts = value.Split('.');
-        return parts.Length == 4 && parts.All(p => p.Length is >= 1 and <= 3 && p.All(char.IsAsciiDigit) && (p.Length == 1 || p[0] != '0'));
+        if (parts.Length != 4) return false;
+        var octets = new int[4];
+        for (var i = 0; i < 4; i++)
+        {
+            var p = parts[i];
+            if (p.Length is < 1 or > 3 || !p.All(char.IsAsciiDigit) || (p.Length > 1 && p[0] == '0')) return false;
+            octets[i] = int.Parse(p, System.Globalization.CultureInfo.InvariantCulture);
+            if (octets[i] > 255) return false;
+        }
+        return octets[0] is not (0 or 127) and < 224;
     }
 }

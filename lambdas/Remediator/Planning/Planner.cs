@@ -80,6 +80,8 @@ public static class Planner
         if (!EcsNames.IsContainerInstanceArn(task.ContainerInstanceArn))
             return Decide(Decision.Notify, Cause.InvalidEventField,
                 $"{what}, but the event has no valid containerInstanceArn: cannot tell which container instance to fix");
+        if (EcsNames.ForeignContainerInstance(task.ContainerInstanceArn, task.ClusterArn, task.Account, task.Region) is { } foreign)
+            return Decide(Decision.Notify, Cause.InvalidEventField, $"{what}, but {foreign}: not acting on a container instance the event does not vouch for");
 
         var actions = new List<PlannedAction>
         {

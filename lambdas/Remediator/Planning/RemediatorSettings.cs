@@ -75,7 +75,7 @@ public sealed record RemediatorSettings
 
         var resolver = Get(VpcResolverKey) ?? Default.VpcResolver;
         if (!IpLiteral.IsValid(resolver))
-            throw Invalid(VpcResolverKey, resolver, "an IPv4 or IPv6 address, such as 169.254.169.253");
+            throw Invalid(VpcResolverKey, resolver, "a unicast IPv4 or IPv6 address (not loopback, multicast, reserved or IPv6 link-local), such as 169.254.169.253");
 
         var provider = Get(SafeCapacityProviderKey);
         if (provider is not null && !EcsNames.IsCapacityProviderName(provider))

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using LocalAws;
@@ -31,10 +32,13 @@ public sealed class ActingHarness : IAsyncDisposable
 
     readonly StringWriter output = new();
 
-    ActingHarness(LocalAwsEndpoint endpoint, FakeTimeProvider clock, RemediatorSettings settings)
+    readonly TimeSpan? attemptTimeout;
+
+    ActingHarness(LocalAwsEndpoint endpoint, FakeTimeProvider clock, RemediatorSettings settings, TimeSpan? attemptTimeout)
     {
         Endpoint = endpoint;
         Clock = clock;
+        this.attemptTimeout = attemptTimeout;
         var acting = ActuatorSettings.From(key => key switch
         {
             ActuatorSettings.RunbookNameKey => Runbook,
@@ -65,14 +69,15 @@ public sealed class ActingHarness : IAsyncDisposable
 
     public IReadOnlyList<JsonObject> MetricRecords => Lines.Where(l => l.ContainsKey("_aws")).ToList();
 
-    public static async Task<ActingHarness> StartAsync(RemediatorSettings? settings = null)
+    /// <param name="attemptTimeout">One HTTP attempt's limit in the SDK clients (AwsClients sets 5 s in the function); the SDK's 100 s when null.</param>
+    public static async Task<ActingHarness> StartAsync(RemediatorSettings? settings = null, TimeSpan? attemptTimeout = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 15, 30, TimeSpan.Zero));
         var endpoint = await LocalAwsEndpoint.StartAsync(clock);
         endpoint.RetryAfter = TimeSpan.FromMilliseconds(1);
         endpoint.Ssm.RegisterAutomationDocument(Runbook, RunbookParameterNames);
         endpoint.Dynamo.CreateTable(Table);
-        return new ActingHarness(endpoint, clock, settings ?? Settings());
+        return new ActingHarness(endpoint, clock, settings ?? Settings(), attemptTimeout);
     }
 
     public static RemediatorSettings Settings(string mode = "remediate") => RemediatorSettings.From(key => key switch
@@ -81,6 +86,18 @@ public sealed class ActingHarness : IAsyncDisposable
         RemediatorSettings.ModeKey => mode,
         _ => null,
     });
+
+    /// <summary>A claim as the real SDK reads it from the table (whatever serves DynamoDB), or null.</summary>
+    public async Task<Dictionary<string, AttributeValue>?> ClaimAsync(string key)
+    {
+        var response = await Dynamo.GetItemAsync(new GetItemRequest
+        {
+            TableName = Table,
+            Key = new Dictionary<string, AttributeValue> { ["pk"] = new() { S = key } },
+            ConsistentRead = true,
+        });
+        return response.Item is { Count: > 0 } item ? item : null;
+    }
 
     public Task<Outcome> HandleAsync(JsonObject @event) =>
         Pipeline.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(@event.ToJsonString())));
@@ -91,6 +108,7 @@ public sealed class ActingHarness : IAsyncDisposable
         config.AuthenticationRegion = "us-east-1";
         config.RetryMode = RequestRetryMode.Standard;
         config.MaxErrorRetry = 3;
+        if (attemptTimeout is { } timeout) config.Timeout = timeout;
         return config;
     }
 

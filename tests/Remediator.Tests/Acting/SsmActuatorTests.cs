@@ -149,7 +149,8 @@ public sealed class SsmActuatorTests
 
         Assert.Equal(OutcomeKind.Acted, outcome.Kind);
         Assert.Single(harness.Endpoint.Ssm.Executions);
-        Assert.Equal([503, 200], harness.Endpoint.RequestsOf("UpdateItem").Select(r => r.Status));
+        // Record the instance's start (503, retried), record the event's start, mark the event done.
+        Assert.Equal([503, 200, 200, 200], harness.Endpoint.RequestsOf("UpdateItem").Select(r => r.Status));
     }
 
     [Fact]
@@ -166,7 +167,7 @@ public sealed class SsmActuatorTests
     }
 
     [Fact]
-    public async Task Handle_SsmOutage_RaisesWithNothingMarkedDoneThenRetryActsOnce()
+    public async Task Handle_SsmOutage_RaisesKeepsTheStartRecordThenRetryAfterLeaseActsOnce()
     {
         await using var harness = await ActingHarness.StartAsync();
         harness.Endpoint.Faults.Inject("StartAutomationExecution", FaultKind.Unavailable, times: int.MaxValue);
@@ -174,12 +175,14 @@ public sealed class SsmActuatorTests
 
         await Assert.ThrowsAnyAsync<Amazon.Runtime.AmazonServiceException>(() => harness.HandleAsync(@event));
 
+        // A 5xx does not say whether SSM applied the start: the claims keep the record of it.
         Assert.Empty(harness.Endpoint.Ssm.Executions);
-        Assert.Empty(harness.Endpoint.Dynamo.Items(ActingHarness.Table));
+        Assert.Equal("started", (await harness.ClaimAsync(StandaloneEventKey))!["state"].S);
         Assert.Equal("failed", harness.Lines[0]["outcome"]!.GetValue<string>());
         Assert.Equal(4, harness.Endpoint.RequestsOf("StartAutomationExecution").Count());
 
         harness.Endpoint.Faults.Clear();
+        harness.Clock.Advance(SsmActuator.Lease + TimeSpan.FromSeconds(1));
         var retry = await harness.HandleAsync(@event);
 
         Assert.Equal(OutcomeKind.Acted, retry.Kind);
@@ -202,9 +205,9 @@ public sealed class SsmActuatorTests
     public async Task Handle_CrashAfterStartThenRetryAfterLease_SameExecutionNoSecondStart()
     {
         await using var harness = await ActingHarness.StartAsync();
-        // The runbook starts, then DynamoDB goes away: the claim can be neither marked done nor released,
-        // as if the invocation had died right after the start.
-        harness.Endpoint.Faults.Inject("UpdateItem", FaultKind.InternalError, times: int.MaxValue)
+        // The starts are recorded and the runbook starts, then DynamoDB goes away: the claim can be neither
+        // marked done nor released, as if the invocation had died right after the start.
+        harness.Endpoint.Faults.Inject("UpdateItem", FaultKind.InternalError, times: int.MaxValue, after: 2)
             .Inject("DeleteItem", FaultKind.InternalError, times: int.MaxValue);
         var @event = SampleEvents.Standalone();
         await Assert.ThrowsAnyAsync<Amazon.Runtime.AmazonServiceException>(() => harness.HandleAsync(@event));

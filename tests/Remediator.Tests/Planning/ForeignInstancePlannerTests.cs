@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Remediator.Events;
+using Remediator.Planning;
+using Remediator.Tests.Support;
+
+namespace Remediator.Tests.Planning;
+
+/// <summary>Issue 12: event text that a loose validator let through to an action, and instances the event does not vouch for.</summary>
+public sealed class ForeignInstancePlannerTests
+{
+    static readonly RemediatorSettings WithReschedule =
+        RemediatorSettings.From(k => k == RemediatorSettings.SafeCapacityProviderKey ? "safe-capacity" : null);
+
+    static Plan PlanOf(Action<JsonObject> edit, string sample = "failure/ec2-awsvpc-service.json") =>
+        Planner.Plan(EventParser.Parse(Corpus.Edited(sample, edit)), WithReschedule);
+
+    [Theory]
+    [InlineData("account", "999999999999")]
+    [InlineData("region", "eu-west-1")]
+    public void Plan_InstanceOutsideTheEventsAccountOrRegion_Notifies(string envelopeField, string value)
+    {
+        var plan = PlanOf(e => e[envelopeField] = value);
+
+        Assert.Equal(Decision.Notify, plan.Decision);
+        Assert.Equal(Cause.InvalidEventField, plan.Cause);
+        Assert.Contains(envelopeField, plan.Reason);
+        Assert.Empty(plan.Actions);
+    }
+
+    [Fact]
+    public void Plan_InstanceOfAnotherCluster_Notifies()
+    {
+        var plan = PlanOf(e => e["detail"]!["containerInstanceArn"] =
+            "arn:aws:ecs:us-east-1:111122223333:container-instance/staging/5d3c8f9e2b1a4c6d8e7f9a0b1c2d3e4f");
+
+        Assert.Equal(Decision.Notify, plan.Decision);
+        Assert.Contains("cluster staging", plan.Reason);
+        Assert.Empty(plan.Actions);
+    }
+
+    [Fact]
+    public void Plan_InstanceArnWithTrailingNewline_NotifiesAndNeverReachesAnAction()
+    {
+        var plan = PlanOf(e => e["detail"]!["containerInstanceArn"] =
+            "arn:aws:ecs:us-east-1:111122223333:container-instance/prod/5d3c8f9e2b1a4c6d8e7f9a0b1c2d3e4f\n");
+
+        Assert.Equal(Decision.Notify, plan.Decision);
+        Assert.Empty(plan.Actions);
+    }
+
+    [Theory]
+    [InlineData("group", "family:app\n")]
+    [InlineData("taskDefinitionArn", "arn:aws:ecs:us-east-1:111122223333:task-definition/app:\u0667")]
+    public void Plan_RescheduleFieldWithNewlineOrUnicodeDigit_NotRescheduled(string field, string value)
+    {
+        var plan = PlanOf(e => e["detail"]![field] = value, "failure/ec2-awsvpc-standalone.json");
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        Assert.Null(plan.Reschedule);
+    }
+
+    [Fact]
+    public void Plan_SubnetWithTrailingNewline_LeftOutOfTheReschedule()
+    {
+        var plan = PlanOf(e => e["detail"]!["attachments"]![0]!["details"]!.AsArray()
+            .Single(d => d!["name"]!.GetValue<string>() == "subnetId")!["value"] = "subnet-0a1b2c3d4e5f60718\n",
+            "failure/ec2-awsvpc-standalone.json");
+
+        Assert.Empty(plan.Reschedule!.Subnets);
+    }
+}
