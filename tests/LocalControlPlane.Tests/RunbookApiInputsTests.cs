@@ -17,17 +17,28 @@ public sealed class RunbookApiInputsTests(SynthesizedAssembly synthesized) : ICl
 
     string RunbookName => synthesized.Catalog.Functions.Single(f => f.Environment.ContainsKey("REMEDIATOR_RUNBOOK_NAME")).Environment["REMEDIATOR_RUNBOOK_NAME"];
 
-    /// <summary>The runs: host fix alone, fix and reschedule with large overrides, reschedule alone, and the host fix's failures.</summary>
-    static readonly (string Name, int ExitCode, (string Name, string[] Values)[] Parameters)[] Runs =
+    /// <summary>What the evidence command prints first when the runbook must fix the host.</summary>
+    const string FixHost = "verdict=fix-host\n";
+
+    /// <summary>
+    /// The runs, each with the instance's answers to the commands in order (evidence, then host fix): host fix
+    /// alone, fix and reschedule with large overrides, reschedule alone, each evidence verdict that leaves the host
+    /// alone, a failed evidence command, a failed host fix, and no task definition to read the EFS name from.
+    /// </summary>
+    static readonly (string Name, (int ExitCode, string Stdout)[] Answers, (string Name, string[]? Values)[] Parameters)[] Runs =
     [
-        ("host fix", 0, []),
-        ("host fix and reschedule", 0, Reschedule("yes")),
-        ("reschedule only", 0, [.. Reschedule("no")]),
-        ("name does not resolve", 3, Reschedule("yes")),
-        ("host fix fails", 4, []),
+        ("host fix", [(0, FixHost), (0, "")], []),
+        ("host fix and reschedule", [(0, FixHost), (0, "")], Reschedule("yes")),
+        ("reschedule only", [], [.. Reschedule("no")]),
+        ("resolv.conf healthy", [(0, "verdict=healthy\n")], Reschedule("yes")),
+        ("name does not resolve", [(0, "verdict=not-dns\n")], Reschedule("yes")),
+        ("no verdict", [(0, "verdict=unknown\n")], []),
+        ("evidence fails", [(4, "")], []),
+        ("host fix fails", [(0, FixHost), (4, "")], []),
+        ("no task definition", [], [("TaskDefinitionArn", null)]),
     ];
 
-    static (string Name, string[] Values)[] Reschedule(string fixHost) =>
+    static (string Name, string[]? Values)[] Reschedule(string fixHost) =>
     [
         ("FixHost", [fixHost]),
         ("Reschedule", ["yes"]),
@@ -42,9 +53,10 @@ public sealed class RunbookApiInputsTests(SynthesizedAssembly synthesized) : ICl
         ]),
     ];
 
-    async Task<IReadOnlyList<StepExecution>> RunAsync(int exitCode, (string Name, string[] Values)[] extra)
+    async Task<IReadOnlyList<StepExecution>> RunAsync((int ExitCode, string Stdout)[] answers, (string Name, string[]? Values)[] extra)
     {
-        var shell = new FakeShell().Answer(exitCode, stdout: "{\"action\":\"fix\"}\n");
+        var shell = new FakeShell();
+        foreach (var (exitCode, stdout) in answers) shell.Answer(exitCode, stdout);
         var safe = synthesized.Catalog.Get(RunbookName, "Automation").Parameters.Single(p => p.Name == "CapacityProvider").Default!.GetValue<string>();
         var plane = Build.Plane(synthesized.Catalog, shell, new FakeLauncher(), ["default", safe]);
         var parameters = new Dictionary<string, IReadOnlyList<string>>
@@ -52,8 +64,13 @@ public sealed class RunbookApiInputsTests(SynthesizedAssembly synthesized) : ICl
             ["ClusterArn"] = [Build.Cluster],
             ["ContainerInstanceArn"] = [Build.Instance],
             ["VerifyHost"] = [VerifyHost],
+            ["TaskDefinitionArn"] = [Build.TaskDefinition],
         };
-        foreach (var (name, values) in extra) parameters[name] = values;
+        foreach (var (name, values) in extra)
+        {
+            if (values is null) parameters.Remove(name);
+            else parameters[name] = values;
+        }
         var execution = await plane.Executor.RunAsync(RunbookName, parameters);
         return execution.Steps;
     }
@@ -74,8 +91,8 @@ public sealed class RunbookApiInputsTests(SynthesizedAssembly synthesized) : ICl
     {
         var failures = new List<string>();
         var reached = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (name, exitCode, parameters) in Runs)
-            foreach (var step in (await RunAsync(exitCode, parameters)).Where(s => s.Action == "aws:executeAwsApi"))
+        foreach (var (name, answers, parameters) in Runs)
+            foreach (var step in (await RunAsync(answers, parameters)).Where(s => s.Action == "aws:executeAwsApi"))
             {
                 reached.Add(step.StepName);
                 var inputs = Assert.IsType<JsonObject>(step.Inputs);
@@ -95,7 +112,7 @@ public sealed class RunbookApiInputsTests(SynthesizedAssembly synthesized) : ICl
     [Fact]
     public async Task Judge_RunTaskWithoutItsTaskDefinition_Rejected()
     {
-        var runTask = (await RunAsync(0, Reschedule("no"))).Single(s => s.Action == "aws:executeAwsApi" && s.Inputs!["Api"]!.GetValue<string>() == "RunTask");
+        var runTask = (await RunAsync([], Reschedule("no"))).Single(s => s.Action == "aws:executeAwsApi" && s.Inputs!["Api"]!.GetValue<string>() == "RunTask");
         var inputs = (JsonObject)runTask.Inputs!.DeepClone();
         Assert.Empty(Judge(inputs));
 
