@@ -598,7 +598,7 @@ resolve_in_root() {
 read_file() {
   local path="$1" fd size body
   [[ -f "${path}" ]] || return 1
-  exec {fd}<"${path}" 2>/dev/null || return 1
+  { exec {fd}<"${path}"; } 2>/dev/null || return 1
   size="$(stat -L -c %s -- "/dev/fd/${fd}" 2>/dev/null)"
   if [[ ! "${size}" =~ ^[0-9]+$ ]]; then
     exec {fd}<&-
@@ -1133,14 +1133,15 @@ do_check() {
 
 #######################################
 # Reads the file back after a fix and checks that it holds exactly what was
-# written and that glibc's first MAXNS servers include a non-loopback one.
+# written and that glibc's first MAXNS servers include a non-loopback one:
+# a manager that rewrites the file at once would otherwise go unseen.
 # Arguments: the text written.
 #######################################
 verify_written() {
   local written="$1" rc=0
   read_file "${CONF}" || rc=$?
   if ((rc != 0)) || [[ "${CONTENT}" != "${written}" ]]; then
-    die "${EXIT_ENV}" "${CONF} does not read back as written (rollback restores the original from ${CONF}${BACKUP_SUFFIX})"
+    die "${EXIT_ENV}" "${CONF} does not read back as written: another writer replaced it right after the fix (see 'check'; rollback restores the original from ${CONF}${BACKUP_SUFFIX})"
   fi
   parse_nameservers
   is_healthy || die "${EXIT_ENV}" "${CONF} is still at risk after the fix"
