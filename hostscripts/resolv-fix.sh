@@ -645,20 +645,28 @@ join_lines() {
 # starts with "nameserver" and a blank; the value runs to the next blank or
 # the end of the line (a "#" or ";" glued to it is part of the value, and
 # so is a "\r": such lines are skipped, like every value glibc rejects).
-# Globals: reads LINES; sets NS_LINE, NS_ADDR (the first MAXNS valid ones,
+# Globals: reads CONTENT (LINES are its lines); sets NS_LINE, NS_ADDR (the
+#   first MAXNS valid ones,
 #   in order), RESOLVER_LINE (index of a further line naming RESOLVER, or
 #   -1), IMPLICIT_DEFAULT.
 #######################################
 parse_nameservers() {
-  local i value key
+  local i value key hit
   NS_LINE=()
   NS_ADDR=()
   RESOLVER_LINE=-1
+  IMPLICIT_DEFAULT=true
   addr_key "${RESOLVER}"
   key="${KEY}"
-  for i in "${!LINES[@]}"; do
-    [[ "${LINES[i]}" == nameserver[[:blank:]]* ]] || continue
-    [[ "${LINES[i]}" =~ ^nameserver[[:blank:]]+([^[:blank:]]*) ]] || continue
+  # grep picks the candidate lines, so a long file costs no bash loop over
+  # every line.
+  local -a hits=()
+  if [[ "${CONTENT}" == *nameserver* ]]; then
+    mapfile -t hits < <(printf '%s' "${CONTENT}" | grep -n -E '^nameserver[[:blank:]]')
+  fi
+  for hit in "${hits[@]+"${hits[@]}"}"; do
+    i=$((${hit%%:*} - 1))
+    [[ "${hit#*:}" =~ ^nameserver[[:blank:]]+([^[:blank:]]*) ]] || continue
     value="${BASH_REMATCH[1]}"
     if ((${#NS_ADDR[@]} >= MAXNS)); then
       # Past MAXNS only a line naming the resolver matters (fix moves it);
@@ -677,8 +685,7 @@ parse_nameservers() {
     NS_LINE+=("${i}")
     NS_ADDR+=("${value}")
   done
-  IMPLICIT_DEFAULT=false
-  ((${#NS_ADDR[@]} > 0)) || IMPLICIT_DEFAULT=true
+  ((${#NS_ADDR[@]} == 0)) || IMPLICIT_DEFAULT=false
 }
 
 #######################################
@@ -717,19 +724,21 @@ set_report_ns() {
 # Globals: reads LINES, NS_LINE, RESOLVER_LINE, RESOLVER; sets NEW_LINES.
 #######################################
 plan_fix() {
-  local i moved="${RESOLVER_LINE}" new_line="nameserver ${RESOLVER}"
+  local moved="${RESOLVER_LINE}" new_line="nameserver ${RESOLVER}"
   ((moved < 0)) || new_line="${LINES[moved]}"
   NEW_LINES=()
   if ((${#NS_LINE[@]} == 0)); then
     NEW_LINES=("${LINES[@]+"${LINES[@]}"}" "nameserver ${IMPLICIT_NS}" "${new_line}")
     return 0
   fi
+  # The moved line always comes after the first nameserver line.
   local first="${NS_LINE[0]}"
-  for i in "${!LINES[@]}"; do
-    ((i == moved)) && continue
-    NEW_LINES+=("${LINES[i]}")
-    ((i == first)) && NEW_LINES+=("${new_line}")
-  done
+  local -a kept=("${LINES[@]}")
+  if ((moved >= 0)); then
+    unset 'kept[moved]'
+    kept=("${kept[@]}")
+  fi
+  NEW_LINES=("${kept[@]:0:first+1}" "${new_line}" "${kept[@]:first+1}")
 }
 
 #######################################
@@ -1164,6 +1173,8 @@ do_fix() {
   ((${#NS_LINE[@]} > 0)) || final=true
   join_lines "${final}" "${NEW_LINES[@]}"
   new_text="${TEXT}"
+  ((${#new_text} <= MAX_BYTES)) \
+    || die "${EXIT_ENV}" "${CONF} would grow over ${MAX_BYTES} bytes; refused, nothing changed"
   if [[ "${DRY_RUN}" == true ]]; then
     say "dry run: ${CONF} would become:"
     if command -v diff >/dev/null 2>&1; then
@@ -1173,6 +1184,9 @@ do_fix() {
       printf '%s' "${new_text}"
     fi
     persist_fix
+    CONTENT="${new_text}"
+    LINES=("${NEW_LINES[@]}")
+    parse_nameservers
   else
     local rc=0
     backup_once "${CONF}" "${CONF}${BACKUP_SUFFIX}" || rc=$?
@@ -1186,8 +1200,6 @@ do_fix() {
     verify_written "${new_text}"
     say "fixed ${CONF}: ${RESOLVER} follows the local resolver (backup ${BACKUP_REPORTED})"
   fi
-  LINES=("${NEW_LINES[@]}")
-  parse_nameservers
   set_report_ns
   VERDICT="healthy"
   return "${EXIT_OK}"

@@ -164,9 +164,9 @@ random_conf() {
   local values=(127.0.0.1 127.0.0.53 ::1 10.0.0.2 169.254.169.253 '169.254.169.253#vpc'
     '10.0.0.2;x' 0x7f.1 127.1 fd00:ec2::253 'fe80::1%eth0' '::ffff:127.0.0.1' bogus 01.2.3.4
     08.1.1.1 0.0.0.0 '::ffff:10.0.0.2' 1.2.3 '' 'fd00:ec2::253#x')
-  local lines=$((RANDOM % 9)) i value line
+  local count=$((RANDOM % 9)) i value line
   : >"$1"
-  for ((i = 0; i < lines; i++)); do
+  for ((i = 0; i < count; i++)); do
     value="${values[RANDOM % ${#values[@]}]}"
     case $((RANDOM % 12)) in
       0 | 1 | 2 | 3) line="nameserver ${value}" ;;
@@ -181,7 +181,7 @@ random_conf() {
     esac
     ((RANDOM % 6 != 0)) || line+=$'\r'
     printf '%s' "${line}" >>"$1"
-    if ((i < lines - 1 || RANDOM % 4 != 0)); then
+    if ((i < count - 1 || RANDOM % 4 != 0)); then
       printf '\n' >>"$1"
     fi
   done
