@@ -662,7 +662,7 @@ parse_nameservers() {
   # every line.
   local -a hits=()
   if [[ "${CONTENT}" == *nameserver* ]]; then
-    mapfile -t hits < <(printf '%s' "${CONTENT}" | grep -n -E '^nameserver[[:blank:]]')
+    mapfile -t hits < <(printf '%s' "${CONTENT}" | grep -a -n -E '^nameserver[[:blank:]]')
   fi
   for hit in "${hits[@]+"${hits[@]}"}"; do
     i=$((${hit%%:*} - 1))
