@@ -1178,10 +1178,12 @@ do_fix() {
   if [[ "${DRY_RUN}" == true ]]; then
     say "dry run: ${CONF} would become:"
     if command -v diff >/dev/null 2>&1; then
+      # cat -v: control bytes of the file (a CR, an escape) shown, not sent
+      # to the terminal.
       diff -u --label "${CONF}" --label "${CONF} (fixed)" \
-        <(printf '%s' "${old_text}") <(printf '%s' "${new_text}")
+        <(printf '%s' "${old_text}") <(printf '%s' "${new_text}") | cat -v
     else
-      printf '%s' "${new_text}"
+      printf '%s' "${new_text}" | cat -v
     fi
     persist_fix
     CONTENT="${new_text}"
