@@ -1289,7 +1289,12 @@ main() {
     # nothing.
     have_backup || die "${EXIT_ENV}" "no backup ${CONF}${BACKUP_SUFFIX} to roll back to; nothing changed"
     [[ "${DRY_RUN}" == true ]] || take_lock
+    # The manager is named from the file being replaced, when it reads.
+    local current
     CONTENT=""
+    if current="$(resolve_in_root "${CONF}")"; then
+      read_file "${current}" || CONTENT=""
+    fi
     detect_manager "${CONF}"
     do_rollback
     rc=$?
