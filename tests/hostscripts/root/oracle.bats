@@ -200,3 +200,17 @@ random_conf() {
     fi
   done
 }
+
+@test "oracle: with no valid nameserver line, fix keeps glibc's 127.0.0.1 first and adds the resolver second" {
+  local fixture root="${BATS_TEST_TMPDIR}/implicit"
+  for fixture in '' '# comments only\n; and more\n' 'nameserver 127.0.0.1\r\nsearch x\r\n' 'search x'; do
+    rm -rf "${root}"
+    mkdir -p "${root}/etc"
+    # shellcheck disable=SC2059 # the format is the fixture
+    printf "${fixture}" >"${root}/etc/resolv.conf"
+    assert_equal "$(glibc_view "${root}/etc/resolv.conf")" "127.0.0.1 loopback"
+    run "${RESOLV_FIX}" fix --root "${root}"
+    assert_success
+    assert_equal "$(glibc_view "${root}/etc/resolv.conf")" $'127.0.0.1 loopback\n169.254.169.253 remote'
+  done
+}
