@@ -1,16 +1,12 @@
 #!/usr/bin/env bash
 #
 # resolv-fix.sh: check, fix and roll back the container instance's resolv.conf
-# so that mount.nfs4, run by the ECS volume plugin inside a task network
-# namespace (awsvpc), can reach a DNS server. A local resolver on loopback
-# (dnsmasq on 127.0.0.1, the systemd-resolved stub on 127.0.0.53) does not
-# listen in the task network namespace; the host fix keeps the local resolver
-# first and puts the VPC resolver within the first three nameservers, which are
-# all that glibc reads (MAXNS).
-#
-# Runs by hand, or verbatim as an SSM aws:runShellScript step: it depends on
-# nothing next to its own file. Pure bash, coreutils, util-linux and getent.
-# Run "resolv-fix.sh --help" for usage and exit codes.
+# so that mount.nfs4, run by the ECS volume plugin inside an awsvpc task
+# network namespace, reaches a DNS server: a local resolver on loopback does
+# not listen there. The fix keeps the local resolver first and puts the VPC
+# resolver within the first three nameservers (all that glibc reads).
+# Runs by hand or verbatim as an SSM step; needs only bash, coreutils,
+# util-linux and getent. See --help.
 
 set -o nounset
 set -o pipefail
@@ -77,10 +73,8 @@ FINAL_NEWLINE=true
 NS_LINE=()
 NS_ADDR=()
 
-#######################################
 # Prints the usage text.
 # Outputs: usage on stdout.
-#######################################
 usage() {
   cat <<'EOF'
 Usage: resolv-fix.sh ACTION [--resolver ADDR] [--root DIR] [--verify-host NAME]
@@ -102,8 +96,8 @@ Actions:
              and undo the persistence changes.
 
 Options:
-  --resolver ADDR     VPC resolver, a literal IPv4 or IPv6 address without a
-                      zone id (default 169.254.169.253).
+  --resolver ADDR     VPC resolver (default 169.254.169.253): a unicast IPv4
+                      or IPv6 literal, no zone, not loopback or multicast.
   --root DIR          Work on DIR/etc/... instead of /etc (default /). With a
                       root other than /, nothing outside DIR is touched and no
                       service manager is called.
@@ -121,8 +115,8 @@ Exit codes:
   2  bad usage or invalid parameter; nothing changed
   3  --verify-host NAME does not resolve through the VPC resolver; the cause
      is not the local resolver; nothing changed
-  4  environment or I/O error (missing resolv.conf, no backup to roll back,
-     lock timeout, write failure)
+  4  environment or I/O error (missing, binary or over 64 KiB resolv.conf,
+     a symlink leaving DIR, no backup, lock timeout, write failure)
 
 Files (under DIR):
   /etc/resolv.conf.ecs-dns-remediation.bak   original, written once
@@ -132,13 +126,8 @@ Files (under DIR):
 EOF
 }
 
-#######################################
-# Replaces control bytes (0x01-0x1f, 0x7f) with \xNN, so that text from
-# arguments or files cannot move the cursor or forge lines on a terminal or
-# in a log.
-# Arguments: the text.
-# Globals: sets PRINTABLE.
-#######################################
+# Sets PRINTABLE to the text with control bytes as \xNN, so arguments
+# cannot move a terminal's cursor or forge log lines.
 printable() {
   local s="$1" i hex ch
   if [[ "${s}" == *[[:cntrl:]]* ]]; then
@@ -152,42 +141,30 @@ printable() {
   PRINTABLE="${s}"
 }
 
-#######################################
 # Prints an error message on stderr, control bytes escaped.
 # Arguments: message words.
-#######################################
 err() {
   printable "$*"
   printf '%s: error: %s\n' "${PROG}" "${PRINTABLE}" >&2
 }
 
-#######################################
 # Prints an informational line (stdout; the JSON line, if any, comes last),
 # control bytes escaped.
 # Arguments: message words.
-#######################################
 say() {
   printable "$*"
   printf '%s\n' "${PRINTABLE}"
 }
 
-#######################################
 # Succeeds if the text is valid UTF-8 (plain ASCII without a fork).
-#######################################
 is_utf8() {
   [[ "$1" != *[$'\x80'-$'\xff']* ]] && return 0
   command -v iconv >/dev/null 2>&1 || return 1
   printf '%s' "$1" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1
 }
 
-#######################################
-# Escapes a string for a JSON string literal: control bytes as \u00XX; if
-# the text is not valid UTF-8 (a path or argument may hold any bytes),
-# every byte above 0x7f is shown as the four characters \xNN, so the line
-# stays valid JSON.
-# Arguments: the string.
-# Outputs: the quoted JSON string on stdout.
-#######################################
+# Prints a JSON string: control bytes as \u00XX; in text that is not valid
+# UTF-8 (a path may hold any bytes), each byte over 0x7f as the text \xNN.
 json_str() {
   local s="$1" i hex ch out=""
   s="${s//\\/\\\\}"
@@ -215,10 +192,8 @@ json_str() {
   printf '"%s"' "${s}"
 }
 
-#######################################
 # Prints a JSON array of strings.
 # Arguments: the strings.
-#######################################
 json_array() {
   local out="[" item sep=""
   for item in "$@"; do
@@ -228,11 +203,9 @@ json_array() {
   printf '%s]' "${out}"
 }
 
-#######################################
 # Prints the JSON summary line (only with --json).
 # Globals: all report state.
 # Arguments: exit code, error message or "".
-#######################################
 emit_json() {
   local code="$1" error="$2"
   [[ "${JSON}" == true ]] || return 0
@@ -257,10 +230,8 @@ emit_json() {
     "${verify}" "${IMPLICIT_DEFAULT}" "${code}" "${error_json}"
 }
 
-#######################################
 # Reports an error and exits with the given code.
 # Arguments: exit code, message words.
-#######################################
 die() {
   local code="$1"
   shift
@@ -269,10 +240,8 @@ die() {
   exit "${code}"
 }
 
-#######################################
 # Succeeds if the argument is a dotted-quad IPv4 address without leading
 # zeros (so it cannot be read as octal).
-#######################################
 is_ipv4() {
   local a="$1" part
   [[ "${a}" =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] \
@@ -283,16 +252,10 @@ is_ipv4() {
   done
 }
 
-#######################################
-# The one resolver-address rule (the C# side implements the same): a
-# unicast IP literal in canonical text. IPv4: four decimal octets without
-# leading zeros, not 0.0.0.0/8, 127.0.0.0/8 (loopback: what the fix
-# escapes), 224.0.0.0/4 (multicast) or 240.0.0.0/4 (reserved). IPv6: hex
-# groups only (no dotted IPv4 tail, no zone), not ::, ::1, ff00::/8
-# (multicast) or fe80::/10 (link-local: needs a zone, which resolv.conf
-# cannot carry portably).
-# Arguments: the address.
-#######################################
+# The one resolver-address rule, shared with the C# side: a unicast literal.
+# IPv4: decimal octets without leading zeros, not 0/8, 127/8 (loopback),
+# 224/4 or 240/4. IPv6: hex groups only (no dotted tail, no zone), not ::,
+# ::1, ff00::/8 or fe80::/10 (link-local needs a zone).
 is_resolver_address() {
   local a="$1" first
   if is_ipv4 "${a}"; then
@@ -307,13 +270,11 @@ is_resolver_address() {
   esac
 }
 
-#######################################
 # Expands an IPv6 address (no zone id) to eight 4-digit lowercase groups.
 # Sets a global instead of printing: no subshell (forks are what makes a
 # loaded host slow).
 # Arguments: the address.
 # Globals: sets IPV6_X. Returns 1 if it is not valid.
-#######################################
 ipv6_expand() {
   local a="$1" head tail g hex
   IPV6_X=""
@@ -357,14 +318,12 @@ ipv6_expand() {
   IPV6_X="${out}"
 }
 
-#######################################
 # Parses an IPv4 address the way glibc's inet_aton does (1 to 4 parts,
 # decimal, octal with a leading 0, hex with 0x), as res_init does for
 # nameserver lines.
 # Arguments: the text.
 # Globals: sets ATON_LOCAL to true (first octet 127, or all zero) or false.
 # Returns 1 if glibc would not accept it.
-#######################################
 aton_first_octet() {
   local a="$1" part value
   local -a parts=() values=()
@@ -411,12 +370,10 @@ aton_first_octet() {
   fi
 }
 
-#######################################
 # Classifies a nameserver value as glibc's res_init reads it.
 # Arguments: the value (first word after "nameserver").
 # Globals: sets CLASS to "loopback" (127.0.0.0/8, 0.0.0.0, ::1, ::,
 #   ::ffff:127.x), "remote", or "invalid" (glibc skips it).
-#######################################
 classify_ns() {
   local a="$1"
   CLASS="invalid"
@@ -440,9 +397,7 @@ classify_ns() {
   fi
 }
 
-#######################################
 # Sets KEY to a canonical form for comparing addresses (IPv6 expanded).
-#######################################
 addr_key() {
   KEY="$1"
   if ipv6_expand "$1"; then
@@ -450,11 +405,9 @@ addr_key() {
   fi
 }
 
-#######################################
 # Succeeds if the argument is a valid DNS name: labels of letters, digits
 # and hyphens, no leading or trailing hyphen, at most 63 characters per label
 # and 253 in all; one trailing dot allowed.
-#######################################
 is_dns_name() {
   local name="${1%.}" label
   [[ -n "${name}" && ${#name} -le 253 ]] || return 1
@@ -468,10 +421,8 @@ is_dns_name() {
   done
 }
 
-#######################################
 # Parses the command line into the option globals; validates strictly.
 # Arguments: the script's arguments.
-#######################################
 parse_args() {
   local seen_root=false seen_verify=false
   while (($# > 0)); do
@@ -544,18 +495,12 @@ parse_args() {
   readonly ACTION RESOLVER ROOT VERIFY_HOST DRY_RUN JSON
 }
 
-#######################################
 # Succeeds when the root is the real /, where services may be called.
-#######################################
 is_real_root() {
   [[ -z "${ROOT}" ]]
 }
 
-#######################################
-# Succeeds if the path, every symlink in it resolved, stays inside the root
-# (always, for the real root).
-# Arguments: a path with the root prefix.
-#######################################
+# Succeeds if the path, symlinks resolved, stays inside the root.
 inside_root() {
   [[ -n "${ROOT}" ]] || return 0
   local real
@@ -563,13 +508,8 @@ inside_root() {
   [[ "${real}" == "${ROOT}" || "${real}" == "${ROOT}/"* ]]
 }
 
-#######################################
-# Resolves a symlink chain inside the root: absolute targets are taken
-# relative to the root, as a chroot would; a chain that still leaves the
-# root (a relative "../.." target, or a symlinked directory) fails.
-# Arguments: a path inside the root (with the root prefix).
-# Outputs: the final path. Returns 1 if it leaves the root or loops.
-#######################################
+# Prints where a symlink chain ends, absolute targets taken inside the
+# root (as a chroot would). Returns 1 if it loops or leaves the root.
 resolve_in_root() {
   local path="$1" target i
   for ((i = 0; i < 16; i++)); do
@@ -586,15 +526,10 @@ resolve_in_root() {
   printf '%s' "${path}"
 }
 
-#######################################
 # Reads a file once, through one descriptor, into CONTENT, LINES and
-# FINAL_NEWLINE. The size is taken from that descriptor before reading, so
-# a file over MAX_BYTES is refused in constant time, and a file replaced
-# meanwhile (rename) is read whole, old or new, never mixed.
-# Arguments: path.
-# Returns 1 unreadable or not a regular file, 2 over MAX_BYTES, 3 holds
-#   NUL bytes (or changed in place while being read).
-#######################################
+# FINAL_NEWLINE; its size comes from that descriptor first, so a big file
+# is refused in constant time and a renamed one is read whole, never mixed.
+# Returns 1 unreadable, 2 over MAX_BYTES, 3 NUL bytes.
 read_file() {
   local path="$1" fd size body
   [[ -f "${path}" ]] || return 1
@@ -626,10 +561,8 @@ read_file() {
   fi
 }
 
-#######################################
 # Joins lines into TEXT, keeping the final-newline state.
 # Arguments: final newline (true|false), lines...
-#######################################
 join_lines() {
   local final="$1"
   shift
@@ -640,16 +573,11 @@ join_lines() {
   [[ "${final}" != true ]] || TEXT+=$'\n'
 }
 
-#######################################
-# Finds the nameservers glibc uses, as res_init parses them: a line that
-# starts with "nameserver" and a blank; the value runs to the next blank or
-# the end of the line (a "#" or ";" glued to it is part of the value, and
-# so is a "\r": such lines are skipped, like every value glibc rejects).
-# Globals: reads CONTENT (LINES are its lines); sets NS_LINE, NS_ADDR (the
-#   first MAXNS valid ones,
-#   in order), RESOLVER_LINE (index of a further line naming RESOLVER, or
-#   -1), IMPLICIT_DEFAULT.
-#######################################
+# Finds the nameservers as glibc's res_init does: "nameserver", a blank,
+# and a value up to the next blank. A glued "#x" or ";x", or a CR, is part
+# of the value, which glibc then rejects: such lines are skipped.
+# Globals: reads CONTENT; sets NS_LINE, NS_ADDR (the first MAXNS valid),
+#   RESOLVER_LINE (a later line naming RESOLVER, or -1), IMPLICIT_DEFAULT.
 parse_nameservers() {
   local i value key hit
   NS_LINE=()
@@ -688,10 +616,8 @@ parse_nameservers() {
   ((${#NS_ADDR[@]} == 0)) || IMPLICIT_DEFAULT=false
 }
 
-#######################################
 # Succeeds if one of the first MAXNS nameservers is not a loopback address.
 # Globals: NS_ADDR.
-#######################################
 is_healthy() {
   local i
   for ((i = 0; i < ${#NS_ADDR[@]} && i < MAXNS; i++)); do
@@ -701,10 +627,8 @@ is_healthy() {
   return 1
 }
 
-#######################################
 # Sets REPORT_NS to the nameservers glibc uses: the first MAXNS, or its
 # implicit 127.0.0.1 when no line is valid.
-#######################################
 set_report_ns() {
   REPORT_NS=("${IMPLICIT_NS}")
   # Guarded: bash before 4.4 treats an empty array as unset under nounset
@@ -714,15 +638,10 @@ set_report_ns() {
   fi
 }
 
-#######################################
-# Computes the fixed file: the VPC resolver right after the first nameserver
-# line (so the local resolver stays first and the VPC resolver is second);
-# an existing line for the resolver further down is moved, not duplicated.
-# With no valid nameserver line, glibc uses 127.0.0.1: that server is
-# written out, then the resolver, so the host's own lookups keep their
+# Computes NEW_LINES: the VPC resolver right after the first nameserver line
+# (a later line naming it is moved, not duplicated). With no valid line,
+# glibc's implicit 127.0.0.1 is written out first, so the host keeps its
 # first server.
-# Globals: reads LINES, NS_LINE, RESOLVER_LINE, RESOLVER; sets NEW_LINES.
-#######################################
 plan_fix() {
   local moved="${RESOLVER_LINE}" new_line="nameserver ${RESOLVER}"
   ((moved < 0)) || new_line="${LINES[moved]}"
@@ -741,14 +660,10 @@ plan_fix() {
   NEW_LINES=("${kept[@]:0:first+1}" "${new_line}" "${kept[@]:first+1}")
 }
 
-#######################################
-# Writes TEXT to a new temp file next to the path, checks that every byte
-# reached it (a full disk must not leave a short file), gives it the mode
-# and owner of the reference, and renames it over the path. A symlink at
-# the path is replaced by the file.
-# Arguments: path, reference file for mode (or ""), text.
-# Returns 1 on any failure; the path is then untouched.
-#######################################
+# Writes text to a temp file next to path, checks that every byte got there
+# (a full disk must not leave a short file), copies mode and owner from ref,
+# and renames it over path. Returns 1 with path untouched on any failure.
+# Arguments: path, ref (or ""), text.
 atomic_write() {
   local path="$1" ref="$2" text="$3"
   local dir tmp size
@@ -775,14 +690,9 @@ atomic_write() {
   fi
 }
 
-#######################################
-# Saves the original once; an existing backup is never overwritten, so
-# rollback returns the true original. A regular file is saved from the
-# bytes already read (CONTENT), a symlink as the symlink.
-# Arguments: path, backup path.
-# Returns 1 on failure, 2 if something that is not a file or symlink
-#   (a directory, a fifo) sits at the backup path.
-#######################################
+# Saves the original once, never overwritten: a file from the bytes read
+# (CONTENT), a symlink as the symlink. Arguments: path, backup path.
+# Returns 1 on failure, 2 if a non-file (a directory) sits at the backup.
 backup_once() {
   local path="$1" backup="$2" tmp
   if [[ -L "${backup}" ]] || [[ -f "${backup}" ]]; then
@@ -799,12 +709,8 @@ backup_once() {
   atomic_write "${backup}" "${path}" "${CONTENT}"
 }
 
-#######################################
-# Removes temp files that an earlier run left when it was killed between
-# creating and renaming them. Only called under the lock, so no live run
-# owns one.
-# Arguments: directories.
-#######################################
+# Removes temp files of killed runs from the given directories; under the
+# lock, no live run owns one.
 clean_stale_temps() {
   local dir f
   for dir in "$@"; do
@@ -816,11 +722,7 @@ clean_stale_temps() {
   done
 }
 
-#######################################
-# Takes the lock that serialises fix and rollback runs, then removes stale
-# temp files.
-# Globals: ROOT, ETC.
-#######################################
+# Takes the lock that serialises fix and rollback, then cleans stale temps.
 take_lock() {
   local lock_dir="${ROOT}/run/lock" lock
   if [[ -d "${lock_dir}" ]] && inside_root "${lock_dir}"; then
@@ -834,11 +736,9 @@ take_lock() {
   clean_stale_temps "${ETC}" "${ETC}/dhcp" "${ETC}/NetworkManager/conf.d"
 }
 
-#######################################
 # Finds who writes resolv.conf.
 # Globals: ROOT; sets MANAGER.
 # Arguments: path of resolv.conf (inside the root).
-#######################################
 detect_manager() {
   local conf="$1" target="" f
   if [[ -L "${conf}" ]]; then
@@ -870,14 +770,9 @@ detect_manager() {
   MANAGER="static"
 }
 
-#######################################
-# Finds the "supersede domain-name-servers" statement in LINES (a dhclient
-# statement runs to its ";" and may span lines; "#" starts a comment) and
-# whether its list holds loopback addresses only.
-# Globals: reads LINES; sets DH_LAST_LINE and DH_LAST_COL (where the last
-#   list item ends, to append after it), DH_ALL_LOCAL. Returns 1 if there
-#   is no such statement.
-#######################################
+# Finds "supersede domain-name-servers" in LINES (it runs to its ";", may
+# span lines; "#" starts a comment). Sets DH_LAST_LINE, DH_LAST_COL (where
+# the last item ends) and DH_ALL_LOCAL (loopback only). Returns 1 if none.
 find_dhclient_supersede() {
   local i text start=-1 list="" item end
   DH_LAST_LINE=-1
@@ -918,12 +813,9 @@ find_dhclient_supersede() {
   done
 }
 
-#######################################
-# Plans the dhclient persistence: in each dhclient*.conf, a
-# "supersede domain-name-servers" list of loopback addresses only gets the
-# VPC resolver appended, so the next lease writes both.
-# Globals: ETC, RESOLVER; sets DHCLIENT_FILES (files to change).
-#######################################
+# Sets DHCLIENT_FILES: the dhclient*.conf whose "supersede
+# domain-name-servers" is loopback only (the resolver is appended there, so
+# the next lease writes both).
 plan_dhclient() {
   local f
   DHCLIENT_FILES=()
@@ -944,10 +836,8 @@ plan_dhclient() {
   done
 }
 
-#######################################
 # Applies the dhclient persistence to one file (backup first).
 # Arguments: file.
-#######################################
 apply_dhclient() {
   local f="$1" line
   read_file "${f}" || return 1
@@ -960,10 +850,8 @@ apply_dhclient() {
   PERSISTENCE+=("${f}")
 }
 
-#######################################
 # Calls the service manager, on the real root only.
 # Arguments: command words.
-#######################################
 service_call() {
   is_real_root || return 0
   if ! "$@" >/dev/null 2>&1; then
@@ -971,11 +859,9 @@ service_call() {
   fi
 }
 
-#######################################
 # Describes and applies the persistence for the detected manager. Runs
 # before resolv.conf is replaced, so a reload cannot undo the fix.
 # Globals: MANAGER, ROOT, DRY_RUN; appends to PERSISTENCE.
-#######################################
 persist_fix() {
   local f nm_dir="${ETC}/NetworkManager"
   case "${MANAGER}" in
@@ -1025,9 +911,7 @@ persist_fix() {
   esac
 }
 
-#######################################
 # Undoes the persistence files. Globals: ROOT; appends to PERSISTENCE.
-#######################################
 persist_rollback() {
   local f orig nm_conf="${ETC}/NetworkManager/conf.d/${NM_CONF_NAME}"
   for f in "${ETC}"/dhcp/*"${BACKUP_SUFFIX}"; do
@@ -1045,14 +929,12 @@ persist_rollback() {
   fi
 }
 
-#######################################
 # Resolves NAME through RESOLVER alone with getaddrinfo (getent ahosts), as
 # mount.nfs4 would: a private mount namespace shows a resolv.conf that lists
 # only the resolver, without touching any file. Falls back to dig when a
 # mount namespace cannot be made (not root).
 # Globals: RESOLVER, VERIFY_HOST.
 # Returns 0 resolves, 1 does not, 2 cannot test.
-#######################################
 verify_resolves() {
   local out rc
   # The inner script runs in the private mount namespace; $1 and $2 are
@@ -1088,9 +970,7 @@ verify_resolves() {
   return 2
 }
 
-#######################################
 # Runs --verify-host if given; exits 3 when the name does not resolve.
-#######################################
 maybe_verify() {
   [[ -n "${VERIFY_HOST}" ]] || return 0
   VERIFY_ADDRS=""
@@ -1110,9 +990,7 @@ maybe_verify() {
   esac
 }
 
-#######################################
 # The check action.
-#######################################
 do_check() {
   set_report_ns
   if is_healthy; then
@@ -1140,12 +1018,8 @@ do_check() {
   return "${EXIT_AT_RISK}"
 }
 
-#######################################
-# Reads the file back after a fix and checks that it holds exactly what was
-# written and that glibc's first MAXNS servers include a non-loopback one:
-# a manager that rewrites the file at once would otherwise go unseen.
-# Arguments: the text written.
-#######################################
+# Reads the fixed file back: it must be what was written, and healthy (a
+# manager that rewrites it at once would otherwise go unseen).
 verify_written() {
   local written="$1" rc=0
   read_file "${CONF}" || rc=$?
@@ -1156,10 +1030,8 @@ verify_written() {
   is_healthy || die "${EXIT_ENV}" "${CONF} is still at risk after the fix"
 }
 
-#######################################
 # The fix action. Globals: CONF, REAL_CONF, CONTENT, LINES and the report
 # state.
-#######################################
 do_fix() {
   if is_healthy; then
     set_report_ns
@@ -1207,10 +1079,7 @@ do_fix() {
   return "${EXIT_OK}"
 }
 
-#######################################
-# Succeeds if the backup path holds a file or a symlink; dies if it holds
-# anything else (a directory cannot be moved back onto resolv.conf).
-#######################################
+# Succeeds if a backup exists; dies if it is not a file or symlink.
 have_backup() {
   local backup="${CONF}${BACKUP_SUFFIX}"
   [[ -e "${backup}" || -L "${backup}" ]] || return 1
@@ -1218,9 +1087,7 @@ have_backup() {
     || die "${EXIT_ENV}" "${backup} is not a file or symlink; nothing changed"
 }
 
-#######################################
 # The rollback action.
-#######################################
 do_rollback() {
   local backup="${CONF}${BACKUP_SUFFIX}" real
   have_backup || die "${EXIT_ENV}" "no backup ${backup} to roll back to; nothing changed"
@@ -1245,10 +1112,8 @@ do_rollback() {
   return "${EXIT_OK}"
 }
 
-#######################################
-# Sets ETC and CONF, refusing an etc/ or a resolv.conf symlink that leaves
-# the root; REAL_CONF is the file that resolv.conf names.
-#######################################
+# Sets ETC, CONF and REAL_CONF (what CONF names); refuses symlinks that
+# leave the root.
 resolve_paths() {
   ETC="${ROOT}/etc"
   CONF="${ETC}/resolv.conf"
@@ -1259,11 +1124,7 @@ resolve_paths() {
     || die "${EXIT_ENV}" "${CONF} is a symlink that leaves --root (or loops); nothing changed"
 }
 
-#######################################
-# Reads resolv.conf once (through a symlink inside the root) into CONTENT,
-# LINES and the nameserver arrays, and detects its manager.
-# Globals: CONF, REAL_CONF; sets MANAGER, REPORT_NS.
-#######################################
+# Reads resolv.conf once, parses it and names its manager.
 load_conf() {
   local rc=0
   read_file "${REAL_CONF}" || rc=$?

@@ -288,3 +288,12 @@ teardown() {
     assert_equal "$(tail -n 2 "${CONF}")" $'nameserver 127.0.0.1\nnameserver 169.254.169.253'
   done
 }
+
+@test "size budget: the evidence document's two embedded scripts stay under SSM's 64 KB document limit" {
+  # The EfsEvidence Command document embeds resolv-fix.sh and efs-evidence.sh
+  # line by line as JSON strings; SSM refuses a document over 64 KB
+  # (MaxDocumentSizeExceeded). 60000 bytes leaves room for the rest of it.
+  local size
+  size="$(cat "${RESOLV_FIX}" "${HOSTSCRIPTS}/efs-evidence.sh" | jq -Rs 'split("\n")' -c | wc -c)"
+  ((size <= 60000)) || fail "embedded scripts take ${size} bytes of JSON, over the 60000 budget"
+}
