@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
 #
 # resolv-fix.sh: check, fix and roll back the container instance's resolv.conf
-# so that mount.nfs4, run by the ECS volume plugin inside a task network
-# namespace (awsvpc), can reach a DNS server. A local resolver on loopback
-# (dnsmasq on 127.0.0.1, the systemd-resolved stub on 127.0.0.53) does not
-# listen in the task network namespace; the host fix keeps the local resolver
-# first and puts the VPC resolver within the first three nameservers, which are
-# all that glibc reads (MAXNS).
-#
-# Runs by hand, or verbatim as an SSM aws:runShellScript step: it depends on
-# nothing next to its own file. Pure bash, coreutils, util-linux and getent.
-# Run "resolv-fix.sh --help" for usage and exit codes.
+# so that mount.nfs4, run by the ECS volume plugin inside an awsvpc task
+# network namespace, reaches a DNS server: a local resolver on loopback does
+# not listen there. The fix keeps the local resolver first and puts the VPC
+# resolver within the first three nameservers (all that glibc reads).
+# Runs by hand or verbatim as an SSM step; needs only bash, coreutils,
+# util-linux and getent. See --help.
 
 set -o nounset
 set -o pipefail
+# Bytes, not characters: lengths, ranges and [[:classes:]] are ASCII-only.
+LC_ALL=C
+export LC_ALL
 
 readonly PROG="resolv-fix.sh"
 readonly DEFAULT_RESOLVER="169.254.169.253"
@@ -28,6 +27,11 @@ if [[ "${RESOLV_FIX_LOCK_WAIT:-}" =~ ^[0-9]{1,4}$ ]]; then
 fi
 readonly LOCK_WAIT_SECONDS
 readonly MAXNS=3
+# glibc reads resolv.conf line by line and keeps three servers; no real file
+# comes near this. Larger files are refused before they are read.
+readonly MAX_BYTES=65536
+# What glibc uses when no nameserver line is valid.
+readonly IMPLICIT_NS="127.0.0.1"
 
 readonly EXIT_OK=0
 readonly EXIT_AT_RISK=1
@@ -52,8 +56,16 @@ BACKUP_REPORTED=""
 VERIFY_RESOLVES=""
 PERSISTENCE=()
 REPORT_NS=()
+IMPLICIT_DEFAULT=false
 
-# The file being worked on, as lines, plus whether it ended in a newline.
+# Paths, set once by resolve_paths: ETC is ROOT/etc, CONF its resolv.conf.
+ETC=""
+CONF=""
+REAL_CONF=""
+
+# The file being worked on: its bytes as read (once), as lines, and
+# whether it ended in a newline.
+CONTENT=""
 LINES=()
 FINAL_NEWLINE=true
 # Line indexes (into LINES) of the nameservers glibc uses, in order, and
@@ -61,10 +73,8 @@ FINAL_NEWLINE=true
 NS_LINE=()
 NS_ADDR=()
 
-#######################################
 # Prints the usage text.
 # Outputs: usage on stdout.
-#######################################
 usage() {
   cat <<'EOF'
 Usage: resolv-fix.sh ACTION [--resolver ADDR] [--root DIR] [--verify-host NAME]
@@ -86,8 +96,8 @@ Actions:
              and undo the persistence changes.
 
 Options:
-  --resolver ADDR     VPC resolver, a literal IPv4 or IPv6 address without a
-                      zone id (default 169.254.169.253).
+  --resolver ADDR     VPC resolver (default 169.254.169.253): a unicast IPv4
+                      or IPv6 literal, no zone, not loopback or multicast.
   --root DIR          Work on DIR/etc/... instead of /etc (default /). With a
                       root other than /, nothing outside DIR is touched and no
                       service manager is called.
@@ -105,8 +115,8 @@ Exit codes:
   2  bad usage or invalid parameter; nothing changed
   3  --verify-host NAME does not resolve through the VPC resolver; the cause
      is not the local resolver; nothing changed
-  4  environment or I/O error (missing resolv.conf, no backup to roll back,
-     lock timeout, write failure)
+  4  environment or I/O error (missing, binary or over 64 KiB resolv.conf,
+     a symlink leaving DIR, no backup, lock timeout, write failure)
 
 Files (under DIR):
   /etc/resolv.conf.ecs-dns-remediation.bak   original, written once
@@ -116,43 +126,74 @@ Files (under DIR):
 EOF
 }
 
-#######################################
-# Prints an error message on stderr.
+# Sets PRINTABLE to the text with control bytes as \xNN, so arguments
+# cannot move a terminal's cursor or forge log lines.
+printable() {
+  local s="$1" i hex ch
+  if [[ "${s}" == *[[:cntrl:]]* ]]; then
+    for ((i = 1; i < 32; i++)); do
+      printf -v hex '%02x' "${i}"
+      printf -v ch '%b' "\\x${hex}"
+      s="${s//"${ch}"/\\x${hex}}"
+    done
+    s="${s//$'\x7f'/\\x7f}"
+  fi
+  PRINTABLE="${s}"
+}
+
+# Prints an error message on stderr, control bytes escaped.
 # Arguments: message words.
-#######################################
 err() {
-  printf '%s: error: %s\n' "${PROG}" "$*" >&2
+  printable "$*"
+  printf '%s: error: %s\n' "${PROG}" "${PRINTABLE}" >&2
 }
 
-#######################################
-# Prints an informational line (stdout; the JSON line, if any, comes last).
+# Prints an informational line (stdout; the JSON line, if any, comes last),
+# control bytes escaped.
 # Arguments: message words.
-#######################################
 say() {
-  printf '%s\n' "$*"
+  printable "$*"
+  printf '%s\n' "${PRINTABLE}"
 }
 
-#######################################
-# Escapes a string for a JSON string literal.
-# Arguments: the string.
-# Outputs: the quoted JSON string on stdout.
-#######################################
+# Succeeds if the text is valid UTF-8 (plain ASCII without a fork).
+is_utf8() {
+  [[ "$1" != *[$'\x80'-$'\xff']* ]] && return 0
+  command -v iconv >/dev/null 2>&1 || return 1
+  printf '%s' "$1" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1
+}
+
+# Prints a JSON string: control bytes as \u00XX; in text that is not valid
+# UTF-8 (a path may hold any bytes), each byte over 0x7f as the text \xNN.
 json_str() {
-  local s="$1"
+  local s="$1" i hex ch out=""
   s="${s//\\/\\\\}"
   s="${s//\"/\\\"}"
-  s="${s//$'\n'/\\n}"
-  s="${s//$'\r'/\\r}"
-  s="${s//$'\t'/\\t}"
-  # Any other control character is dropped rather than mis-encoded.
-  s="${s//[$'\001'-$'\037']/}"
+  if [[ "${s}" == *[[:cntrl:]]* ]]; then
+    for ((i = 1; i < 32; i++)); do
+      printf -v hex '%02x' "${i}"
+      printf -v ch '%b' "\\x${hex}"
+      s="${s//"${ch}"/\\u00${hex}}"
+    done
+    s="${s//$'\x7f'/\\u007f}"
+  fi
+  if ! is_utf8 "${s}"; then
+    for ((i = 0; i < ${#s}; i++)); do
+      ch="${s:i:1}"
+      if [[ "${ch}" == [$'\x80'-$'\xff'] ]]; then
+        printf -v hex '%02x' "'${ch}"
+        out+="\\\\x${hex}"
+      else
+        out+="${ch}"
+      fi
+    done
+    s="${out}"
+  fi
   printf '"%s"' "${s}"
 }
 
-#######################################
 # Prints a JSON array of strings.
 # Arguments: the strings.
-#######################################
 json_array() {
   local out="[" item sep=""
   for item in "$@"; do
@@ -162,11 +203,9 @@ json_array() {
   printf '%s]' "${out}"
 }
 
-#######################################
 # Prints the JSON summary line (only with --json).
 # Globals: all report state.
 # Arguments: exit code, error message or "".
-#######################################
 emit_json() {
   local code="$1" error="$2"
   [[ "${JSON}" == true ]] || return 0
@@ -187,14 +226,12 @@ emit_json() {
   printf '"persistence":%s,"resolver":%s,"verify_host":%s,' \
     "$(json_array "${PERSISTENCE[@]+"${PERSISTENCE[@]}"}")" \
     "$(json_str "${RESOLVER}")" "${verify_host}"
-  printf '"verify_resolves":%s,"exit_code":%d,"error":%s}\n' \
-    "${verify}" "${code}" "${error_json}"
+  printf '"verify_resolves":%s,"implicit_default":%s,"exit_code":%d,"error":%s}\n' \
+    "${verify}" "${IMPLICIT_DEFAULT}" "${code}" "${error_json}"
 }
 
-#######################################
 # Reports an error and exits with the given code.
 # Arguments: exit code, message words.
-#######################################
 die() {
   local code="$1"
   shift
@@ -203,10 +240,8 @@ die() {
   exit "${code}"
 }
 
-#######################################
 # Succeeds if the argument is a dotted-quad IPv4 address without leading
 # zeros (so it cannot be read as octal).
-#######################################
 is_ipv4() {
   local a="$1" part
   [[ "${a}" =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]] \
@@ -217,13 +252,29 @@ is_ipv4() {
   done
 }
 
-#######################################
+# The one resolver-address rule, shared with the C# side: a unicast literal.
+# IPv4: decimal octets without leading zeros, not 0/8, 127/8 (loopback),
+# 224/4 or 240/4. IPv6: hex groups only (no dotted tail, no zone), not ::,
+# ::1, ff00::/8 or fe80::/10 (link-local needs a zone).
+is_resolver_address() {
+  local a="$1" first
+  if is_ipv4 "${a}"; then
+    first="${a%%.*}"
+    ((first != 0 && first != 127 && first < 224))
+    return
+  fi
+  [[ "${a}" =~ ^[0-9A-Fa-f:]+$ ]] || return 1
+  ipv6_expand "${a}" || return 1
+  case "${IPV6_X}" in
+    0000:0000:0000:0000:0000:0000:0000:000[01] | ff* | fe[89ab]*) return 1 ;;
+  esac
+}
+
 # Expands an IPv6 address (no zone id) to eight 4-digit lowercase groups.
 # Sets a global instead of printing: no subshell (forks are what makes a
 # loaded host slow).
 # Arguments: the address.
 # Globals: sets IPV6_X. Returns 1 if it is not valid.
-#######################################
 ipv6_expand() {
   local a="$1" head tail g hex
   IPV6_X=""
@@ -238,6 +289,9 @@ ipv6_expand() {
     a="${prefix}${hex}"
   fi
   [[ "${a}" != *.* ]] || return 1
+  # A single colon may not start or end the address (inet_pton rejects it).
+  [[ "${a}" != :* || "${a}" == ::* ]] || return 1
+  [[ "${a}" != *: || "${a}" == *:: ]] || return 1
   if [[ "${a}" == *::* ]]; then
     head="${a%%::*}"
     tail="${a#*::}"
@@ -264,14 +318,12 @@ ipv6_expand() {
   IPV6_X="${out}"
 }
 
-#######################################
 # Parses an IPv4 address the way glibc's inet_aton does (1 to 4 parts,
 # decimal, octal with a leading 0, hex with 0x), as res_init does for
 # nameserver lines.
 # Arguments: the text.
 # Globals: sets ATON_LOCAL to true (first octet 127, or all zero) or false.
 # Returns 1 if glibc would not accept it.
-#######################################
 aton_first_octet() {
   local a="$1" part value
   local -a parts=() values=()
@@ -279,19 +331,25 @@ aton_first_octet() {
     && "${a}" != *..* ]] || return 1
   IFS=. read -r -a parts <<<"${a}"
   ((${#parts[@]} >= 1 && ${#parts[@]} <= 4)) || return 1
+  # Like strtoul with base 0; leading zeros are stripped first so that any
+  # length glibc accepts fits bash's 64-bit arithmetic.
+  local digits
   for part in "${parts[@]}"; do
-    if [[ "${part}" =~ ^0[xX][0-9A-Fa-f]+$ ]]; then
-      ((${#part} <= 10)) || return 1
-      value=$((16#${part:2}))
-    elif [[ "${part}" =~ ^0[0-7]*$ ]]; then
-      ((${#part} <= 12)) || return 1
-      value=$((8#${part}))
+    if [[ "${part}" =~ ^0[xX]0*([0-9A-Fa-f]*)$ && ${#part} -gt 2 ]]; then
+      digits="${BASH_REMATCH[1]}"
+      ((${#digits} <= 8)) || return 1
+      value=$((16#${digits:-0}))
+    elif [[ "${part}" =~ ^0+([0-7]*)$ ]]; then
+      digits="${BASH_REMATCH[1]}"
+      ((${#digits} <= 11)) || return 1
+      value=$((8#${digits:-0}))
     elif [[ "${part}" =~ ^[1-9][0-9]*$ ]]; then
       ((${#part} <= 10)) || return 1
       value=$((10#${part}))
     else
       return 1
     fi
+    ((value <= 4294967295)) || return 1
     values+=("${value}")
   done
   local n=${#values[@]} i total
@@ -312,12 +370,10 @@ aton_first_octet() {
   fi
 }
 
-#######################################
 # Classifies a nameserver value as glibc's res_init reads it.
 # Arguments: the value (first word after "nameserver").
 # Globals: sets CLASS to "loopback" (127.0.0.0/8, 0.0.0.0, ::1, ::,
 #   ::ffff:127.x), "remote", or "invalid" (glibc skips it).
-#######################################
 classify_ns() {
   local a="$1"
   CLASS="invalid"
@@ -328,11 +384,10 @@ classify_ns() {
     fi
     return 0
   fi
-  # glibc accepts a scope id after % on IPv6 nameservers.
+  # res_init cuts an IPv6 nameserver at "%" and keeps the server whatever
+  # the scope text is (checked against glibc 2.36 by the oracle tests).
   if ipv6_expand "${a%%\%*}"; then
-    if [[ "${a}" == *%* && ! "${a#*%}" =~ ^[A-Za-z0-9_.-]{1,15}$ ]]; then
-      CLASS="invalid"
-    elif [[ "${IPV6_X}" == "0000:0000:0000:0000:0000:0000:0000:0001" \
+    if [[ "${IPV6_X}" == "0000:0000:0000:0000:0000:0000:0000:0001" \
       || "${IPV6_X}" == "0000:0000:0000:0000:0000:0000:0000:0000" \
       || "${IPV6_X}" =~ ^0000:0000:0000:0000:0000:ffff:7f ]]; then
       CLASS="loopback"
@@ -342,9 +397,7 @@ classify_ns() {
   fi
 }
 
-#######################################
 # Sets KEY to a canonical form for comparing addresses (IPv6 expanded).
-#######################################
 addr_key() {
   KEY="$1"
   if ipv6_expand "$1"; then
@@ -352,11 +405,9 @@ addr_key() {
   fi
 }
 
-#######################################
 # Succeeds if the argument is a valid DNS name: labels of letters, digits
 # and hyphens, no leading or trailing hyphen, at most 63 characters per label
 # and 253 in all; one trailing dot allowed.
-#######################################
 is_dns_name() {
   local name="${1%.}" label
   [[ -n "${name}" && ${#name} -le 253 ]] || return 1
@@ -370,10 +421,8 @@ is_dns_name() {
   done
 }
 
-#######################################
 # Parses the command line into the option globals; validates strictly.
 # Arguments: the script's arguments.
-#######################################
 parse_args() {
   local seen_root=false seen_verify=false
   while (($# > 0)); do
@@ -413,15 +462,15 @@ parse_args() {
   done
   [[ -n "${ACTION}" ]] || die "${EXIT_USAGE}" "no action given: check, fix or rollback (see --help)"
 
-  if ! is_ipv4 "${RESOLVER}" && ! ipv6_expand "${RESOLVER}"; then
+  if ! is_resolver_address "${RESOLVER}"; then
     local shown="${RESOLVER}"
     [[ "${shown}" =~ ^[A-Za-z0-9.:%_-]{0,64}$ ]] || shown="(not shown: contains unsafe characters)"
     RESOLVER=""
-    die "${EXIT_USAGE}" "--resolver must be a literal IPv4 or IPv6 address without a zone id, got: ${shown}"
+    die "${EXIT_USAGE}" "--resolver must be a unicast IPv4 address (four decimal octets, no leading zeros) or IPv6 address (hex groups, no zone), not loopback, multicast, reserved or link-local IPv6; got: ${shown}"
   fi
   classify_ns "${RESOLVER}"
   if [[ "${CLASS}" != remote ]]; then
-    die "${EXIT_USAGE}" "--resolver ${RESOLVER} is a loopback or unspecified address; give the VPC resolver"
+    die "${EXIT_USAGE}" "--resolver ${RESOLVER} is a loopback address; give the VPC resolver"
   fi
   if [[ "${seen_verify}" == true ]]; then
     if ! is_dns_name "${VERIFY_HOST}"; then
@@ -432,26 +481,35 @@ parse_args() {
       || die "${EXIT_USAGE}" "--verify-host applies to check and fix, not rollback"
   fi
   if [[ "${seen_root}" == true ]]; then
-    [[ -n "${ROOT}" && "${ROOT}" != *$'\n'* ]] || die "${EXIT_USAGE}" "--root must be a directory"
+    [[ -n "${ROOT}" ]] || die "${EXIT_USAGE}" "--root must be a directory"
     [[ -d "${ROOT}" ]] || die "${EXIT_USAGE}" "--root ${ROOT} is not a directory"
   fi
-  ROOT="${ROOT%/}"
+  # One spelling per directory: "//", "/./", "..", trailing slashes and
+  # symlinks in DIR itself are resolved, so "--root //" is the real root
+  # (services are called) and every confinement test compares like with like.
+  local canonical
+  canonical="$(realpath -e -- "${ROOT}")" \
+    || die "${EXIT_USAGE}" "--root ${ROOT} cannot be resolved"
+  [[ -d "${canonical}" ]] || die "${EXIT_USAGE}" "--root ${ROOT} cannot be resolved"
+  ROOT="${canonical%/}"
   readonly ACTION RESOLVER ROOT VERIFY_HOST DRY_RUN JSON
 }
 
-#######################################
 # Succeeds when the root is the real /, where services may be called.
-#######################################
 is_real_root() {
   [[ -z "${ROOT}" ]]
 }
 
-#######################################
-# Resolves a symlink chain inside the root (absolute targets are taken
-# relative to the root, so nothing outside it is read).
-# Arguments: a path inside the root (with the root prefix).
-# Outputs: the final path.
-#######################################
+# Succeeds if the path, symlinks resolved, stays inside the root.
+inside_root() {
+  [[ -n "${ROOT}" ]] || return 0
+  local real
+  real="$(realpath -m -- "$1" 2>/dev/null)" || return 1
+  [[ "${real}" == "${ROOT}" || "${real}" == "${ROOT}/"* ]]
+}
+
+# Prints where a symlink chain ends, absolute targets taken inside the
+# root (as a chroot would). Returns 1 if it loops or leaves the root.
 resolve_in_root() {
   local path="$1" target i
   for ((i = 0; i < 16; i++)); do
@@ -463,72 +521,103 @@ resolve_in_root() {
       path="$(dirname -- "${path}")/${target}"
     fi
   done
+  [[ ! -L "${path}" ]] || return 1
+  inside_root "${path}" || return 1
   printf '%s' "${path}"
 }
 
-#######################################
-# Reads a file into LINES and FINAL_NEWLINE.
-# Arguments: path.
-# Returns 1 if it cannot be read or holds NUL bytes.
-#######################################
-read_lines() {
-  local path="$1" last size stripped
-  [[ -f "${path}" && -r "${path}" ]] || return 1
-  size="$(wc -c <"${path}")" || return 1
-  stripped="$(LC_ALL=C tr -d '\000' <"${path}" | wc -c)" || return 1
-  [[ "${size}" == "${stripped}" ]] || return 1
-  LINES=()
-  mapfile -t LINES <"${path}" || return 1
-  last="$(tail -c 1 -- "${path}"; printf x)"
+# Reads a file once, through one descriptor, into CONTENT, LINES and
+# FINAL_NEWLINE; its size comes from that descriptor first, so a big file
+# is refused in constant time and a renamed one is read whole, never mixed.
+# Returns 1 unreadable, 2 over MAX_BYTES, 3 NUL bytes.
+read_file() {
+  local path="$1" fd size body
+  [[ -f "${path}" ]] || return 1
+  { exec {fd}<"${path}"; } 2>/dev/null || return 1
+  size="$(stat -L -c %s -- "/dev/fd/${fd}" 2>/dev/null)"
+  if [[ ! "${size}" =~ ^[0-9]+$ ]]; then
+    exec {fd}<&-
+    return 1
+  fi
+  if ((size > MAX_BYTES)); then
+    exec {fd}<&-
+    return 2
+  fi
+  CONTENT=""
+  IFS= read -r -d '' -N "$((MAX_BYTES + 1))" CONTENT <&"${fd}"
+  exec {fd}<&-
+  # read drops NUL bytes: a shorter text than the size means there were some.
+  ((${#CONTENT} == size)) || return 3
   FINAL_NEWLINE=true
-  if ((size > 0)) && [[ "${last}" != $'\nx' ]]; then
+  body="${CONTENT}"
+  if [[ -n "${body}" && "${body}" != *$'\n' ]]; then
     FINAL_NEWLINE=false
+  else
+    body="${body%$'\n'}"
+  fi
+  LINES=()
+  if [[ -n "${CONTENT}" ]]; then
+    mapfile -t LINES <<<"${body}"
   fi
 }
 
-#######################################
-# Writes lines to a file descriptor-less path, keeping the final-newline
-# state.
-# Arguments: path, final newline (true|false), lines...
-#######################################
-write_lines() {
-  local path="$1" final="$2"
-  shift 2
-  local n=$# i=0 line
-  {
-    for line in "$@"; do
-      i=$((i + 1))
-      printf '%s' "${line}"
-      if ((i < n)) || [[ "${final}" == true ]]; then
-        printf '\n'
-      fi
-    done
-  } >"${path}"
+# Joins lines into TEXT, keeping the final-newline state.
+# Arguments: final newline (true|false), lines...
+join_lines() {
+  local final="$1"
+  shift
+  TEXT=""
+  (($# > 0)) || return 0
+  local IFS=$'\n'
+  TEXT="$*"
+  [[ "${final}" != true ]] || TEXT+=$'\n'
 }
 
-#######################################
-# Finds the nameservers glibc uses: lines that start with "nameserver" and a
-# blank, value up to a blank, "#" or ";", skipping values glibc rejects.
-# Globals: reads LINES; sets NS_LINE, NS_ADDR (all valid ones, in order).
-#######################################
+# Finds the nameservers as glibc's res_init does: "nameserver", a blank,
+# and a value up to the next blank. A glued "#x" or ";x", or a CR, is part
+# of the value, which glibc then rejects: such lines are skipped.
+# Globals: reads CONTENT; sets NS_LINE, NS_ADDR (the first MAXNS valid),
+#   RESOLVER_LINE (a later line naming RESOLVER, or -1), IMPLICIT_DEFAULT.
 parse_nameservers() {
-  local i value
+  local i value key hit
   NS_LINE=()
   NS_ADDR=()
-  for i in "${!LINES[@]}"; do
-    [[ "${LINES[i]}" =~ ^nameserver[[:blank:]]+([^[:blank:]#\;]+) ]] || continue
+  RESOLVER_LINE=-1
+  IMPLICIT_DEFAULT=true
+  addr_key "${RESOLVER}"
+  key="${KEY}"
+  # grep picks the candidate lines, so a long file costs no bash loop over
+  # every line.
+  local -a hits=()
+  if [[ "${CONTENT}" == *nameserver* ]]; then
+    mapfile -t hits < <(printf '%s' "${CONTENT}" | grep -a -n -E '^nameserver[[:blank:]]')
+  fi
+  for hit in "${hits[@]+"${hits[@]}"}"; do
+    i=$((${hit%%:*} - 1))
+    [[ "${hit#*:}" =~ ^nameserver[[:blank:]]+([^[:blank:]]*) ]] || continue
     value="${BASH_REMATCH[1]}"
+    if ((${#NS_ADDR[@]} >= MAXNS)); then
+      # Past MAXNS only a line naming the resolver matters (fix moves it);
+      # cheap text tests first keep a long file fast.
+      ((RESOLVER_LINE < 0)) || break
+      [[ "${value}" == "${RESOLVER}" || ("${value}" == *:* && "${RESOLVER}" == *:*) ]] \
+        || continue
+      classify_ns "${value}"
+      [[ "${CLASS}" != invalid ]] || continue
+      addr_key "${value%%\%*}"
+      [[ "${KEY}" != "${key}" ]] || RESOLVER_LINE="${i}"
+      continue
+    fi
     classify_ns "${value}"
     [[ "${CLASS}" != invalid ]] || continue
     NS_LINE+=("${i}")
     NS_ADDR+=("${value}")
   done
+  ((${#NS_ADDR[@]} == 0)) || IMPLICIT_DEFAULT=false
 }
 
-#######################################
 # Succeeds if one of the first MAXNS nameservers is not a loopback address.
 # Globals: NS_ADDR.
-#######################################
 is_healthy() {
   local i
   for ((i = 0; i < ${#NS_ADDR[@]} && i < MAXNS; i++)); do
@@ -538,11 +627,10 @@ is_healthy() {
   return 1
 }
 
-#######################################
-# Sets REPORT_NS to the first MAXNS nameservers.
-#######################################
+# Sets REPORT_NS to the nameservers glibc uses: the first MAXNS, or its
+# implicit 127.0.0.1 when no line is valid.
 set_report_ns() {
-  REPORT_NS=()
+  REPORT_NS=("${IMPLICIT_NS}")
   # Guarded: bash before 4.4 treats an empty array as unset under nounset
   # (Amazon Linux 2 ships bash 4.2).
   if ((${#NS_ADDR[@]} > 0)); then
@@ -550,50 +638,43 @@ set_report_ns() {
   fi
 }
 
-#######################################
-# Computes the fixed file: the VPC resolver right after the first nameserver
-# line (so the local resolver stays first and the VPC resolver is second);
-# an existing line for the resolver further down is moved, not duplicated.
-# With no nameserver at all, the resolver line is appended.
-# Globals: reads LINES, NS_LINE, NS_ADDR, RESOLVER; sets NEW_LINES.
-#######################################
+# Computes NEW_LINES: the VPC resolver right after the first nameserver line
+# (a later line naming it is moved, not duplicated). With no valid line,
+# glibc's implicit 127.0.0.1 is written out first, so the host keeps its
+# first server.
 plan_fix() {
-  local key i moved=-1 new_line="nameserver ${RESOLVER}"
-  addr_key "${RESOLVER}"
-  key="${KEY}"
-  for i in "${!NS_ADDR[@]}"; do
-    addr_key "${NS_ADDR[i]}"
-    if [[ "${KEY}" == "${key}" ]]; then
-      moved="${NS_LINE[i]}"
-      new_line="${LINES[moved]}"
-      break
-    fi
-  done
+  local moved="${RESOLVER_LINE}" new_line="nameserver ${RESOLVER}"
+  ((moved < 0)) || new_line="${LINES[moved]}"
   NEW_LINES=()
   if ((${#NS_LINE[@]} == 0)); then
-    NEW_LINES=("${LINES[@]+"${LINES[@]}"}" "${new_line}")
+    NEW_LINES=("${LINES[@]+"${LINES[@]}"}" "nameserver ${IMPLICIT_NS}" "${new_line}")
     return 0
   fi
+  # The moved line always comes after the first nameserver line.
   local first="${NS_LINE[0]}"
-  for i in "${!LINES[@]}"; do
-    ((i == moved)) && continue
-    NEW_LINES+=("${LINES[i]}")
-    ((i == first)) && NEW_LINES+=("${new_line}")
-  done
+  local -a kept=("${LINES[@]}")
+  if ((moved >= 0)); then
+    unset 'kept[moved]'
+    kept=("${kept[@]}")
+  fi
+  NEW_LINES=("${kept[@]:0:first+1}" "${new_line}" "${kept[@]:first+1}")
 }
 
-#######################################
-# Replaces a file atomically: temp file in the same directory, same mode
-# and owner, then mv. A symlink at the path is replaced by the file.
-# Arguments: path, reference file for mode (or ""), final newline, lines...
-#######################################
+# Writes text to a temp file next to path, checks that every byte got there
+# (a full disk must not leave a short file), copies mode and owner from ref,
+# and renames it over path. Returns 1 with path untouched on any failure.
+# Arguments: path, ref (or ""), text.
 atomic_write() {
-  local path="$1" ref="$2" final="$3"
-  shift 3
-  local dir tmp
+  local path="$1" ref="$2" text="$3"
+  local dir tmp size
   dir="$(dirname -- "${path}")"
   tmp="$(mktemp -- "${dir}/.$(basename -- "${path}").${TAG}.XXXXXX")" || return 1
-  if ! write_lines "${tmp}" "${final}" "$@"; then
+  if ! printf '%s' "${text}" >"${tmp}"; then
+    rm -f -- "${tmp}"
+    return 1
+  fi
+  size="$(stat -c %s -- "${tmp}")"
+  if [[ "${size}" != "${#text}" ]]; then
     rm -f -- "${tmp}"
     return 1
   fi
@@ -609,41 +690,55 @@ atomic_write() {
   fi
 }
 
-#######################################
-# Copies a file (or symlink, as a symlink) to its backup path once; an
-# existing backup is never overwritten, so rollback returns the original.
-# Arguments: path, backup path.
-# Returns 1 on failure.
-#######################################
+# Saves the original once, never overwritten: a file from the bytes read
+# (CONTENT), a symlink as the symlink. Arguments: path, backup path.
+# Returns 1 on failure, 2 if a non-file (a directory) sits at the backup.
 backup_once() {
   local path="$1" backup="$2" tmp
-  [[ -e "${backup}" || -L "${backup}" ]] && return 0
-  tmp="$(mktemp -u -- "$(dirname -- "${backup}")/.${TAG}.bak.XXXXXX")" || return 1
-  cp -P -p -- "${path}" "${tmp}" || return 1
-  mv -f -T -- "${tmp}" "${backup}" || { rm -f -- "${tmp}"; return 1; }
+  if [[ -L "${backup}" ]] || [[ -f "${backup}" ]]; then
+    return 0
+  fi
+  [[ ! -e "${backup}" ]] || return 2
+  if [[ -L "${path}" ]]; then
+    tmp="$(mktemp -u -- "$(dirname -- "${backup}")/.$(basename -- "${backup}").${TAG}.XXXXXX")" \
+      || return 1
+    cp -P -p -- "${path}" "${tmp}" || return 1
+    mv -f -T -- "${tmp}" "${backup}" || { rm -f -- "${tmp}"; return 1; }
+    return 0
+  fi
+  atomic_write "${backup}" "${path}" "${CONTENT}"
 }
 
-#######################################
-# Takes the lock that serialises fix and rollback runs.
-# Globals: ROOT.
-#######################################
+# Removes temp files of killed runs from the given directories; under the
+# lock, no live run owns one.
+clean_stale_temps() {
+  local dir f
+  for dir in "$@"; do
+    [[ -d "${dir}" ]] || continue
+    for f in "${dir}"/.*."${TAG}".?????? "${dir}/.${TAG}.bak."??????; do
+      [[ -f "${f}" && ! -L "${f}" ]] || continue
+      rm -f -- "${f}" && say "removed stale temp file ${f}"
+    done
+  done
+}
+
+# Takes the lock that serialises fix and rollback, then cleans stale temps.
 take_lock() {
   local lock_dir="${ROOT}/run/lock" lock
-  if [[ -d "${lock_dir}" ]]; then
+  if [[ -d "${lock_dir}" ]] && inside_root "${lock_dir}"; then
     lock="${lock_dir}/${TAG}.lock"
   else
-    lock="${ROOT}/etc/.${TAG}.lock"
+    lock="${ETC}/.${TAG}.lock"
   fi
   exec {LOCK_FD}>>"${lock}" || die "${EXIT_ENV}" "cannot open lock file ${lock}"
   flock -w "${LOCK_WAIT_SECONDS}" "${LOCK_FD}" \
     || die "${EXIT_ENV}" "timed out after ${LOCK_WAIT_SECONDS}s waiting for lock ${lock}"
+  clean_stale_temps "${ETC}" "${ETC}/dhcp" "${ETC}/NetworkManager/conf.d"
 }
 
-#######################################
 # Finds who writes resolv.conf.
 # Globals: ROOT; sets MANAGER.
 # Arguments: path of resolv.conf (inside the root).
-#######################################
 detect_manager() {
   local conf="$1" target="" f
   if [[ -L "${conf}" ]]; then
@@ -655,17 +750,19 @@ detect_manager() {
       *) MANAGER="symlink"; return 0 ;;
     esac
   fi
-  if grep -qi 'generated by networkmanager' -- "${conf}" 2>/dev/null; then
+  # The text already read (CONTENT), never a second read of the file.
+  local lower="${CONTENT,,}"
+  if [[ "${lower}" == *"generated by networkmanager"* ]]; then
     MANAGER="networkmanager"
     return 0
   fi
-  if grep -qi 'dhclient' -- "${conf}" 2>/dev/null; then
+  if [[ "${lower}" == *dhclient* ]]; then
     MANAGER="dhclient"
     return 0
   fi
-  for f in "${ROOT}"/etc/dhcp/dhclient*.conf; do
-    [[ -f "${f}" ]] || continue
-    if grep -Eq '^[[:blank:]]*(supersede|prepend)[[:blank:]]+domain-name-servers' -- "${f}"; then
+  for f in "${ETC}"/dhcp/dhclient*.conf; do
+    if [[ -f "${f}" ]] && inside_root "${f}" \
+      && grep -Eq '^[[:blank:]]*(supersede|prepend)[[:blank:]]+domain-name-servers' -- "${f}"; then
       MANAGER="dhclient"
       return 0
     fi
@@ -673,63 +770,88 @@ detect_manager() {
   MANAGER="static"
 }
 
-#######################################
-# Plans the dhclient persistence: in each dhclient*.conf, a
-# "supersede domain-name-servers" list of loopback addresses only gets the
-# VPC resolver appended, so the next lease writes both.
-# Globals: ROOT, RESOLVER; sets DHCLIENT_FILES (files to change).
-#######################################
+# Finds "supersede domain-name-servers" in LINES (it runs to its ";", may
+# span lines; "#" starts a comment). Sets DH_LAST_LINE, DH_LAST_COL (where
+# the last item ends) and DH_ALL_LOCAL (loopback only). Returns 1 if none.
+find_dhclient_supersede() {
+  local i text start=-1 list="" item end
+  DH_LAST_LINE=-1
+  DH_LAST_COL=-1
+  DH_ALL_LOCAL=false
+  for i in "${!LINES[@]}"; do
+    text="${LINES[i]%%#*}"
+    if ((start < 0)); then
+      [[ "${text}" =~ ^([[:blank:]]*supersede[[:blank:]]+domain-name-servers)([[:blank:]]|\;|$) ]] \
+        || continue
+      start="${i}"
+      end="${#BASH_REMATCH[1]}"
+    else
+      end=0
+    fi
+    local rest="${text:end}" stop=false
+    if [[ "${rest}" == *\;* ]]; then
+      rest="${rest%%;*}"
+      stop=true
+    fi
+    if [[ "${rest}" =~ [^[:blank:]] ]]; then
+      local trimmed="${rest%"${rest##*[![:blank:]]}"}"
+      DH_LAST_LINE="${i}"
+      DH_LAST_COL=$((end + ${#trimmed}))
+    fi
+    list+=" ${rest}"
+    [[ "${stop}" == true ]] && break
+  done
+  ((start >= 0 && DH_LAST_LINE >= 0)) || return 1
+  [[ "${stop}" == true ]] || return 1
+  local -a items=()
+  IFS=, read -r -a items <<<"${list//$'\t'/ }"
+  DH_ALL_LOCAL=true
+  for item in "${items[@]+"${items[@]}"}"; do
+    item="${item// /}"
+    classify_ns "${item}"
+    [[ "${CLASS}" == loopback ]] || DH_ALL_LOCAL=false
+  done
+}
+
+# Sets DHCLIENT_FILES: the dhclient*.conf whose "supersede
+# domain-name-servers" is loopback only (the resolver is appended there, so
+# the next lease writes both).
 plan_dhclient() {
-  local f line list item all_local
+  local f
   DHCLIENT_FILES=()
   if ! is_ipv4 "${RESOLVER}"; then
     DHCLIENT_IPV6_SKIPPED=true
     return 0
   fi
-  for f in "${ROOT}"/etc/dhcp/dhclient*.conf; do
+  for f in "${ETC}"/dhcp/dhclient*.conf; do
     [[ -f "${f}" && ! -L "${f}" ]] || continue
-    while IFS= read -r line || [[ -n "${line}" ]]; do
-      [[ "${line}" =~ ^[[:blank:]]*supersede[[:blank:]]+domain-name-servers[[:blank:]]+([^\;]*)\; ]] \
-        || continue
-      list="${BASH_REMATCH[1]}"
-      all_local=true
-      local -a items=()
-      IFS=, read -r -a items <<<"${list}"
-      for item in "${items[@]+"${items[@]}"}"; do
-        item="${item//[[:blank:]]/}"
-        classify_ns "${item}"
-        [[ "${CLASS}" == loopback ]] || all_local=false
-      done
-      if [[ "${all_local}" == true ]]; then
-        DHCLIENT_FILES+=("${f}")
-        break
-      fi
-    done <"${f}"
+    if ! inside_root "${f}"; then
+      say "persistence: ${f} leaves --root, not changed"
+      continue
+    fi
+    read_file "${f}" || die "${EXIT_ENV}" "cannot read ${f} (unreadable, over ${MAX_BYTES} bytes, or binary); nothing changed"
+    if find_dhclient_supersede && [[ "${DH_ALL_LOCAL}" == true ]]; then
+      DHCLIENT_FILES+=("${f}")
+    fi
   done
 }
 
-#######################################
 # Applies the dhclient persistence to one file (backup first).
 # Arguments: file.
-#######################################
 apply_dhclient() {
-  local f="$1" i
-  read_lines "${f}" || return 1
-  for i in "${!LINES[@]}"; do
-    if [[ "${LINES[i]}" =~ ^([[:blank:]]*supersede[[:blank:]]+domain-name-servers[[:blank:]]+[^\;]*[^\;[:blank:]])([[:blank:]]*\;.*)$ ]]; then
-      LINES[i]="${BASH_REMATCH[1]}, ${RESOLVER}${BASH_REMATCH[2]}"
-      break
-    fi
-  done
+  local f="$1" line
+  read_file "${f}" || return 1
+  find_dhclient_supersede || return 1
+  line="${LINES[DH_LAST_LINE]}"
+  LINES[DH_LAST_LINE]="${line:0:DH_LAST_COL}, ${RESOLVER}${line:DH_LAST_COL}"
   backup_once "${f}" "${f}${BACKUP_SUFFIX}" || return 1
-  atomic_write "${f}" "${f}" "${FINAL_NEWLINE}" "${LINES[@]}" || return 1
+  join_lines "${FINAL_NEWLINE}" "${LINES[@]}"
+  atomic_write "${f}" "${f}" "${TEXT}" || return 1
   PERSISTENCE+=("${f}")
 }
 
-#######################################
 # Calls the service manager, on the real root only.
 # Arguments: command words.
-#######################################
 service_call() {
   is_real_root || return 0
   if ! "$@" >/dev/null 2>&1; then
@@ -737,13 +859,11 @@ service_call() {
   fi
 }
 
-#######################################
 # Describes and applies the persistence for the detected manager. Runs
 # before resolv.conf is replaced, so a reload cannot undo the fix.
 # Globals: MANAGER, ROOT, DRY_RUN; appends to PERSISTENCE.
-#######################################
 persist_fix() {
-  local f nm_dir="${ROOT}/etc/NetworkManager"
+  local f nm_dir="${ETC}/NetworkManager"
   case "${MANAGER}" in
     dhclient)
       DHCLIENT_IPV6_SKIPPED=false
@@ -771,11 +891,13 @@ persist_fix() {
         say "persistence (dry run): would write ${f} (rc-manager=unmanaged) and reload NetworkManager"
         return 0
       fi
+      inside_root "${nm_dir}/conf.d" \
+        || die "${EXIT_ENV}" "${nm_dir}/conf.d leaves --root; nothing written there"
       mkdir -p -- "${nm_dir}/conf.d" || die "${EXIT_ENV}" "cannot create ${nm_dir}/conf.d"
-      atomic_write "${f}" "" true "# Written by ${PROG} (${TAG}): keep NetworkManager from" \
+      join_lines true "# Written by ${PROG} (${TAG}): keep NetworkManager from" \
         "# rewriting resolv.conf, which lists the VPC resolver after the local resolver." \
-        "# Removed by: resolv-fix.sh rollback" "[main]" "rc-manager=unmanaged" \
-        || die "${EXIT_ENV}" "cannot write ${f}"
+        "# Removed by: resolv-fix.sh rollback" "[main]" "rc-manager=unmanaged"
+      atomic_write "${f}" "" "${TEXT}" || die "${EXIT_ENV}" "cannot write ${f}"
       PERSISTENCE+=("${f}")
       service_call systemctl reload NetworkManager
       say "persistence: wrote ${f} (rc-manager=unmanaged)"
@@ -789,12 +911,10 @@ persist_fix() {
   esac
 }
 
-#######################################
 # Undoes the persistence files. Globals: ROOT; appends to PERSISTENCE.
-#######################################
 persist_rollback() {
-  local f orig nm_conf="${ROOT}/etc/NetworkManager/conf.d/${NM_CONF_NAME}"
-  for f in "${ROOT}"/etc/dhcp/*"${BACKUP_SUFFIX}"; do
+  local f orig nm_conf="${ETC}/NetworkManager/conf.d/${NM_CONF_NAME}"
+  for f in "${ETC}"/dhcp/*"${BACKUP_SUFFIX}"; do
     [[ -e "${f}" ]] || continue
     orig="${f%"${BACKUP_SUFFIX}"}"
     mv -f -T -- "${f}" "${orig}" || die "${EXIT_ENV}" "cannot restore ${orig}"
@@ -809,14 +929,12 @@ persist_rollback() {
   fi
 }
 
-#######################################
 # Resolves NAME through RESOLVER alone with getaddrinfo (getent ahosts), as
 # mount.nfs4 would: a private mount namespace shows a resolv.conf that lists
 # only the resolver, without touching any file. Falls back to dig when a
 # mount namespace cannot be made (not root).
 # Globals: RESOLVER, VERIFY_HOST.
 # Returns 0 resolves, 1 does not, 2 cannot test.
-#######################################
 verify_resolves() {
   local out rc
   # The inner script runs in the private mount namespace; $1 and $2 are
@@ -852,9 +970,7 @@ verify_resolves() {
   return 2
 }
 
-#######################################
 # Runs --verify-host if given; exits 3 when the name does not resolve.
-#######################################
 maybe_verify() {
   [[ -n "${VERIFY_HOST}" ]] || return 0
   VERIFY_ADDRS=""
@@ -874,9 +990,7 @@ maybe_verify() {
   esac
 }
 
-#######################################
 # The check action.
-#######################################
 do_check() {
   set_report_ns
   if is_healthy; then
@@ -886,7 +1000,11 @@ do_check() {
   fi
   say "resolv.conf: ${CONF}"
   say "manager: ${MANAGER}"
-  say "nameservers used by glibc: ${REPORT_NS[*]:-(none: glibc falls back to 127.0.0.1)}"
+  if [[ "${IMPLICIT_DEFAULT}" == true ]]; then
+    say "nameservers used by glibc: ${IMPLICIT_NS} (implicit: no nameserver line glibc accepts)"
+  else
+    say "nameservers used by glibc: ${REPORT_NS[*]}"
+  fi
   local backup="${CONF}${BACKUP_SUFFIX}"
   if [[ -e "${backup}" || -L "${backup}" ]]; then
     BACKUP_REPORTED="${backup}"
@@ -900,9 +1018,20 @@ do_check() {
   return "${EXIT_AT_RISK}"
 }
 
-#######################################
-# The fix action. Globals: CONF, REAL_CONF and the report state.
-#######################################
+# Reads the fixed file back: it must be what was written, and healthy (a
+# manager that rewrites it at once would otherwise go unseen).
+verify_written() {
+  local written="$1" rc=0
+  read_file "${CONF}" || rc=$?
+  if ((rc != 0)) || [[ "${CONTENT}" != "${written}" ]]; then
+    die "${EXIT_ENV}" "${CONF} does not read back as written: another writer replaced it right after the fix (see 'check'; rollback restores the original from ${CONF}${BACKUP_SUFFIX})"
+  fi
+  parse_nameservers
+  is_healthy || die "${EXIT_ENV}" "${CONF} is still at risk after the fix"
+}
+
+# The fix action. Globals: CONF, REAL_CONF, CONTENT, LINES and the report
+# state.
 do_fix() {
   if is_healthy; then
     set_report_ns
@@ -912,60 +1041,70 @@ do_fix() {
   fi
   plan_fix
   WOULD_CHANGE=true
-  local old_lines=("${LINES[@]+"${LINES[@]}"}")
-  local final="${FINAL_NEWLINE}"
-  [[ ${#NS_LINE[@]} -eq 0 ]] && final=true
+  local old_text="${CONTENT}" final="${FINAL_NEWLINE}" new_text
+  ((${#NS_LINE[@]} > 0)) || final=true
+  join_lines "${final}" "${NEW_LINES[@]}"
+  new_text="${TEXT}"
+  ((${#new_text} <= MAX_BYTES)) \
+    || die "${EXIT_ENV}" "${CONF} would grow over ${MAX_BYTES} bytes; refused, nothing changed"
   if [[ "${DRY_RUN}" == true ]]; then
     say "dry run: ${CONF} would become:"
     if command -v diff >/dev/null 2>&1; then
+      # cat -v: control bytes of the file (a CR, an escape) shown, not sent
+      # to the terminal.
       diff -u --label "${CONF}" --label "${CONF} (fixed)" \
-        <(write_lines /dev/stdout "${FINAL_NEWLINE}" "${old_lines[@]+"${old_lines[@]}"}") \
-        <(write_lines /dev/stdout "${final}" "${NEW_LINES[@]}")
+        <(printf '%s' "${old_text}") <(printf '%s' "${new_text}") | cat -v
     else
-      write_lines /dev/stdout true "${NEW_LINES[@]}"
+      printf '%s' "${new_text}" | cat -v
     fi
     persist_fix
+    CONTENT="${new_text}"
+    LINES=("${NEW_LINES[@]}")
+    parse_nameservers
   else
-    backup_once "${CONF}" "${CONF}${BACKUP_SUFFIX}" \
-      || die "${EXIT_ENV}" "cannot write backup ${CONF}${BACKUP_SUFFIX}; nothing changed"
+    local rc=0
+    backup_once "${CONF}" "${CONF}${BACKUP_SUFFIX}" || rc=$?
+    ((rc != 2)) || die "${EXIT_ENV}" "${CONF}${BACKUP_SUFFIX} exists and is not a file or symlink; nothing changed"
+    ((rc == 0)) || die "${EXIT_ENV}" "cannot write backup ${CONF}${BACKUP_SUFFIX}; nothing changed"
     BACKUP_REPORTED="${CONF}${BACKUP_SUFFIX}"
     persist_fix
-    atomic_write "${CONF}" "${REAL_CONF}" "${final}" "${NEW_LINES[@]}" \
-      || die "${EXIT_ENV}" "cannot replace ${CONF}"
+    atomic_write "${CONF}" "${REAL_CONF}" "${new_text}" \
+      || die "${EXIT_ENV}" "cannot replace ${CONF} (disk full?); it is unchanged"
     CHANGED=true
+    verify_written "${new_text}"
     say "fixed ${CONF}: ${RESOLVER} follows the local resolver (backup ${BACKUP_REPORTED})"
   fi
-  LINES=("${NEW_LINES[@]}")
-  parse_nameservers
   set_report_ns
   VERDICT="healthy"
   return "${EXIT_OK}"
 }
 
-#######################################
-# The rollback action.
-#######################################
-do_rollback() {
+# Succeeds if a backup exists; dies if it is not a file or symlink.
+have_backup() {
   local backup="${CONF}${BACKUP_SUFFIX}"
-  if [[ ! -e "${backup}" && ! -L "${backup}" ]]; then
-    die "${EXIT_ENV}" "no backup ${backup} to roll back to; nothing changed"
-  fi
+  [[ -e "${backup}" || -L "${backup}" ]] || return 1
+  [[ -L "${backup}" || -f "${backup}" ]] \
+    || die "${EXIT_ENV}" "${backup} is not a file or symlink; nothing changed"
+}
+
+# The rollback action.
+do_rollback() {
+  local backup="${CONF}${BACKUP_SUFFIX}" real
+  have_backup || die "${EXIT_ENV}" "no backup ${backup} to roll back to; nothing changed"
   if [[ "${DRY_RUN}" == true ]]; then
     say "dry run: would restore ${CONF} from ${backup} and undo persistence files"
     BACKUP_REPORTED="${backup}"
     WOULD_CHANGE=true
+    real="$(resolve_in_root "${backup}")" || real=""
   else
     persist_rollback
     mv -f -T -- "${backup}" "${CONF}" || die "${EXIT_ENV}" "cannot restore ${CONF} from ${backup}"
     CHANGED=true
     WOULD_CHANGE=true
     say "restored ${CONF} from ${backup}"
+    real="$(resolve_in_root "${CONF}")" || real=""
   fi
-  REAL_CONF="$(resolve_in_root "${CONF}")"
-  if [[ "${DRY_RUN}" == true ]]; then
-    REAL_CONF="$(resolve_in_root "${backup}")"
-  fi
-  if read_lines "${REAL_CONF}"; then
+  if [[ -n "${real}" ]] && read_file "${real}"; then
     parse_nameservers
     set_report_ns
     if is_healthy; then VERDICT="healthy"; else VERDICT="at-risk"; fi
@@ -973,16 +1112,28 @@ do_rollback() {
   return "${EXIT_OK}"
 }
 
-#######################################
-# Reads resolv.conf (following a symlink inside the root) into LINES and
-# the nameserver arrays, and detects its manager.
-# Globals: CONF; sets REAL_CONF, MANAGER, REPORT_NS.
-#######################################
-load_conf() {
+# Sets ETC, CONF and REAL_CONF (what CONF names); refuses symlinks that
+# leave the root.
+resolve_paths() {
+  ETC="${ROOT}/etc"
+  CONF="${ETC}/resolv.conf"
+  inside_root "${ETC}" || die "${EXIT_ENV}" "${ETC} is a symlink that leaves --root; nothing changed"
+  [[ -d "${ETC}" ]] || die "${EXIT_ENV}" "${ETC} is not a directory"
   [[ -e "${CONF}" || -L "${CONF}" ]] || die "${EXIT_ENV}" "${CONF} does not exist (it is never created)"
-  REAL_CONF="$(resolve_in_root "${CONF}")"
-  read_lines "${REAL_CONF}" \
-    || die "${EXIT_ENV}" "cannot read ${CONF} (missing symlink target, unreadable, or binary)"
+  REAL_CONF="$(resolve_in_root "${CONF}")" \
+    || die "${EXIT_ENV}" "${CONF} is a symlink that leaves --root (or loops); nothing changed"
+}
+
+# Reads resolv.conf once, parses it and names its manager.
+load_conf() {
+  local rc=0
+  read_file "${REAL_CONF}" || rc=$?
+  case ${rc} in
+    0) ;;
+    2) die "${EXIT_ENV}" "${CONF} is over ${MAX_BYTES} bytes (glibc reads only a few lines of it); refused, nothing changed" ;;
+    3) die "${EXIT_ENV}" "${CONF} holds NUL bytes (binary); refused, nothing changed" ;;
+    *) die "${EXIT_ENV}" "cannot read ${CONF} (missing symlink target, unreadable, or not a regular file)" ;;
+  esac
   detect_manager "${CONF}"
   parse_nameservers
   set_report_ns
@@ -990,33 +1141,42 @@ load_conf() {
 
 main() {
   parse_args "$@"
-  CONF="${ROOT}/etc/resolv.conf"
   local rc
   if [[ "${ACTION}" == rollback ]]; then
+    ETC="${ROOT}/etc"
+    CONF="${ETC}/resolv.conf"
+    inside_root "${ETC}" || die "${EXIT_ENV}" "${ETC} is a symlink that leaves --root; nothing changed"
     # Checked before taking the lock as well, so a refused rollback creates
     # nothing.
-    [[ -e "${CONF}${BACKUP_SUFFIX}" || -L "${CONF}${BACKUP_SUFFIX}" ]] \
-      || die "${EXIT_ENV}" "no backup ${CONF}${BACKUP_SUFFIX} to roll back to; nothing changed"
+    have_backup || die "${EXIT_ENV}" "no backup ${CONF}${BACKUP_SUFFIX} to roll back to; nothing changed"
     [[ "${DRY_RUN}" == true ]] || take_lock
+    # The manager is named from the file being replaced, when it reads.
+    local current
+    CONTENT=""
+    if current="$(resolve_in_root "${CONF}")"; then
+      read_file "${current}" || CONTENT=""
+    fi
     detect_manager "${CONF}"
     do_rollback
     rc=$?
     emit_json "${rc}" ""
     exit "${rc}"
   fi
-  load_conf
+  resolve_paths
   # Before the lock and before any change: a name that does not resolve
   # through the VPC resolver means the local resolver is not the cause.
   maybe_verify
+  # fix reads the file once, under the lock, so a concurrent run or rename
+  # cannot slip between the read and the write.
+  if [[ "${ACTION}" == fix && "${DRY_RUN}" != true ]]; then
+    take_lock
+    resolve_paths
+  fi
+  load_conf
   if [[ "${ACTION}" == check ]]; then
     do_check
     rc=$?
   else
-    if [[ "${DRY_RUN}" != true ]]; then
-      take_lock
-      # Another run may have changed the file while this one waited.
-      load_conf
-    fi
     do_fix
     rc=$?
     if [[ -e "${CONF}${BACKUP_SUFFIX}" || -L "${CONF}${BACKUP_SUFFIX}" ]]; then

