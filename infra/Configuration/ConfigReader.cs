@@ -60,7 +60,7 @@ public static partial class ConfigReader
         var reschedule = Bool("reschedule", Text("reschedule"), d.Reschedule);
 
         var resolver = Text("vpcResolver") ?? d.VpcResolver;
-        Check(Remediator.Planning.IpLiteral.IsValid(resolver), "vpcResolver", resolver, "an IPv4 or IPv6 address that is not loopback, such as 169.254.169.253");
+        Check(Remediation.Contracts.IpLiteral.IsValid(resolver), "vpcResolver", resolver, "an IPv4 or IPv6 address that is not loopback, such as 169.254.169.253");
 
         var allowed = List("allowedClusters", Text("allowedClusters"), NamePattern(), "a comma-separated list of cluster names");
         var maxAttempts = Int("maxAttempts", Text("maxAttempts"), d.MaxAttempts, 1, 10);

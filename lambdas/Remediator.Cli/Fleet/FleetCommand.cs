@@ -2,6 +2,7 @@ using System.CommandLine;
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Remediator.Events;
+using Remediation.Contracts;
 using Remediator.Planning;
 
 namespace Remediator.Cli.Fleet;

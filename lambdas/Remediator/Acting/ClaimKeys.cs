@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Remediation.Contracts;
 using Remediator.Planning;
 
 namespace Remediator.Acting;

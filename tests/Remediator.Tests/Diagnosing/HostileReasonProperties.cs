@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
+using Remediation.Contracts;
 using Remediator.Diagnosing;
 using Remediator.Events;
 using Remediator.Planning;

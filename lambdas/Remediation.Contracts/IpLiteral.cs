@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Remediator.Planning;
+namespace Remediation.Contracts;
 
 /// <summary>
 /// The one rule for a VPC resolver address, wherever it enters: the function's settings, the fleet command,
-/// and the CDK app's configuration (infra links this file). It is the rule hostscripts/resolv-fix.sh applies,
+/// and the CDK app's configuration. It is the rule hostscripts/resolv-fix.sh applies,
 /// so a value accepted here is never refused on the host.
 /// </summary>
 public static class IpLiteral

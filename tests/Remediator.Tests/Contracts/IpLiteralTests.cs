@@ -1,6 +1,6 @@
-using Remediator.Planning;
+using Remediation.Contracts;
 
-namespace Remediator.Tests.Planning;
+namespace Remediator.Tests.Contracts;
 
 /// <summary>The one resolver-address rule (unicast only), the same cases resolv-fix.sh is tested with.</summary>
 public sealed class IpLiteralTests
