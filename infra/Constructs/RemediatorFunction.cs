@@ -1,16 +1,19 @@
 using Amazon.CDK;
+using Amazon.CDK.AWS.DynamoDB;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Lambda.Destinations;
 using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
+using Remediation.Contracts;
 
 namespace Infra.Constructs;
 
 /// <summary>
-/// The Remediator Lambda with its own role, JSON logs, and an encrypted on-failure queue that keeps every
-/// event the function could not handle after its retries.
+/// The Remediator Lambda with its own role, JSON logs, the claims table that makes it act once per event and
+/// container instance, the right to start the runbook, and an encrypted on-failure queue that keeps every event
+/// the function could not handle after its retries.
 /// </summary>
 public sealed class RemediatorFunction : Construct
 {
@@ -26,6 +29,9 @@ public sealed class RemediatorFunction : Construct
 
     /// <summary>Events that failed every asynchronous attempt, or that EventBridge could not deliver.</summary>
     public Queue FailureQueue { get; }
+
+    /// <summary>Conditional-write claims: one start per event, one host fix per container instance and window.</summary>
+    public Table ClaimsTable { get; }
 
     public RemediatorFunction(Construct scope, string id, RemediatorFunctionProps props) : base(scope, id)
     {
@@ -48,12 +54,26 @@ public sealed class RemediatorFunction : Construct
             AssumedBy = new ServicePrincipal("lambda.amazonaws.com"),
             Description = "Remediator function: writes its logs, starts the remediation runbook, records claims",
         });
-        Role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        logGroup.GrantWrite(Role);
+
+        ClaimsTable = new Table(this, "Claims", new TableProps
         {
-            Sid = "WriteLogs",
-            Actions = ["logs:CreateLogStream", "logs:PutLogEvents"],
-            Resources = [logGroup.LogGroupArn, logGroup.LogGroupArn + ":log-stream:*"],
-        }));
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "pk", Type = AttributeType.STRING },
+            BillingMode = BillingMode.PAY_PER_REQUEST,
+            TimeToLiveAttribute = "expiresAt",
+            Encryption = TableEncryption.AWS_MANAGED,
+            PointInTimeRecovery = true,
+            // Claims expire within a day (TTL); nothing in them outlives the stack.
+            RemovalPolicy = RemovalPolicy.DESTROY,
+        });
+        // The four item calls the claims make; GrantReadWriteData would add scans, queries and batch writes.
+        ClaimsTable.Grant(Role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+        props.Runbook.GrantStart(Role);
+
+        var environment = props.Settings.ToDictionary(kv => kv.Key, kv => kv.Value);
+        environment[RemediatorEnvironment.RunbookName] = props.Runbook.Name;
+        environment[RemediatorEnvironment.AutomationRoleArn] = props.Runbook.Role.RoleArn;
+        environment[RemediatorEnvironment.ClaimsTable] = ClaimsTable.TableName;
 
         Function = new Function(this, "Function", new FunctionProps
         {
@@ -73,7 +93,7 @@ public sealed class RemediatorFunction : Construct
             // (the asynchronous queue absorbs the burst, up to MaxEventAge). Unset by default: a reservation
             // fails to deploy on accounts whose whole concurrency quota is 10, as new accounts' is.
             ReservedConcurrentExecutions = props.ReservedConcurrency,
-            Environment = props.Environment.ToDictionary(kv => kv.Key, kv => kv.Value),
+            Environment = environment,
             LogGroup = logGroup,
             // JSON: the runtime's own lines (start-up errors, unhandled exceptions) and Lambda's platform lines are
             // then JSON objects like ours, so every event in the log group can be queried by field, and the system

@@ -7,9 +7,15 @@ public sealed record RemediatorFunctionProps
     /// <summary>The published lambdas/Remediator (Program.cs bundles it; tests pass a small directory).</summary>
     public required Code Code { get; init; }
 
-    /// <summary>The Remediator's settings (contracts.md), set as environment variables.</summary>
-    public required IReadOnlyDictionary<string, string> Environment { get; init; }
+    /// <summary>
+    /// The Remediator's policy settings (<see cref="Remediation.Contracts.RemediatorEnvironment"/>), set as environment
+    /// variables; the construct adds the runbook's and the claims table's names itself.
+    /// </summary>
+    public required IReadOnlyDictionary<string, string> Settings { get; init; }
+
+    /// <summary>The runbook the function starts.</summary>
+    public required Runbook Runbook { get; init; }
 
     /// <summary>Concurrent executions reserved for the function; null reserves none.</summary>
-    public int? ReservedConcurrency { get; init; }
+    public required int? ReservedConcurrency { get; init; }
 }

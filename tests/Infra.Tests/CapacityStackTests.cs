@@ -126,7 +126,7 @@ public class CapacityStackTests(DefaultApp app) : IClassFixture<DefaultApp>
 
         Assert.Equal("cloudwatch:PutMetricData", (string?)statement["Action"]);
         Assert.Equal(SafeCapacityAlarm.MetricNamespace, (string?)statement["Condition"]!["StringEquals"]!["cloudwatch:namespace"]);
-        Assert.NotEqual(Infra.Stacks.RemediationStack.MetricsNamespace, SafeCapacityAlarm.MetricNamespace);
+        Assert.NotEqual(Remediation.Contracts.RemediatorMetrics.DefaultNamespace, SafeCapacityAlarm.MetricNamespace);
     }
 
     [Fact]

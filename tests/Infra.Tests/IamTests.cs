@@ -80,13 +80,49 @@ public class IamTests(DefaultApp app) : IClassFixture<DefaultApp>
         Assert.Equal("ssm.amazonaws.com", (string?)statement["Condition"]!["StringEquals"]!["iam:PassedToService"]);
     }
 
+    /// <summary>The statements of one role's identity policies, by the role's logical id prefix.</summary>
+    static List<JsonObject> RoleStatements(JsonObject template, string rolePrefix) =>
+        SynthesizedApp.Resources(template, "AWS::IAM::Policy")
+            .Where(p => p.Properties["Roles"]!.AsArray().Any(r => r!["Ref"]!.GetValue<string>().StartsWith(rolePrefix, StringComparison.Ordinal)))
+            .SelectMany(p => p.Properties["PolicyDocument"]!["Statement"]!.AsArray().Select(s => s!.AsObject()))
+            .ToList();
+
+    /// <summary>A statement's resources, without the AWS::NoValue that CDK's table grant leaves for indexes the table does not have.</summary>
+    static List<string> Resources(JsonObject statement) =>
+        List(statement["Resource"]).Where(r => r != """{"Ref":"AWS::NoValue"}""").ToList();
+
     [Fact]
     public void RemediatorRole_Claims_FourItemActionsOnTheTableOnly()
     {
-        var statement = Statement(app.RemediationJson, "Claims");
+        var statements = RoleStatements(app.RemediationJson, "RemediatorRole").Where(s => List(s["Action"]).Any(a => a.StartsWith("dynamodb:", StringComparison.Ordinal)));
 
+        var statement = Assert.Single(statements);
         Assert.Equal(["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], List(statement["Action"]));
-        Assert.StartsWith("{\"Fn::GetAtt\":[\"Claims", statement["Resource"]!.ToJsonString());
+        Assert.StartsWith("{\"Fn::GetAtt\":[\"RemediatorClaims", Assert.Single(Resources(statement)));
+        Assert.Null(statement["Condition"]);
+    }
+
+    [Fact]
+    public void RemediatorRole_Logs_WritesOnlyItsOwnLogGroup()
+    {
+        var statement = Assert.Single(RoleStatements(app.RemediationJson, "RemediatorRole"), s => List(s["Action"]).Any(a => a.StartsWith("logs:", StringComparison.Ordinal)));
+
+        Assert.Equal(["logs:CreateLogStream", "logs:PutLogEvents"], List(statement["Action"]));
+        // The log group's Arn attribute ends in ":*", which covers its log streams and nothing else.
+        Assert.Matches("""^\{"Fn::GetAtt":\["RemediatorLogs[0-9A-F]{8}","Arn"\]\}$""", Assert.Single(Resources(statement)));
+    }
+
+    [Fact]
+    public void RunbookRole_Notify_PublishesToTheTopicWithItsKeyOnly()
+    {
+        var statements = RoleStatements(app.RemediationJson, "RunbookRole");
+
+        var publish = Assert.Single(statements, s => List(s["Action"]).Any(a => a.StartsWith("sns:", StringComparison.Ordinal)));
+        Assert.Equal(["sns:Publish"], List(publish["Action"]));
+        Assert.StartsWith("{\"Ref\":\"NotificationsTopic", Assert.Single(Resources(publish)));
+        var key = Assert.Single(statements, s => List(s["Action"]).Any(a => a.StartsWith("kms:", StringComparison.Ordinal)));
+        Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], List(key["Action"]));
+        Assert.StartsWith("{\"Fn::GetAtt\":[\"NotificationsKey", Assert.Single(Resources(key)));
     }
 
     [Fact]

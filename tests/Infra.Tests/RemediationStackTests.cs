@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Amazon.CDK.Assertions;
+using Remediation.Contracts;
 using Remediator.Planning;
 
 namespace Infra.Tests;
@@ -41,14 +42,14 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
         var sourceArn = alarms["Condition"]!["ArnLike"]!["aws:SourceArn"]!.ToJsonString();
         Assert.Contains(":cloudwatch:", sourceArn);
         Assert.EndsWith(":alarm:*\"]]}", sourceArn);
-        Assert.StartsWith("{\"Ref\":\"Topic", alarms["Resource"]!.ToJsonString());
+        Assert.StartsWith("{\"Ref\":\"NotificationsTopic", alarms["Resource"]!.ToJsonString());
     }
 
     [Fact]
     public void Association_Document_IsReferencedSoItIsCreatedFirst()
     {
         var documentId = SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Document")
-            .Single(d => (string?)d.Properties["DocumentType"] == "Command" && d.Id.StartsWith("ResolvFix", StringComparison.Ordinal)).Id;
+            .Single(d => (string?)d.Properties["Name"] == RemediationDocuments.DefaultResolvFix).Id;
 
         var association = SynthesizedApp.Single(app.RemediationJson, "AWS::SSM::Association");
 
@@ -106,7 +107,7 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
         Assert.Equal("15", plain["REMEDIATOR_HOST_FIX_WINDOW_MINUTES"]);
         Assert.Equal("EcsDnsRemediation", plain["REMEDIATOR_METRICS_NAMESPACE"]);
         Assert.StartsWith("{\"Fn::GetAtt\":[\"RunbookRole", variables["REMEDIATOR_AUTOMATION_ROLE_ARN"]!.ToJsonString());
-        Assert.StartsWith("{\"Ref\":\"Claims", variables["REMEDIATOR_CLAIMS_TABLE"]!.ToJsonString());
+        Assert.StartsWith("{\"Ref\":\"RemediatorClaims", variables["REMEDIATOR_CLAIMS_TABLE"]!.ToJsonString());
     }
 
     [Fact]
@@ -143,13 +144,13 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
             ("Namespace", ns),
             ("Threshold", 0),
             ("ComparisonOperator", "GreaterThanThreshold"),
-            ("AlarmActions", new[] { Match.ObjectLike(Props(("Ref", Match.StringLikeRegexp("^Topic")))) }))));
+            ("AlarmActions", new[] { Match.ObjectLike(Props(("Ref", Match.StringLikeRegexp("^NotificationsTopic")))) }))));
     }
 
     [Fact]
     public void AutomationFailures_RuleOnOurRunbook_NotifiesAndAlarms()
     {
-        var rule = SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule").Single(r => r.Id.StartsWith("AutomationFailedRule", StringComparison.Ordinal));
+        var rule = SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule").Single(r => r.Id.StartsWith("NotificationRulesAutomationFailed", StringComparison.Ordinal));
 
         var pattern = rule.Properties["EventPattern"]!;
         Assert.Equal("aws.ssm", (string?)pattern["source"]![0]);
@@ -157,7 +158,7 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
         Assert.Equal(["EcsDnsRemediation-Remediate"], pattern["detail"]!["Definition"]!.AsArray().Select(x => (string)x!));
         Assert.Contains("Failed", pattern["detail"]!["Status"]!.AsArray().Select(x => (string)x!));
         Assert.Contains("TimedOut", pattern["detail"]!["Status"]!.AsArray().Select(x => (string)x!));
-        Assert.StartsWith("{\"Ref\":\"Topic", rule.Properties["Targets"]![0]!["Arn"]!.ToJsonString());
+        Assert.StartsWith("{\"Ref\":\"NotificationsTopic", rule.Properties["Targets"]![0]!["Arn"]!.ToJsonString());
         app.Remediation.HasResourceProperties("AWS::CloudWatch::Alarm", Match.ObjectLike(Props(
             ("MetricName", "TriggeredRules"),
             ("Dimensions", new[] { Props(("Name", "RuleName"), ("Value", Props(("Ref", rule.Id)))) }))));
@@ -179,13 +180,13 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
     [Fact]
     public void NonCompliance_Rule_NotifiesAndAlarms()
     {
-        var rule = SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule").Single(r => r.Id.StartsWith("NonCompliantRule", StringComparison.Ordinal));
+        var rule = SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule").Single(r => r.Id.StartsWith("NotificationRulesNonCompliant", StringComparison.Ordinal));
 
         var detail = rule.Properties["EventPattern"]!["detail"]!;
         Assert.Equal("Configuration Compliance State Change", (string?)rule.Properties["EventPattern"]!["detail-type"]![0]);
         Assert.Equal("non_compliant", (string?)detail["compliance-status"]![0]);
         Assert.Equal("Association", (string?)detail["compliance-type"]![0]);
-        Assert.StartsWith("{\"Ref\":\"Topic", rule.Properties["Targets"]![0]!["Arn"]!.ToJsonString());
+        Assert.StartsWith("{\"Ref\":\"NotificationsTopic", rule.Properties["Targets"]![0]!["Arn"]!.ToJsonString());
         app.Remediation.HasResourceProperties("AWS::CloudWatch::Alarm", Match.ObjectLike(Props(
             ("MetricName", "TriggeredRules"),
             ("Dimensions", new[] { Props(("Name", "RuleName"), ("Value", Props(("Ref", rule.Id)))) }),

@@ -32,7 +32,7 @@ public class RunbookTests(DefaultApp app) : IClassFixture<DefaultApp>
         Assert.Equal(@"^((family|service):[A-Za-z0-9_-]{1,255})?$", (string?)parameters["Group"]!["allowedPattern"]);
         Assert.Equal(@"^(ecs-dns-remediation/attempt-[0-9]{1,3})?$", (string?)parameters["StartedBy"]!["allowedPattern"]);
         Assert.StartsWith("{\"Fn::GetAtt\":[\"RunbookRole", parameters["AutomationAssumeRole"]!["default"]!.ToJsonString());
-        Assert.StartsWith("{\"Ref\":\"Topic", parameters["NotificationTopicArn"]!["default"]!.ToJsonString());
+        Assert.StartsWith("{\"Ref\":\"NotificationsTopic", parameters["NotificationTopicArn"]!["default"]!.ToJsonString());
     }
 
     [Fact]

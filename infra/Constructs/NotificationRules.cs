@@ -1,0 +1,56 @@
+using Amazon.CDK.AWS.Events;
+using Amazon.CDK.AWS.Events.Targets;
+using Constructs;
+
+namespace Infra.Constructs;
+
+/// <summary>
+/// What EventBridge reports to the notification topic, each with a message that says where to look: runbook
+/// executions that did not succeed, and container instances the proactive association found non-compliant.
+/// </summary>
+public sealed class NotificationRules : Construct
+{
+    public Rule AutomationFailed { get; }
+
+    public Rule NonCompliant { get; }
+
+    public NotificationRules(Construct scope, string id, NotificationRulesProps props) : base(scope, id)
+    {
+        AutomationFailed = ToTopic(props, "AutomationFailed",
+            "Remediation runbook executions that failed or timed out: to the notification topic",
+            new EventPattern
+            {
+                Source = ["aws.ssm"],
+                DetailType = ["EC2 Automation Execution Status-change Notification"],
+                Detail = new Dictionary<string, object>
+                {
+                    ["Definition"] = new[] { props.RunbookName },
+                    ["Status"] = new[] { "Failed", "TimedOut", "Cancelled" },
+                },
+            },
+            $"ECS DNS remediation: runbook execution {EventField.FromPath("$.detail.ExecutionId")} of {props.RunbookName} ended {EventField.FromPath("$.detail.Status")}. See Systems Manager > Automation.");
+
+        NonCompliant = ToTopic(props, "NonCompliant",
+            "Container instances that the proactive resolv-fix association found at risk (non-compliant): to the notification topic",
+            new EventPattern
+            {
+                Source = ["aws.ssm"],
+                DetailType = ["Configuration Compliance State Change"],
+                Detail = new Dictionary<string, object>
+                {
+                    ["compliance-type"] = new[] { "Association" },
+                    ["compliance-status"] = new[] { "non_compliant" },
+                    ["resource-type"] = new[] { "managed-instance" },
+                },
+            },
+            $"ECS DNS remediation: container instance {EventField.FromPath("$.detail.resource-id")} is non-compliant with a State Manager association (the resolv-fix check reports it at risk, or the run failed). Systems Manager > Compliance lists the association and its output.");
+    }
+
+    Rule ToTopic(NotificationRulesProps props, string id, string description, EventPattern pattern, string message) =>
+        new(this, id, new RuleProps
+        {
+            Description = description,
+            EventPattern = pattern,
+            Targets = [new SnsTopic(props.Notifications.Topic, new SnsTopicProps { Message = RuleTargetInput.FromText(message) })],
+        });
+}

@@ -1,0 +1,74 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.SNS;
+using Amazon.CDK.AWS.SNS.Subscriptions;
+using Constructs;
+
+namespace Infra.Constructs;
+
+/// <summary>
+/// The operators' notification topic: encrypted with a customer managed key, TLS only, and open to this
+/// account's CloudWatch alarms and EventBridge rules.
+/// </summary>
+public sealed class Notifications : Construct
+{
+    public Topic Topic { get; }
+
+    public Key Key { get; }
+
+    public Notifications(Construct scope, string id, NotificationsProps props) : base(scope, id)
+    {
+        var stack = Stack.Of(this);
+        // A customer managed key: CloudWatch alarms and EventBridge cannot publish to a topic under the AWS managed SNS key.
+        Key = new Key(this, "Key", new KeyProps
+        {
+            Description = "ECS DNS remediation notification topic",
+            EnableKeyRotation = true,
+        });
+        Key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "AlarmsAndEventsPublish",
+            Principals = [new ServicePrincipal("cloudwatch.amazonaws.com"), new ServicePrincipal("events.amazonaws.com")],
+            Actions = ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resources = ["*"],
+            Conditions = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = stack.Account } },
+        }));
+
+        Topic = new Topic(this, "Topic", new TopicProps
+        {
+            DisplayName = "ECS DNS remediation",
+            MasterKey = Key,
+            EnforceSSL = true,
+        });
+        // A topic policy replaces SNS's default one, which is what lets CloudWatch alarms publish; EventBridge
+        // targets add their own statement, the alarm actions add none. Held to this account's alarms.
+        Topic.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "AlarmsPublish",
+            Principals = [new ServicePrincipal("cloudwatch.amazonaws.com")],
+            Actions = ["sns:Publish"],
+            Resources = [Topic.TopicArn],
+            Conditions = new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = stack.Account },
+                ["ArnLike"] = new Dictionary<string, object> { ["aws:SourceArn"] = stack.FormatArn(new ArnComponents
+                {
+                    Service = "cloudwatch",
+                    Resource = "alarm",
+                    ResourceName = "*",
+                    ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
+                }) },
+            },
+        }));
+        if (props.Email.Length > 0)
+            Topic.AddSubscription(new EmailSubscription(props.Email));
+    }
+
+    /// <summary>Lets <paramref name="grantee"/> publish: sns:Publish on the topic and the two KMS actions its key needs.</summary>
+    public void GrantPublish(IGrantable grantee)
+    {
+        Topic.GrantPublish(grantee);
+        Key.Grant(grantee, "kms:Decrypt", "kms:GenerateDataKey");
+    }
+}
