@@ -6,13 +6,16 @@ namespace Infra.Constructs;
 
 /// <summary>
 /// What EventBridge reports to the notification topic, each with a message that says where to look: runbook
-/// executions that did not succeed, and container instances the proactive association found non-compliant.
+/// executions that did not succeed, container instances the proactive association found non-compliant, and the
+/// safe capacity's alarm going to ALARM.
 /// </summary>
 public sealed class NotificationRules : Construct
 {
     public Rule AutomationFailed { get; }
 
     public Rule NonCompliant { get; }
+
+    public Rule SafeCapacityAlarm { get; }
 
     public NotificationRules(Construct scope, string id, NotificationRulesProps props) : base(scope, id)
     {
@@ -44,7 +47,24 @@ public sealed class NotificationRules : Construct
                 },
             },
             $"ECS DNS remediation: container instance {EventField.FromPath("$.detail.resource-id")} is non-compliant with a State Manager association (the resolv-fix check reports it at risk, or the run failed). Systems Manager > Compliance lists the association and its output.");
+
+        SafeCapacityAlarm = ToTopic(props, "SafeCapacityAlarm",
+            "The safe capacity has in-service instances but none safe (its alarm went to ALARM): to the notification topic",
+            SafeCapacityAlarmPattern(props.SafeCapacityAlarmName),
+            $"ECS DNS remediation: alarm {props.SafeCapacityAlarmName} is in ALARM: awsvpc tasks with EFS volumes cannot be placed on the safe capacity. CloudWatch > Alarms has its history; see /var/log/ecs-dns-safe-capacity.log on its instances.");
     }
+
+    /// <summary>The named alarm of this account and Region entering ALARM (not OK or INSUFFICIENT_DATA).</summary>
+    public static EventPattern SafeCapacityAlarmPattern(string alarmName) => new()
+    {
+        Source = ["aws.cloudwatch"],
+        DetailType = ["CloudWatch Alarm State Change"],
+        Detail = new Dictionary<string, object>
+        {
+            ["alarmName"] = new[] { alarmName },
+            ["state"] = new Dictionary<string, object> { ["value"] = new[] { "ALARM" } },
+        },
+    };
 
     Rule ToTopic(NotificationRulesProps props, string id, string description, EventPattern pattern, string message) =>
         new(this, id, new RuleProps

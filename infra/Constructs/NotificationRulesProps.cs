@@ -7,4 +7,9 @@ public sealed record NotificationRulesProps
     /// <summary>The runbook whose failed, timed-out or cancelled executions are reported.</summary>
     public required string RunbookName { get; init; }
 
+    /// <summary>
+    /// The safe capacity's no-safe-instance alarm, by name: it lives in the capacity stack, which cannot name this
+    /// stack's topic (this stack depends on it), and a name needs no export.
+    /// </summary>
+    public required string SafeCapacityAlarmName { get; init; }
 }

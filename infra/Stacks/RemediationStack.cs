@@ -73,6 +73,7 @@ public sealed class RemediationStack : Stack
         {
             Notifications = Notifications,
             RunbookName = Runbook.Name,
+            SafeCapacityAlarmName = props.SafeCapacityAlarmName,
         });
 
         _ = new RemediationMonitoring(this, "Monitoring", new RemediationMonitoringProps

@@ -26,5 +26,8 @@ public sealed record RemediationStackProps
     /// <summary>Default security groups of rescheduled tasks.</summary>
     public required IReadOnlyList<string> TaskSecurityGroupIds { get; init; }
 
+    /// <summary>The capacity stack's no-safe-instance alarm, whose ALARM state this stack reports to its topic.</summary>
+    public required string SafeCapacityAlarmName { get; init; }
+
     public IStackProps StackProps { get; init; } = new StackProps();
 }

@@ -96,6 +96,46 @@ public class EventPatternTests(DefaultApp app) : IClassFixture<DefaultApp>
         Assert.Equal(expected, Matches(TaskStoppedPattern(), JsonNode.Parse(json)!));
     }
 
+    JsonObject SafeCapacityAlarmPattern() =>
+        SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule")
+            .Single(r => r.Id.StartsWith("NotificationRulesSafeCapacityAlarm", StringComparison.Ordinal))
+            .Properties["EventPattern"]!.AsObject();
+
+    /// <summary>The capacity stack's alarm name, as its template has it: the other side of the rule's seam.</summary>
+    string CapacityAlarmName() => (string)SynthesizedApp.Single(app.CapacityJson, "AWS::CloudWatch::Alarm")["AlarmName"]!;
+
+    /// <summary>A state change of a metric math alarm, in the shape of CloudWatch's documented example event.</summary>
+    static JsonNode AlarmStateChange(string alarmName, string state, string previous) => JsonNode.Parse($$"""
+        {
+          "version": "0", "id": "2dde0eb1-528b-d2d5-9ca6-6d590caf2329",
+          "detail-type": "CloudWatch Alarm State Change", "source": "aws.cloudwatch",
+          "account": "123456789012", "time": "2026-11-29T17:30:34Z", "region": "us-east-1",
+          "resources": ["arn:aws:cloudwatch:us-east-1:123456789012:alarm:{{alarmName}}"],
+          "detail": {
+            "alarmName": "{{alarmName}}",
+            "state": { "value": "{{state}}", "reason": "Threshold Crossed: 3 datapoints were greater than or equal to the threshold (1.0).", "timestamp": "2026-11-29T17:30:34.000+0000" },
+            "previousState": { "value": "{{previous}}", "reason": "Threshold Crossed", "timestamp": "2026-11-29T17:15:34.000+0000" },
+            "configuration": { "description": "Safe capacity ...", "metrics": [{ "id": "expr_1", "expression": "IF(inService >= 1 AND FILL(safe, 0) < 1, 1, 0)", "returnData": true }] }
+          }
+        }
+        """)!;
+
+    [Theory]
+    [InlineData("ALARM", "OK", true)]
+    [InlineData("ALARM", "INSUFFICIENT_DATA", true)]
+    [InlineData("OK", "ALARM", false)]
+    [InlineData("INSUFFICIENT_DATA", "OK", false)]
+    public void SafeCapacityAlarmPattern_CapacityStacksAlarmChangesState_MatchesOnlyEnteringAlarm(string state, string previous, bool expected)
+    {
+        Assert.Equal(expected, Matches(SafeCapacityAlarmPattern(), AlarmStateChange(CapacityAlarmName(), state, previous)));
+    }
+
+    [Fact]
+    public void SafeCapacityAlarmPattern_AnotherAlarm_DoesNotMatch()
+    {
+        Assert.False(Matches(SafeCapacityAlarmPattern(), AlarmStateChange(CapacityAlarmName() + "-other", "ALARM", "OK")));
+    }
+
     [Fact]
     public void Judge_ContainerReasonOnlyInASecondElement_MotoAloneWouldMissIt()
     {

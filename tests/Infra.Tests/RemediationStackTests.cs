@@ -165,6 +165,18 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 
     [Fact]
+    public void SafeCapacityAlarmRule_Target_PublishesToTheTopicWhichLetsEventBridgePublish()
+    {
+        var rule = SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule").Single(r => r.Id.StartsWith("NotificationRulesSafeCapacityAlarm", StringComparison.Ordinal));
+        var statements = SynthesizedApp.Single(app.RemediationJson, "AWS::SNS::TopicPolicy")["PolicyDocument"]!["Statement"]!.AsArray();
+
+        var target = Assert.Single(rule.Properties["Targets"]!.AsArray())!;
+        Assert.StartsWith("{\"Ref\":\"NotificationsTopic", target["Arn"]!.ToJsonString());
+        Assert.Contains("EcsDnsSafeCapacity-NoSafeInstance is in ALARM", (string?)target["Input"]);
+        Assert.Contains(statements, s => s!["Principal"] is JsonObject p && (string?)p["Service"] == "events.amazonaws.com" && (string?)s["Action"] == "sns:Publish");
+    }
+
+    [Fact]
     public void Association_Default_ChecksTaggedInstancesEveryThirtyMinutesWithRateControl()
     {
         app.Remediation.HasResourceProperties("AWS::SSM::Association", Match.ObjectLike(Props(
