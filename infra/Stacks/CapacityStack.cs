@@ -114,12 +114,19 @@ public sealed class CapacityStack : Stack
             }
         }
 
-        // The remediation topic lives in the stack that depends on this one: no reference back without a cycle.
+        // The alarm's name is fixed, so its ARN is known without Fn::GetAtt, which moto's CloudFormation cannot
+        // resolve for an alarm (the deploy rehearsal).
         _ = new CfnOutput(this, "NoSafeInstanceAlarmOutput", new CfnOutputProps
         {
             Key = "NoSafeInstanceAlarmArn",
-            Value = SafeCapacity.NoSafeInstanceAlarm.Alarm.AlarmArn,
-            Description = "Alarm: the safe capacity has in-service instances but none marked safe. Add an alarm action (see infra/README.md).",
+            Value = FormatArn(new ArnComponents
+            {
+                Service = "cloudwatch",
+                Resource = "alarm",
+                ResourceName = SafeCapacity.NoSafeInstanceAlarm.AlarmName,
+                ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
+            }),
+            Description = "Alarm: the safe capacity has in-service instances but none marked safe. EcsDnsRemediation's rule reports its ALARM state to the notification topic.",
         });
 
         Aspects.Of(this).Add(new DnsSafePlacement(config.SafeCapacityProviderName));

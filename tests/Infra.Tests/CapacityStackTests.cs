@@ -154,11 +154,14 @@ public class CapacityStackTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 
     [Fact]
-    public void Outputs_NoSafeInstanceAlarmArn_ForAnAlarmActionOutsideTheStack()
+    public void Outputs_NoSafeInstanceAlarmArn_IsTheArnOfTheAlarmByItsFixedName()
     {
         var output = app.CapacityJson["Outputs"]!["NoSafeInstanceAlarmArn"]!;
+        var alarmName = (string)SynthesizedApp.Single(app.CapacityJson, "AWS::CloudWatch::Alarm")["AlarmName"]!;
 
-        Assert.StartsWith("{\"Fn::GetAtt\":[\"SafeCapacityNoSafeInstanceAlarm", output["Value"]!.ToJsonString());
+        Assert.Equal(
+            $$"""{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":cloudwatch:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":alarm:{{alarmName}}"]]}""",
+            output["Value"]!.ToJsonString());
     }
 
     [Fact]
