@@ -23,7 +23,7 @@ public sealed class ActingHarness : IAsyncDisposable
     public const string Table = "remediation-claims";
     public const string Role = "arn:aws:iam::111122223333:role/remediation-automation";
 
-    /// <summary>The runbook's parameters (contracts.md), as the local endpoint's document declares them.</summary>
+    /// <summary>The runbook's parameters as the local endpoint's document declares them; tests/Infra.Tests/RunbookBindingSeamTests holds the function to the synthesized runbook itself.</summary>
     public static readonly string[] RunbookParameterNames =
     [
         "AutomationAssumeRole", "ClusterArn", "ContainerInstanceArn", "FixHost", "Resolver", "VerifyHost", "Reschedule",
