@@ -2,6 +2,7 @@ using Amazon.CDK;
 using Amazon.CDK.AWS.SSM;
 using Constructs;
 using Infra.Configuration;
+using Remediation.Contracts;
 
 namespace Infra.Constructs;
 
@@ -18,14 +19,14 @@ public sealed class ProactiveAssociation : Construct
         var fix = props.Action == ProactiveAction.Fix;
         Association = new CfnAssociation(this, "Association", new CfnAssociationProps
         {
-            AssociationName = $"{Stack.Of(this).StackName}-resolv-{(fix ? "fix" : "check")}",
+            AssociationName = $"{Stack.Of(this).StackName}-resolv-{(fix ? ResolvFixParameterNames.Fix : ResolvFixParameterNames.Check)}",
             // The document's Ref (its name) rather than the literal: CloudFormation then creates the document
             // first, where a literal name could race it and fail with InvalidDocument.
             Name = props.ResolvFix.Ref,
             Parameters = new Dictionary<string, object>
             {
-                ["Action"] = new[] { fix ? "fix" : "check" },
-                ["Resolver"] = new[] { props.VpcResolver },
+                [ResolvFixParameterNames.Action] = new[] { fix ? ResolvFixParameterNames.Fix : ResolvFixParameterNames.Check },
+                [ResolvFixParameterNames.Resolver] = new[] { props.VpcResolver },
             },
             Targets = new object[]
             {

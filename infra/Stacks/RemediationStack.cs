@@ -102,7 +102,7 @@ public sealed class RemediationStack : Stack
     /// <summary>The Remediator's policy settings for this configuration; the function adds its resources' names.</summary>
     static Dictionary<string, string> RemediatorSettings(RemediationConfig config) => new()
     {
-        [RemediatorEnvironment.Mode] = config.Mode == Infra.Configuration.RemediationMode.Observe ? RemediationModes.Observe : RemediationModes.Remediate,
+        [RemediatorEnvironment.Mode] = RemediationModes.Text(config.Mode),
         [RemediatorEnvironment.AllowedClusters] = string.Join(",", config.AllowedClusters),
         [RemediatorEnvironment.MaxAttempts] = config.MaxAttempts.ToString(CultureInfo.InvariantCulture),
         [RemediatorEnvironment.VpcResolver] = config.VpcResolver,

@@ -14,38 +14,32 @@ namespace Remediator.Cli.Fleet;
 /// </summary>
 public static class FleetCommand
 {
-    /// <summary>The tag the remediation stack's association targets; the CDK app tags safe capacity with it.</summary>
-    public const string DefaultTargetTag = "ecs-dns-remediation:cluster";
-
-    /// <summary>The resolv-fix document's name in the default deployment (stack EcsDnsRemediation).</summary>
-    public const string DefaultDocument = "EcsDnsRemediation-ResolvFix";
-
     public static Command Create(TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         var fleet = new Command("fleet", "Check or fix the resolv.conf of a cluster's container instances through SSM Run Command");
-        fleet.Subcommands.Add(Create("check", "Report which container instances are at risk (changes nothing)", stdout, stderr, stdin));
-        fleet.Subcommands.Add(Create("fix", "Apply the host fix to the cluster's container instances (asks first unless --yes)", stdout, stderr, stdin));
+        fleet.Subcommands.Add(Create(ResolvFixParameterNames.Check, "Report which container instances are at risk (changes nothing)", stdout, stderr, stdin));
+        fleet.Subcommands.Add(Create(ResolvFixParameterNames.Fix, "Apply the host fix to the cluster's container instances (asks first unless --yes)", stdout, stderr, stdin));
         return fleet;
     }
 
     static Command Create(string action, string description, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         var cluster = new Option<string>("--cluster") { Description = "The ECS cluster whose container instances to target", Required = true };
-        var document = new Option<string>("--document") { Description = "The resolv-fix Command document", DefaultValueFactory = _ => DefaultDocument };
-        var tag = new Option<string>("--target-tag") { Description = "The instance tag whose value is the cluster name", DefaultValueFactory = _ => DefaultTargetTag };
-        var resolver = new Option<string>("--resolver") { Description = "The VPC resolver to put within the first three nameservers", DefaultValueFactory = _ => RemediatorSettings.Default.VpcResolver };
+        var document = new Option<string>("--document") { Description = "The resolv-fix Command document", DefaultValueFactory = _ => RemediationDocuments.DefaultResolvFix };
+        var tag = new Option<string>("--target-tag") { Description = "The instance tag whose value is the cluster name", DefaultValueFactory = _ => InstanceTags.Cluster };
+        var resolver = new Option<string>("--resolver") { Description = "The VPC resolver to put within the first three nameservers", DefaultValueFactory = _ => VpcResolver.Default };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
         var wait = new Option<double>("--wait") { Description = "Seconds to wait for every instance to answer", DefaultValueFactory = _ => 180 };
         var poll = new Option<double>("--poll-interval") { Description = "Seconds between two looks at the invocations", DefaultValueFactory = _ => 3 };
-        var concurrency = new Option<string>("--max-concurrency") { Description = "SSM rate control: instances at once", DefaultValueFactory = _ => action == "fix" ? "10%" : "50%" };
-        var errors = new Option<string>("--max-errors") { Description = "SSM rate control: errors before SSM stops sending", DefaultValueFactory = _ => action == "fix" ? "1" : "10%" };
+        var concurrency = new Option<string>("--max-concurrency") { Description = "SSM rate control: instances at once", DefaultValueFactory = _ => action == ResolvFixParameterNames.Fix ? "10%" : "50%" };
+        var errors = new Option<string>("--max-errors") { Description = "SSM rate control: errors before SSM stops sending", DefaultValueFactory = _ => action == ResolvFixParameterNames.Fix ? "1" : "10%" };
         var region = new Option<string?>("--region") { Description = "AWS region (default: the SDK's chain)" };
         var endpoint = new Option<string?>("--endpoint-url") { Description = "SSM endpoint URL (default: the SDK's; for tests and private endpoints)" };
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the change on each instance, change nothing" };
 
         var command = new Command(action, description) { cluster, document, tag, resolver, json, wait, poll, concurrency, errors, region, endpoint };
-        if (action == "fix")
+        if (action == ResolvFixParameterNames.Fix)
         {
             command.Options.Add(yes);
             command.Options.Add(dryRun);
@@ -69,7 +63,7 @@ public static class FleetCommand
                 await stderr.WriteLineAsync($"remediator fleet {action}: {problem}");
                 return ExitCodes.Usage;
             }
-            if (action == "fix" && !request.DryRun && !result.GetValue(yes) && !await ConfirmAsync(request, stdout, stdin))
+            if (action == ResolvFixParameterNames.Fix && !request.DryRun && !result.GetValue(yes) && !await ConfirmAsync(request, stdout, stdin))
             {
                 await stderr.WriteLineAsync($"remediator fleet fix: not confirmed; nothing was sent (use --yes to skip the question)");
                 return ExitCodes.Usage;

@@ -31,7 +31,7 @@ public static class Planner
     public static Plan Plan(StoppedTask task, RemediatorSettings settings)
     {
         var diagnosis = Diagnoser.Diagnose(task);
-        var observe = settings.Mode == Mode.Observe;
+        var observe = settings.Mode == RemediationMode.Observe;
 
         Plan Decide(Decision decision, Cause cause, string reason, IReadOnlyList<PlannedAction>? actions = null)
         {

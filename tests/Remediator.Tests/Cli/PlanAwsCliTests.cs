@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using System.Text.Json.Nodes;
 using LocalAws.Models;
 using Remediator.Acting;
@@ -33,11 +34,11 @@ public sealed class PlanAwsCliTests : IDisposable
         var path = Path.Combine(scratch.FullName, $"config-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, new JsonObject
         {
-            [RemediatorSettings.SafeCapacityProviderKey] = "safe-capacity",
-            [RemediatorSettings.ModeKey] = mode,
-            [ActuatorSettings.RunbookNameKey] = runbook,
-            [ActuatorSettings.AutomationRoleArnKey] = ActingHarness.Role,
-            [ActuatorSettings.ClaimsTableKey] = ActingHarness.Table,
+            [RemediatorEnvironment.SafeCapacityProvider] = "safe-capacity",
+            [RemediatorEnvironment.Mode] = mode,
+            [RemediatorEnvironment.RunbookName] = runbook,
+            [RemediatorEnvironment.AutomationRoleArn] = ActingHarness.Role,
+            [RemediatorEnvironment.ClaimsTable] = ActingHarness.Table,
         }.ToJsonString());
         return path;
     }
@@ -155,7 +156,7 @@ public sealed class PlanAwsCliTests : IDisposable
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Equal("", stdout);
-        Assert.Contains(ActuatorSettings.RunbookNameKey, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains(RemediatorEnvironment.RunbookName, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
     [Fact]
