@@ -46,8 +46,10 @@ public sealed record RemediatorSettings
     /// Organization scale: mode and reschedule of named member accounts (ACCOUNT:observe|remediate:on|off);
     /// other accounts get the settings above. Per account, not per OU: an event names its account, not its OU.
     /// </summary>
-    public IReadOnlyDictionary<string, (Mode Mode, bool Reschedule)> Accounts { get; init; } =
-        new Dictionary<string, (Mode, bool)>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, (Mode Mode, bool Reschedule)> Accounts { get; init; } = NoAccounts;
+
+    // One shared empty map, so that settings without account entries compare equal as records.
+    static readonly IReadOnlyDictionary<string, (Mode Mode, bool Reschedule)> NoAccounts = new Dictionary<string, (Mode, bool)>(StringComparer.Ordinal);
 
     public static RemediatorSettings Default { get; } = new();
 
@@ -119,7 +121,7 @@ public sealed record RemediatorSettings
             VpcResolver = resolver,
             SafeCapacityProvider = provider,
             Reschedule = reschedule,
-            Accounts = accounts,
+            Accounts = accounts.Count == 0 ? NoAccounts : accounts,
         };
     }
 
