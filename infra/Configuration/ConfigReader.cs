@@ -20,6 +20,7 @@ public static partial class ConfigReader
         "existingDefaultStrategy", "proactiveAction", "proactiveSchedule", "hostFixWindowMinutes",
         "taskDefinitionFamilies", "taskRoleArns", "sandbox",
         "organizationId", "organizationTargets", "organizationRegions", "organizationAccountSettings", "organizationCallAs",
+        "organizationOperatorRoleArns",
     ];
 
     /// <summary>
@@ -144,9 +145,10 @@ public static partial class ConfigReader
             "a comma-separated list of regions such as us-east-1,eu-west-1");
         var accountText = text("organizationAccountSettings");
         var callAsText = text("organizationCallAs");
+        var operatorsText = text("organizationOperatorRoleArns");
         if (string.IsNullOrEmpty(id) && targets.Count == 0 && regions.Count == 0)
         {
-            foreach (var (key, value) in new[] { ("organizationAccountSettings", accountText), ("organizationCallAs", callAsText) })
+            foreach (var (key, value) in new[] { ("organizationAccountSettings", accountText), ("organizationCallAs", callAsText), ("organizationOperatorRoleArns", operatorsText) })
             {
                 if (!string.IsNullOrEmpty(value))
                     throw new ConfigException($"{Prefix}{key}: given without {Prefix}organizationId; expected it unset, or set the organization keys");
@@ -184,7 +186,17 @@ public static partial class ConfigReader
             "SELF" => StackSetCaller.Self,
             var other => throw Invalid("organizationCallAs", other, "DELEGATED_ADMIN (a delegated administrator deploys) or SELF (the management account deploys)"),
         };
-        return new OrganizationConfig { OrganizationId = id!, Targets = targets, Regions = regions, AccountSettings = settings, CallAs = callAs };
+        var operators = List("organizationOperatorRoleArns", operatorsText, RoleArnPattern(),
+            "a comma-separated list of IAM role ARNs of the hub account (arn:aws:iam::123456789012:role/name)");
+        return new OrganizationConfig
+        {
+            OrganizationId = id!,
+            Targets = targets,
+            Regions = regions,
+            AccountSettings = settings,
+            CallAs = callAs,
+            OperatorRoleArns = operators,
+        };
     }
 
     /// <summary>Context values from cdk.json keep their JSON type; lists become comma-separated text.</summary>

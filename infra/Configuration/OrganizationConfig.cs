@@ -26,6 +26,9 @@ public sealed record OrganizationConfig
     public IReadOnlyList<AccountSetting> AccountSettings { get; init; } = [];
 
     public StackSetCaller CallAs { get; init; } = StackSetCaller.DelegatedAdmin;
+
+    /// <summary>Hub roles of operators that may assume the member access roles too (remediator fleet --account).</summary>
+    public IReadOnlyList<string> OperatorRoleArns { get; init; } = [];
 }
 
 /// <summary>One member account's mode and whether its standalone tasks are rescheduled.</summary>

@@ -122,7 +122,7 @@ public sealed class OrganizationHub : Construct
             Parameters = new object[]
             {
                 Parameter(MemberStack.HubAccountParameter, stack.Account),
-                Parameter(MemberStack.HubRemediatorRoleParameter, remediator.Role.RoleArn),
+                Parameter(MemberStack.HubPrincipalsParameter, Fn.Join(",", [remediator.Role.RoleArn, .. org.OperatorRoleArns])),
                 Parameter(MemberStack.HubEventBusParameter, Bus.EventBusArn),
             },
             StackInstancesGroup = new object[]

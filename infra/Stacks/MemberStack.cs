@@ -45,7 +45,8 @@ public sealed class MemberStack : Stack
 
     public const string HubAccountParameter = "HubAccountId";
 
-    public const string HubRemediatorRoleParameter = "HubRemediatorRoleArn";
+    /// <summary>The hub Remediator's role, then the hub operators' roles (organizationOperatorRoleArns).</summary>
+    public const string HubPrincipalsParameter = "HubPrincipalArns";
 
     public const string HubEventBusParameter = "HubEventBusArn";
 
@@ -62,11 +63,11 @@ public sealed class MemberStack : Stack
             AllowedPattern = "^[0-9]{12}$",
             Description = "The hub account, where the Remediator runs",
         });
-        var hubRole = new CfnParameter(this, HubRemediatorRoleParameter, new CfnParameterProps
+        var hubPrincipals = new CfnParameter(this, HubPrincipalsParameter, new CfnParameterProps
         {
-            Type = "String",
+            Type = "CommaDelimitedList",
             AllowedPattern = "^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$",
-            Description = "The hub Remediator function's role, the only principal that may assume the access role",
+            Description = "The hub roles that may assume the access role: the Remediator function's, then operators' (remediator fleet)",
         });
         var hubBus = new CfnParameter(this, HubEventBusParameter, new CfnParameterProps
         {
@@ -146,10 +147,10 @@ public sealed class MemberStack : Stack
         var access = new Role(this, "AccessRole", new RoleProps
         {
             RoleName = $"{AccessRoleNamePrefix}-{Aws.REGION}",
-            Description = "Lets the hub's Remediator start the remediation runbook in this account and region",
+            Description = "Lets the hub's Remediator start the remediation runbook, and hub operators run remediator fleet, in this account and region",
             AssumedBy = new AccountPrincipal(hubAccount.ValueAsString).WithConditions(new Dictionary<string, object>
             {
-                ["ArnEquals"] = new Dictionary<string, object> { ["aws:PrincipalArn"] = hubRole.ValueAsString },
+                ["ArnEquals"] = new Dictionary<string, object> { ["aws:PrincipalArn"] = hubPrincipals.ValueAsList },
             }),
             MaxSessionDuration = Duration.Hours(1),
         });
@@ -165,6 +166,20 @@ public sealed class MemberStack : Stack
             Actions = ["iam:PassRole"],
             Resources = [runbookRole.RoleArn],
             Conditions = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["iam:PassedToService"] = "ssm.amazonaws.com" } },
+        }));
+
+        // remediator fleet check|fix --account: the resolv-fix document on the instances, and its results.
+        access.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "FleetSendHostFix",
+            Actions = ["ssm:SendCommand"],
+            Resources = [Arn("ssm", "document", ResolvFixDocumentName), Arn("ec2", "instance", "*")],
+        }));
+        access.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "FleetReadResults",
+            Actions = ["ssm:ListCommandInvocations", "ssm:GetCommandInvocation"],
+            Resources = ["*"],
         }));
 
         var action = config.ProactiveAction == ProactiveAction.Fix ? "fix" : "check";

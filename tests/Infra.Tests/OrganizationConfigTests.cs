@@ -26,7 +26,8 @@ public class OrganizationConfigTests
     [Fact]
     public void Read_OrganizationKeys_ReadsTextAndJsonArrays()
     {
-        var organization = Read([.. Organization, ("organizationAccountSettings", "222233334444:observe:off,333344445555:remediate:on"), ("organizationCallAs", "SELF")]).Organization!;
+        var organization = Read([.. Organization, ("organizationAccountSettings", "222233334444:observe:off,333344445555:remediate:on"), ("organizationCallAs", "SELF"),
+            ("organizationOperatorRoleArns", "arn:aws:iam::111122223333:role/platform-operator")]).Organization!;
 
         Assert.Equal("o-a1b2c3d4e5", organization.OrganizationId);
         Assert.Equal(["ou-ab12-cdef3456", "ou-ab12-99998888"], organization.Targets);
@@ -35,6 +36,7 @@ public class OrganizationConfigTests
         Assert.Equal([new AccountSetting("222233334444", RemediationMode.Observe, false), new AccountSetting("333344445555", RemediationMode.Remediate, true)],
             organization.AccountSettings);
         Assert.Equal("222233334444:observe:off", organization.AccountSettings[0].ToString());
+        Assert.Equal(["arn:aws:iam::111122223333:role/platform-operator"], organization.OperatorRoleArns);
     }
 
     [Fact]
@@ -55,6 +57,7 @@ public class OrganizationConfigTests
     [InlineData("organizationAccountSettings", "22223333444:observe:off", "organizationAccountSettings")]
     [InlineData("organizationAccountSettings", "222233334444:observe:off,222233334444:remediate:on", "organizationAccountSettings")]
     [InlineData("organizationCallAs", "ADMIN", "organizationCallAs")]
+    [InlineData("organizationOperatorRoleArns", "platform-operator", "organizationOperatorRoleArns")]
     public void Read_BadOrganizationValue_FailsNamingTheKey(string key, string value, string named)
     {
         var context = Organization.Where(c => c.Item1 != key).Append((key, (object)value)).ToArray();

@@ -10,7 +10,8 @@ public sealed class OrganizationApp() : SynthesizedApp(
     ("organizationId", "o-a1b2c3d4e5"),
     ("organizationTargets", "ou-ab12-cdef3456,ou-ab12-99998888"),
     ("organizationRegions", "us-east-1,eu-west-1"),
-    ("organizationAccountSettings", "222233334444:observe:off"))
+    ("organizationAccountSettings", "222233334444:observe:off"),
+    ("organizationOperatorRoleArns", "arn:aws:iam::111122223333:role/platform-operator"))
 {
     /// <summary>The member cloud assembly that MemberStack.Synthesize wrote next to the app's.</summary>
     public string MemberAssembly => Path.Combine(((App)Stacks.Remediation.Node.Root).Outdir, "member.out");
@@ -55,8 +56,11 @@ public class OrganizationTests(OrganizationApp app) : IClassFixture<Organization
         var stackSet = SynthesizedApp.Single(app.RemediationJson, "AWS::CloudFormation::StackSet");
         Assert.Null(stackSet["TemplateBody"]);
         Assert.Contains("cdk-hnb659fds-assets", stackSet["TemplateURL"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal([MemberStack.HubAccountParameter, MemberStack.HubRemediatorRoleParameter, MemberStack.HubEventBusParameter],
+        Assert.Equal([MemberStack.HubAccountParameter, MemberStack.HubPrincipalsParameter, MemberStack.HubEventBusParameter],
             stackSet["Parameters"]!.AsArray().Select(p => p!["ParameterKey"]!.GetValue<string>()));
+        var principals = stackSet["Parameters"]![1]!["ParameterValue"]!.ToJsonString();
+        Assert.Contains("RemediatorRole", principals, StringComparison.Ordinal);
+        Assert.Contains("arn:aws:iam::111122223333:role/platform-operator", principals, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -97,7 +101,7 @@ public class OrganizationTests(OrganizationApp app) : IClassFixture<Organization
     {
         var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(app.MemberAssembly, "manifest.json")))!;
         Assert.DoesNotContain(manifest["artifacts"]!.AsObject(), a => a.Value!["type"]!.GetValue<string>() == "cdk:asset-manifest");
-        Assert.Equal([MemberStack.HubAccountParameter, MemberStack.HubEventBusParameter, MemberStack.HubRemediatorRoleParameter],
+        Assert.Equal([MemberStack.HubAccountParameter, MemberStack.HubEventBusParameter, MemberStack.HubPrincipalsParameter],
             app.Member["Parameters"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
         Assert.Null(app.Member["Rules"]);
         // TemplateURL takes up to 1 MB; TemplateBody only 51,200 bytes, less than the two embedded host scripts.
@@ -119,7 +123,7 @@ public class OrganizationTests(OrganizationApp app) : IClassFixture<Organization
     }
 
     [Fact]
-    public void MemberTemplate_AccessRole_TrustsOnlyTheHubRemediatorAndCarriesTheRegionInItsName()
+    public void MemberTemplate_AccessRole_TrustsOnlyTheHubsRolesAndCarriesTheRegionInItsName()
     {
         var role = SynthesizedApp.Resources(app.Member, "AWS::IAM::Role")
             .Single(r => r.Properties["RoleName"] is not null).Properties;
@@ -127,7 +131,7 @@ public class OrganizationTests(OrganizationApp app) : IClassFixture<Organization
         Assert.Equal("""{"Fn::Join":["",["EcsDnsRemediationMember-",{"Ref":"AWS::Region"}]]}""", role["RoleName"]!.ToJsonString());
         var trust = Assert.Single(role["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!;
         Assert.Contains(MemberStack.HubAccountParameter, trust["Principal"]!.ToJsonString(), StringComparison.Ordinal);
-        Assert.Equal($$"""{"Ref":"{{MemberStack.HubRemediatorRoleParameter}}"}""", trust["Condition"]!["ArnEquals"]!["aws:PrincipalArn"]!.ToJsonString());
+        Assert.Equal($$"""{"Ref":"{{MemberStack.HubPrincipalsParameter}}"}""", trust["Condition"]!["ArnEquals"]!["aws:PrincipalArn"]!.ToJsonString());
     }
 
     [Fact]

@@ -28,8 +28,14 @@ public sealed partial record OrganizationSettings
     public required string MemberRunbookName { get; init; }
 
     /// <summary>The role to assume for <paramref name="scope"/>.</summary>
-    public string MemberRoleArn(AccountScope scope) =>
-        $"arn:{scope.Partition}:iam::{scope.Account}:role/{MemberRoleName}-{scope.Region}";
+    public string MemberRoleArn(AccountScope scope) => MemberRoleArn(MemberRoleName, scope);
+
+    /// <summary>The access role <paramref name="roleName"/>-REGION of <paramref name="scope"/> (the CLI names the role itself).</summary>
+    public static string MemberRoleArn(string roleName, AccountScope scope) =>
+        $"arn:{scope.Partition}:iam::{scope.Account}:role/{roleName}-{scope.Region}";
+
+    /// <summary>Whether <paramref name="roleName"/> can carry a region suffix within IAM's 64 characters.</summary>
+    public static bool IsMemberRoleName(string roleName) => RoleName().IsMatch(roleName);
 
     /// <summary>Reads the settings; null when none of the keys is set, an error when only some are.</summary>
     public static OrganizationSettings? From(Func<string, string?> lookup)
