@@ -11,7 +11,11 @@ namespace Remediator.Cli;
 /// </summary>
 public static class SettingsFile
 {
-    static readonly HashSet<string> KnownKeys = [.. RemediatorSettings.Keys, .. Remediator.Acting.ActuatorSettings.Keys];
+    static readonly HashSet<string> KnownKeys =
+    [
+        .. RemediatorSettings.Keys, RemediatorSettings.AccountSettingsKey,
+        .. Remediator.Acting.ActuatorSettings.Keys, .. Remediator.Acting.OrganizationSettings.Keys,
+    ];
 
     public static async Task<RemediatorSettings> ReadAsync(string path, CancellationToken cancellationToken)
     {

@@ -22,9 +22,12 @@ public sealed record RemediatorSettings
     public const string RescheduleKey = "REMEDIATOR_RESCHEDULE";
     public const string AccountSettingsKey = "REMEDIATOR_ACCOUNT_SETTINGS";
 
-    /// <summary>Every key this record reads, for documentation and for rejecting unknown keys in files.</summary>
+    /// <summary>
+    /// Every key this record reads, for documentation and for rejecting unknown keys in files, except
+    /// <see cref="AccountSettingsKey"/>, which only an organization hub's function is given.
+    /// </summary>
     public static readonly IReadOnlyList<string> Keys =
-        [ModeKey, AllowedClustersKey, MaxAttemptsKey, VpcResolverKey, SafeCapacityProviderKey, RescheduleKey, AccountSettingsKey];
+        [ModeKey, AllowedClustersKey, MaxAttemptsKey, VpcResolverKey, SafeCapacityProviderKey, RescheduleKey];
 
     public Mode Mode { get; init; } = Mode.Remediate;
 
