@@ -189,4 +189,17 @@ public sealed class OrganizationEndToEndTests : IAsyncLifetime
         var executions = endpoint.Ssm.Executions;
         Assert.Equal([(MemberRunbook, "no"), (HubRunbook, "yes")], executions.Select(e => (e.DocumentName, e.Parameter("Reschedule"))));
     }
+
+    [Fact]
+    public async Task Handle_BurstFromOneMember_AssumesItsRoleOnce()
+    {
+        var environment = Environment();
+        var function = Function.FromEnvironment(k => environment.GetValueOrDefault(k), new StringWriter());
+
+        for (var task = 10; task < 15; task++)
+            _ = await HandleAsync(function, EventIn(Member, "eu-west-1", task));
+
+        Assert.Equal(5, endpoint.Ssm.Executions.Count);
+        Assert.Equal(1, await moto.AssumedRoleCountAsync());
+    }
 }

@@ -89,6 +89,13 @@ public sealed class MotoServer : IAsyncDisposable
             .FirstOrDefault(r => r?["access_key_id"]?.GetValue<string>() == accessKeyId)?["account_id"]?.GetValue<string>();
     }
 
+    /// <summary>How many AssumeRole calls moto's STS answered with credentials.</summary>
+    public async Task<int> AssumedRoleCountAsync()
+    {
+        var data = System.Text.Json.Nodes.JsonNode.Parse(await http.GetStringAsync(Url + "/moto-api/data.json"));
+        return data?["sts"]?["AssumedRole"]?.AsArray().Count ?? 0;
+    }
+
     async Task<XDocument> IamAsync(Dictionary<string, string> form)
     {
         form["Version"] = "2010-05-08";
