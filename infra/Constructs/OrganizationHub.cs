@@ -112,6 +112,7 @@ public sealed class OrganizationHub : Construct
             Capabilities = ["CAPABILITY_NAMED_IAM"],
             // ManagedExecution is untyped in CDK 2.160 (jsii would write "active"): the CloudFormation spelling by hand.
             ManagedExecution = new Dictionary<string, object> { ["Active"] = true },
+            // Strict failure tolerance (the default) runs at most 10% + 1 accounts per Region at once.
             OperationPreferences = new CfnStackSet.OperationPreferencesProperty
             {
                 RegionConcurrencyType = "PARALLEL",

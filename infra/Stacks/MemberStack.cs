@@ -21,7 +21,7 @@ namespace Infra.Stacks;
 /// The member part of organization scale, deployed by the hub's StackSet to every account of the target
 /// organizational units, in every organization region: forwards failure candidates to the hub bus, and holds
 /// what the hub needs to remediate here (the Command documents, the runbook and its role, the access role that
-/// only the hub's Remediator may assume) and the proactive association.
+/// only the hub's Remediator and operator roles may assume) and the proactive association.
 /// <para>
 /// A StackSet cannot publish CDK assets and its stacks have unpredictable names, so this stack has neither:
 /// it is synthesized without a bootstrap (<see cref="BootstraplessSynthesizer"/> throws on any asset), and
