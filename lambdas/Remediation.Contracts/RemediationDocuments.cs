@@ -39,6 +39,8 @@ public static class RemediationDocuments
 
     public const string MemberDiagnose = MemberPrefix + DiagnoseSuffix;
 
+    public const string MemberEfsEvidence = MemberPrefix + EfsEvidenceSuffix;
+
     public const string MemberRunbook = MemberPrefix + RunbookSuffix;
 
     /// <summary>The member access role's name before its -REGION suffix (IAM names are global in an account).</summary>

@@ -20,7 +20,7 @@ namespace Remediator.Tests.Organization;
 /// </summary>
 public sealed class OrganizationEndToEndTests : IAsyncLifetime
 {
-    const string Hub = MotoServer.Account;
+    const string Hub = MotoServer.DefaultAccount;
     const string Member = "222233334444";
     const string Unreachable = "333344445555";
     const string HubRunbook = "EcsDnsRemediation-Remediate";
@@ -44,7 +44,7 @@ public sealed class OrganizationEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        moto = await MotoServer.StartAsync(unauthenticatedCalls: 6);
+        moto = await MotoServer.StartAsync(authorizeAfter: 6);
         hubKey = await moto.CreateUserAsync("hub-remediator", HubPolicy);
         auditorKey = await moto.CreateUserAsync("auditor", AuditorPolicy);
         endpoint = await LocalAwsEndpoint.StartAsync();
@@ -57,7 +57,7 @@ public sealed class OrganizationEndToEndTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await endpoint.DisposeAsync();
-        await moto.DisposeAsync();
+        moto.Dispose();
     }
 
     Dictionary<string, string?> Environment(string accountSettings = "") => new()
@@ -69,11 +69,11 @@ public sealed class OrganizationEndToEndTests : IAsyncLifetime
         ["AWS_ACCESS_KEY_ID"] = hubKey.Id,
         ["AWS_SECRET_ACCESS_KEY"] = hubKey.Secret,
         ["AWS_MAX_ATTEMPTS"] = "2",
-        [RemediatorSettings.SafeCapacityProviderKey] = "dns-safe-capacity",
+        [RemediatorEnvironment.SafeCapacityProvider] = "dns-safe-capacity",
         [RemediatorEnvironment.AccountSettings] = accountSettings,
-        [ActuatorSettings.RunbookNameKey] = HubRunbook,
-        [ActuatorSettings.AutomationRoleArnKey] = HubRunbookRole,
-        [ActuatorSettings.ClaimsTableKey] = ActingHarness.Table,
+        [RemediatorEnvironment.RunbookName] = HubRunbook,
+        [RemediatorEnvironment.AutomationRoleArn] = HubRunbookRole,
+        [RemediatorEnvironment.ClaimsTable] = ActingHarness.Table,
         [RemediatorEnvironment.HubAccount] = Hub,
         [RemediatorEnvironment.MemberRoleName] = MemberRoleName,
         [RemediatorEnvironment.MemberRunbookName] = MemberRunbook,

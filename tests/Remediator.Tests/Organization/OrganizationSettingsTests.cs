@@ -73,13 +73,13 @@ public class OrganizationSettingsTests
     {
         var settings = RemediatorSettings.From(k => k switch
         {
-            RemediatorSettings.SafeCapacityProviderKey => "safe",
+            RemediatorEnvironment.SafeCapacityProvider => "safe",
             RemediatorEnvironment.AccountSettings => "222233334444:observe:off, 333344445555:remediate:on",
             _ => null,
         });
 
-        Assert.Equal((Mode.Observe, false), (settings.ForAccount("222233334444").Mode, settings.ForAccount("222233334444").Reschedule));
-        Assert.Equal((Mode.Remediate, true), (settings.ForAccount("333344445555").Mode, settings.ForAccount("333344445555").Reschedule));
+        Assert.Equal((RemediationMode.Observe, false), (settings.ForAccount("222233334444").Mode, settings.ForAccount("222233334444").Reschedule));
+        Assert.Equal((RemediationMode.Remediate, true), (settings.ForAccount("333344445555").Mode, settings.ForAccount("333344445555").Reschedule));
         Assert.Same(settings, settings.ForAccount("444455556666"));
         Assert.Same(settings, settings.ForAccount(null));
     }
