@@ -28,4 +28,24 @@ public static class RemediationDocuments
     public static string Runbook(string stackName) => stackName + RunbookSuffix;
 
     public const string DefaultResolvFix = DefaultStackName + ResolvFixSuffix;
+
+    /// <summary>
+    /// The organization's member part (a StackSet) names its documents and access role with this fixed prefix:
+    /// StackSet stack names are not fixed, and the hub and the CLI must know the names in every member account.
+    /// </summary>
+    public const string MemberPrefix = "EcsDnsRemediationMember";
+
+    public const string MemberResolvFix = MemberPrefix + ResolvFixSuffix;
+
+    public const string MemberDiagnose = MemberPrefix + DiagnoseSuffix;
+
+    public const string MemberEfsEvidence = MemberPrefix + EfsEvidenceSuffix;
+
+    public const string MemberRunbook = MemberPrefix + RunbookSuffix;
+
+    /// <summary>The member access role's name before its -REGION suffix (IAM names are global in an account).</summary>
+    public const string MemberAccessRolePrefix = MemberPrefix;
+
+    /// <summary>The member access role in <paramref name="region"/>: one per Region, as the StackSet deploys one stack per Region.</summary>
+    public static string MemberAccessRole(string rolePrefix, string region) => rolePrefix + "-" + region;
 }

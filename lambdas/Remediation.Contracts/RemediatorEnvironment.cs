@@ -39,6 +39,20 @@ public static class RemediatorEnvironment
     /// <summary>The CloudWatch namespace of the function's metrics (<see cref="RemediatorMetrics"/>).</summary>
     public const string MetricsNamespace = "REMEDIATOR_METRICS_NAMESPACE";
 
+    /// <summary>
+    /// Organization hub only: mode and reschedule per member account, comma-separated <see cref="AccountSettingItem"/>s.
+    /// </summary>
+    public const string AccountSettings = "REMEDIATOR_ACCOUNT_SETTINGS";
+
+    /// <summary>Organization hub only: the hub's own account, whose events act through its own runbook.</summary>
+    public const string HubAccount = "REMEDIATOR_HUB_ACCOUNT";
+
+    /// <summary>Organization hub only: the member access role's name before its -REGION suffix.</summary>
+    public const string MemberRoleName = "REMEDIATOR_MEMBER_ROLE_NAME";
+
+    /// <summary>Organization hub only: the runbook the member part deploys in each member account.</summary>
+    public const string MemberRunbookName = "REMEDIATOR_MEMBER_RUNBOOK_NAME";
+
     public const int DefaultMaxAttempts = 3;
 
     public const int MaxMaxAttempts = 10;

@@ -40,6 +40,15 @@ public static class RemediatorMetrics
     /// <summary>The dimension sets of the record: every metric is emitted under each of them.</summary>
     public static readonly IReadOnlyList<IReadOnlyList<string>> DimensionSets =
         [[], [OutcomeDimension], [OutcomeDimension, CauseDimension]];
+
+    /// <summary>The member account an organization hub acted in.</summary>
+    public const string AccountDimension = "Account";
+
+    /// <summary>The Region of the event an organization hub acted on.</summary>
+    public const string RegionDimension = "Region";
+
+    /// <summary>The dimension set an organization hub's record adds, for events from member accounts.</summary>
+    public static readonly IReadOnlyList<string> AccountDimensionSet = [AccountDimension, RegionDimension];
 }
 
 /// <summary>The safe capacity's heartbeat metric, put by hostscripts/safe-capacity-boot.sh and read by its alarm.</summary>

@@ -10,8 +10,9 @@ namespace Remediator.Pipeline;
 /// One CloudWatch Embedded Metric Format record per event (<see cref="RemediatorMetrics"/>): namespace from the
 /// settings, every metric under each of the dimension sets [], [Outcome], [Outcome, Cause].
 /// CloudWatch Logs turns the line into metrics: no API call. Written with Utf8JsonWriter (no reflection).
+/// An organization hub adds the dimension set [Account, Region] (<paramref name="accountDimensions"/>).
 /// </summary>
-public sealed class EmfReporter(TextWriter writer, string metricsNamespace, TimeProvider? clock = null) : IReporter
+public sealed class EmfReporter(TextWriter writer, string metricsNamespace, TimeProvider? clock = null, bool accountDimensions = false) : IReporter
 {
     readonly TimeProvider clock = clock ?? TimeProvider.System;
     readonly Lock gate = new();
@@ -40,6 +41,13 @@ public sealed class EmfReporter(TextWriter writer, string metricsNamespace, Time
                 foreach (var dimension in set) json.WriteStringValue(dimension);
                 json.WriteEndArray();
             }
+            var scope = accountDimensions ? AccountScope.Of(outcome.Plan) : null;
+            if (scope is not null)
+            {
+                json.WriteStartArray();
+                foreach (var dimension in RemediatorMetrics.AccountDimensionSet) json.WriteStringValue(dimension);
+                json.WriteEndArray();
+            }
             json.WriteEndArray();
             json.WriteStartArray("Metrics");
             foreach (var name in RemediatorMetrics.Names)
@@ -57,6 +65,11 @@ public sealed class EmfReporter(TextWriter writer, string metricsNamespace, Time
             var acted = outcome.Kind == OutcomeKind.Acted;
             json.WriteString(RemediatorMetrics.OutcomeDimension, outcome.KindName);
             json.WriteString(RemediatorMetrics.CauseDimension, outcome.Cause);
+            if (scope is not null)
+            {
+                json.WriteString(RemediatorMetrics.AccountDimension, scope.Account);
+                json.WriteString(RemediatorMetrics.RegionDimension, scope.Region);
+            }
             json.WriteNumber(RemediatorMetrics.Events, 1);
             json.WriteNumber(RemediatorMetrics.HostFixes, acted && outcome.Act?.HostFix == true ? 1 : 0);
             json.WriteNumber(RemediatorMetrics.Reschedules, acted && outcome.Act?.Reschedule == true ? 1 : 0);

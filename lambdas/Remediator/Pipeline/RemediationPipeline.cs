@@ -47,7 +47,10 @@ public sealed class RemediationPipeline(RemediatorSettings settings, IActuator a
         // other: only the caller's own cancellation goes unreported.
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            Report(new Outcome(OutcomeKind.Failed, plan, Printable.Truncate(e.Message, 300), clock.Elapsed, []));
+            var failed = e is MemberRoleUnavailableException
+                ? plan with { Decision = Decision.Notify, Cause = Cause.MemberRoleUnavailable, Reason = e.Message }
+                : plan;
+            Report(new Outcome(OutcomeKind.Failed, failed, Printable.Truncate(e.Message, 300), clock.Elapsed, []));
             throw;
         }
         return Report(new Outcome(result.Acted ? OutcomeKind.Acted : OutcomeKind.Skipped, plan, result.Detail, clock.Elapsed, result.Runs)

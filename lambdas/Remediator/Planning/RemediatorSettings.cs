@@ -15,8 +15,12 @@ public sealed record RemediatorSettings
     const string VpcResolverKey = RemediatorEnvironment.VpcResolver;
     const string SafeCapacityProviderKey = RemediatorEnvironment.SafeCapacityProvider;
     const string RescheduleKey = RemediatorEnvironment.Reschedule;
+    const string AccountSettingsKey = RemediatorEnvironment.AccountSettings;
 
-    /// <summary>Every key this record reads, for documentation and for rejecting unknown keys in files.</summary>
+    /// <summary>
+    /// Every key this record reads, for documentation and for rejecting unknown keys in files, except
+    /// <see cref="RemediatorEnvironment.AccountSettings"/>, which only an organization hub's function is given.
+    /// </summary>
     public static readonly IReadOnlyList<string> Keys =
         [ModeKey, AllowedClustersKey, MaxAttemptsKey, VpcResolverKey, SafeCapacityProviderKey, RescheduleKey];
 
@@ -35,6 +39,15 @@ public sealed record RemediatorSettings
 
     /// <summary>Whether standalone tasks are rescheduled: on once a safe capacity provider is named.</summary>
     public bool Reschedule { get; init; }
+
+    /// <summary>
+    /// Organization scale: mode and reschedule of named member accounts (ACCOUNT:observe|remediate:on|off);
+    /// other accounts get the settings above. Per account, not per OU: an event names its account, not its OU.
+    /// </summary>
+    public IReadOnlyDictionary<string, (RemediationMode Mode, bool Reschedule)> Accounts { get; init; } = NoAccounts;
+
+    // One shared empty map, so that settings without account entries compare equal as records.
+    static readonly IReadOnlyDictionary<string, (RemediationMode Mode, bool Reschedule)> NoAccounts = new Dictionary<string, (RemediationMode, bool)>(StringComparer.Ordinal);
 
     public static RemediatorSettings Default { get; } = new();
 
@@ -79,6 +92,15 @@ public sealed record RemediatorSettings
             var other => throw Invalid(RescheduleKey, other, "\"true\" or \"false\""),
         };
 
+        var accounts = new Dictionary<string, (RemediationMode, bool)>(StringComparer.Ordinal);
+        foreach (var item in (Get(AccountSettingsKey) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (AccountSettingItem.Parse(item) is not { } setting || !accounts.TryAdd(setting.Account, (setting.Mode, setting.Reschedule)))
+                throw Invalid(AccountSettingsKey, item, "a comma-separated list of ACCOUNT:observe|remediate:on|off items, one per account");
+            if (setting.Reschedule && !reschedule)
+                throw new SettingsException($"{AccountSettingsKey}: {item} reschedules, but {RescheduleKey} is off or no {SafeCapacityProviderKey} is named");
+        }
+
         return new RemediatorSettings
         {
             Mode = mode,
@@ -87,8 +109,13 @@ public sealed record RemediatorSettings
             VpcResolver = resolver,
             SafeCapacityProvider = provider,
             Reschedule = reschedule,
+            Accounts = accounts.Count == 0 ? NoAccounts : accounts,
         };
     }
+
+    /// <summary>The settings for an event of <paramref name="account"/>: its own mode and reschedule when it has them.</summary>
+    public RemediatorSettings ForAccount(string? account) =>
+        account is not null && Accounts.TryGetValue(account, out var own) ? this with { Mode = own.Mode, Reschedule = own.Reschedule } : this;
 
     public bool IsClusterAllowed(string clusterName) => AllowedClusters.Count == 0 || AllowedClusters.Contains(clusterName);
 
