@@ -59,7 +59,7 @@ public sealed class OrganizationHub : Construct
         {
             EventBus = Bus,
             Description = "Member accounts' ECS tasks stopped with a DNS resolution failure: to the Remediator",
-            EventPattern = RemediationStack.TaskStoppedPattern(),
+            EventPattern = TaskStoppedRule.Pattern(),
             Targets =
             [
                 new LambdaFunction(remediator.Function, new LambdaFunctionProps
@@ -77,7 +77,7 @@ public sealed class OrganizationHub : Construct
             EventPattern = MemberStack.AutomationFailedPattern(MemberStack.RunbookName),
             Targets =
             [
-                new SnsTopic(remediation.Topic, new SnsTopicProps
+                new SnsTopic(remediation.Notifications.Topic, new SnsTopicProps
                 {
                     Message = RuleTargetInput.FromText(
                         $"ECS DNS remediation: runbook execution {EventField.FromPath("$.detail.ExecutionId")} of {MemberStack.RunbookName} in account {EventField.Account} region {EventField.Region} ended {EventField.FromPath("$.detail.Status")}. Sign in to that account: Systems Manager > Automation."),

@@ -88,7 +88,7 @@ public sealed class MemberStack : Stack
         _ = new Rule(this, "ForwardTaskStoppedRule", new RuleProps
         {
             Description = "ECS tasks stopped with a DNS resolution failure: to the hub's Remediator",
-            EventPattern = RemediationStack.TaskStoppedPattern(),
+            EventPattern = TaskStoppedRule.Pattern(),
             Targets = [new EventBusTarget(bus, new EventBusTargetProps { DeadLetterQueue = forwardFailures })],
         });
         _ = new Rule(this, "ForwardAutomationFailedRule", new RuleProps
