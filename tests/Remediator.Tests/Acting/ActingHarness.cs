@@ -32,7 +32,6 @@ public sealed class ActingHarness : IAsyncDisposable
 
     readonly StringWriter output = new();
 
-
     ActingHarness(LocalAwsEndpoint endpoint, FakeTimeProvider clock, RemediatorSettings settings, TimeSpan? attemptTimeout)
     {
         Endpoint = endpoint;
