@@ -62,7 +62,6 @@ public sealed class ActingUnitTests
     [InlineData(RemediatorEnvironment.HostFixWindowMinutes, "1441", "REMEDIATOR_HOST_FIX_WINDOW_MINUTES: \"1441\" is not valid")]
     [InlineData(RemediatorEnvironment.AutomationRoleArn, "arn:aws:iam::1:user/x", "REMEDIATOR_AUTOMATION_ROLE_ARN")]
     [InlineData(RemediatorEnvironment.AutomationRoleArn, "arn:aws:iam::11112222333\u0663:role/x", "REMEDIATOR_AUTOMATION_ROLE_ARN")]
-    [InlineData(RemediatorEnvironment.RunbookName, "Runbook\nX", "REMEDIATOR_RUNBOOK_NAME")]
     [InlineData(RemediatorEnvironment.MetricsNamespace, "AWS/ECS", "REMEDIATOR_METRICS_NAMESPACE")]
     public void ActuatorSettings_BadValue_ErrorNamesTheVariable(string key, string? value, string expected)
     {
