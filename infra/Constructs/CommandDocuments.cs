@@ -1,4 +1,3 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.SSM;
 using Constructs;
 using Infra.Documents;
@@ -8,8 +7,8 @@ namespace Infra.Constructs;
 
 /// <summary>
 /// The Run Command documents that carry the host scripts to container instances: the host fix, the diagnosis from
-/// a task network namespace, and the read-only EFS evidence. Each is named after the stack
-/// (<see cref="RemediationDocuments"/>), so that operators and the runbook can name it.
+/// a task network namespace, and the read-only EFS evidence. Each has a fixed name (<see cref="RemediationDocuments"/>),
+/// so that operators, the runbook and the CLI can name it.
 /// </summary>
 public sealed class CommandDocuments : Construct
 {
@@ -27,10 +26,9 @@ public sealed class CommandDocuments : Construct
 
     public CommandDocuments(Construct scope, string id, CommandDocumentsProps props) : base(scope, id)
     {
-        var stackName = Stack.Of(this).StackName;
-        ResolvFixName = RemediationDocuments.ResolvFix(stackName);
-        DiagnoseTaskNetnsName = RemediationDocuments.Diagnose(stackName);
-        EfsEvidenceName = RemediationDocuments.EfsEvidence(stackName);
+        ResolvFixName = RemediationDocuments.ResolvFix(props.NamePrefix);
+        DiagnoseTaskNetnsName = RemediationDocuments.Diagnose(props.NamePrefix);
+        EfsEvidenceName = RemediationDocuments.EfsEvidence(props.NamePrefix);
 
         ResolvFix = Document("ResolvFix", ResolvFixName, ResolvFixDocument.Content(props.ResolvFix, props.VpcResolver));
         DiagnoseTaskNetns = Document("DiagnoseTaskNetns", DiagnoseTaskNetnsName, DiagnoseDocument.Content(props.DiagnoseTaskNetns));

@@ -21,16 +21,7 @@ public sealed class NotificationRules : Construct
     {
         AutomationFailed = ToTopic(props, "AutomationFailed",
             "Remediation runbook executions that failed or timed out: to the notification topic",
-            new EventPattern
-            {
-                Source = ["aws.ssm"],
-                DetailType = ["EC2 Automation Execution Status-change Notification"],
-                Detail = new Dictionary<string, object>
-                {
-                    ["Definition"] = new[] { props.RunbookName },
-                    ["Status"] = new[] { "Failed", "TimedOut", "Cancelled" },
-                },
-            },
+            AutomationFailedPattern(props.RunbookName),
             $"ECS DNS remediation: runbook execution {EventField.FromPath("$.detail.ExecutionId")} of {props.RunbookName} ended {EventField.FromPath("$.detail.Status")}. See Systems Manager > Automation.");
 
         NonCompliant = ToTopic(props, "NonCompliant",
@@ -53,6 +44,18 @@ public sealed class NotificationRules : Construct
             SafeCapacityAlarmPattern(props.SafeCapacityAlarmName),
             $"ECS DNS remediation: alarm {props.SafeCapacityAlarmName} is in ALARM: awsvpc tasks with EFS volumes cannot be placed on the safe capacity. CloudWatch > Alarms has its history; see /var/log/ecs-dns-safe-capacity.log on its instances.");
     }
+
+    /// <summary>Failed, timed-out or cancelled executions of <paramref name="runbookName"/>.</summary>
+    public static EventPattern AutomationFailedPattern(string runbookName) => new()
+    {
+        Source = ["aws.ssm"],
+        DetailType = ["EC2 Automation Execution Status-change Notification"],
+        Detail = new Dictionary<string, object>
+        {
+            ["Definition"] = new[] { runbookName },
+            ["Status"] = new[] { "Failed", "TimedOut", "Cancelled" },
+        },
+    };
 
     /// <summary>The named alarm of this account and Region entering ALARM (not OK or INSUFFICIENT_DATA).</summary>
     public static EventPattern SafeCapacityAlarmPattern(string alarmName) => new()

@@ -64,11 +64,4 @@ public sealed class Notifications : Construct
         if (props.Email.Length > 0)
             Topic.AddSubscription(new EmailSubscription(props.Email));
     }
-
-    /// <summary>Lets <paramref name="grantee"/> publish: sns:Publish on the topic and the two KMS actions its key needs.</summary>
-    public void GrantPublish(IGrantable grantee)
-    {
-        Topic.GrantPublish(grantee);
-        Key.Grant(grantee, "kms:Decrypt", "kms:GenerateDataKey");
-    }
 }

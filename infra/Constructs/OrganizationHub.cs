@@ -74,7 +74,7 @@ public sealed class OrganizationHub : Construct
         {
             EventBus = Bus,
             Description = "Member runbook executions that failed or timed out: to the notification topic, naming account and region",
-            EventPattern = MemberStack.AutomationFailedPattern(MemberStack.RunbookName),
+            EventPattern = NotificationRules.AutomationFailedPattern(MemberStack.RunbookName),
             Targets =
             [
                 new SnsTopic(remediation.Notifications.Topic, new SnsTopicProps

@@ -58,9 +58,9 @@ public sealed class RemediatorFunction : Construct
 
         ClaimsTable = new Table(this, "Claims", new TableProps
         {
-            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = "pk", Type = AttributeType.STRING },
+            PartitionKey = new Amazon.CDK.AWS.DynamoDB.Attribute { Name = Remediation.Contracts.ClaimsTable.PartitionKey, Type = AttributeType.STRING },
             BillingMode = BillingMode.PAY_PER_REQUEST,
-            TimeToLiveAttribute = "expiresAt",
+            TimeToLiveAttribute = Remediation.Contracts.ClaimsTable.ExpiresAt,
             Encryption = TableEncryption.AWS_MANAGED,
             PointInTimeRecovery = true,
             // Claims expire within a day (TTL); nothing in them outlives the stack.

@@ -22,7 +22,7 @@ public sealed class Runbook : Construct
 
     public Runbook(Construct scope, string id, RunbookProps props) : base(scope, id)
     {
-        Name = RemediationDocuments.Runbook(Stack.Of(this).StackName);
+        Name = RemediationDocuments.Runbook(props.NamePrefix);
         Role = CreateRole(props);
         Document = new CfnDocument(this, "Document", new CfnDocumentProps
         {
@@ -37,7 +37,7 @@ public sealed class Runbook : Construct
                 CapacityProvider = props.SafeCapacityProviderName,
                 Subnets = props.TaskSubnetIds,
                 SecurityGroups = props.TaskSecurityGroupIds,
-                NotificationTopicArn = props.Notifications.Topic.TopicArn,
+                NotificationTopicArn = props.NotificationTopic.TopicArn,
                 ResolvFixDocumentName = props.Documents.ResolvFixName,
                 EfsEvidenceDocumentName = props.Documents.EfsEvidenceName,
             }),
@@ -142,7 +142,8 @@ public sealed class Runbook : Construct
             Resources = props.TaskRoleArns.Count > 0 ? props.TaskRoleArns.ToArray() : [Arn("iam", "role", "*", region: "")],
             Conditions = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["iam:PassedToService"] = "ecs-tasks.amazonaws.com" } },
         }));
-        props.Notifications.GrantPublish(role);
+        props.NotificationTopic.GrantPublish(role);
+        props.NotificationTopicKey?.Grant(role, "kms:Decrypt", "kms:GenerateDataKey");
         return role;
     }
 }

@@ -1,12 +1,21 @@
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.SNS;
+
 namespace Infra.Constructs;
 
 public sealed record RunbookProps
 {
+    /// <summary>The runbook is named PREFIX-Remediate (<see cref="Remediation.Contracts.RemediationDocuments"/>).</summary>
+    public required string NamePrefix { get; init; }
+
     /// <summary>The documents the runbook runs on the container instance (and that its role may send, and no other).</summary>
     public required CommandDocuments Documents { get; init; }
 
-    /// <summary>Where the runbook reports a failed step; its role may publish there.</summary>
-    public required Notifications Notifications { get; init; }
+    /// <summary>Where the runbook reports what it must not fix or failed to; its role may publish there.</summary>
+    public required ITopic NotificationTopic { get; init; }
+
+    /// <summary>The topic's customer managed key, which the role may then use; null for a topic under the AWS managed key.</summary>
+    public required IKey? NotificationTopicKey { get; init; }
 
     public required string VpcResolver { get; init; }
 

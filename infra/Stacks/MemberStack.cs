@@ -13,7 +13,6 @@ using EventBusTargetProps = Amazon.CDK.AWS.Events.Targets.EventBusProps;
 using Constructs;
 using Infra.Configuration;
 using Infra.Constructs;
-using Infra.Documents;
 
 namespace Infra.Stacks;
 
@@ -94,7 +93,7 @@ public sealed class MemberStack : Stack
         _ = new Rule(this, "ForwardAutomationFailedRule", new RuleProps
         {
             Description = "Remediation runbook executions here that failed or timed out: to the hub, which notifies",
-            EventPattern = AutomationFailedPattern(RunbookName),
+            EventPattern = NotificationRules.AutomationFailedPattern(RunbookName),
             Targets = [new EventBusTarget(bus, new EventBusTargetProps { DeadLetterQueue = forwardFailures })],
         });
 
@@ -107,55 +106,34 @@ public sealed class MemberStack : Stack
             EnforceSSL = true,
         });
 
-        var resolvFix = new CfnDocument(this, "ResolvFixDocument", new CfnDocumentProps
+        var documents = new CommandDocuments(this, "Documents", new CommandDocumentsProps
         {
-            Name = ResolvFixDocumentName,
-            DocumentType = "Command",
-            DocumentFormat = "JSON",
-            UpdateMethod = "NewVersion",
-            Content = ResolvFixDocument.Content(props.ResolvFix, config.VpcResolver),
-        });
-        _ = new CfnDocument(this, "DiagnoseDocument", new CfnDocumentProps
-        {
-            Name = DiagnoseDocumentName,
-            DocumentType = "Command",
-            DocumentFormat = "JSON",
-            UpdateMethod = "NewVersion",
-            Content = DiagnoseDocument.Content(props.DiagnoseTaskNetns),
+            NamePrefix = NamePrefix,
+            ResolvFix = props.ResolvFix,
+            DiagnoseTaskNetns = props.DiagnoseTaskNetns,
+            EfsEvidence = props.EfsEvidence,
+            VpcResolver = config.VpcResolver,
         });
 
-        var efsEvidence = new CfnDocument(this, "EfsEvidenceDocument", new CfnDocumentProps
+        // The same runbook and role as the hub's, over every cluster, task family and task role of this account
+        // and region: the hub's allowlists name the hub's clusters, not the members'.
+        var runbook = new Runbook(this, "Runbook", new RunbookProps
         {
-            Name = EfsEvidenceDocumentName,
-            DocumentType = "Command",
-            DocumentFormat = "JSON",
-            UpdateMethod = "NewVersion",
-            Content = EfsEvidenceDocument.Content(props.EfsEvidence, props.ResolvFix, config.VpcResolver),
+            NamePrefix = NamePrefix,
+            Documents = documents,
+            NotificationTopic = topic,
+            // The AWS managed key lets this account's principals use it through SNS: no grant.
+            NotificationTopicKey = null,
+            VpcResolver = config.VpcResolver,
+            SafeCapacityProviderName = config.SafeCapacityProviderName,
+            // A member's VPCs are its own: a reschedule takes the subnet from the event, and without
+            // security groups ECS gives the task the VPC's default group.
+            TaskSubnetIds = [],
+            TaskSecurityGroupIds = [],
+            AllowedClusters = [],
+            TaskDefinitionFamilies = [],
+            TaskRoleArns = [],
         });
-
-        var runbookRole = CreateRunbookRole(topic);
-        var runbook = new CfnDocument(this, "Runbook", new CfnDocumentProps
-        {
-            Name = RunbookName,
-            DocumentType = "Automation",
-            DocumentFormat = "JSON",
-            UpdateMethod = "NewVersion",
-            Content = RemediationRunbook.Content(new RunbookDefaults
-            {
-                AssumeRoleArn = runbookRole.RoleArn,
-                VpcResolver = config.VpcResolver,
-                CapacityProvider = config.SafeCapacityProviderName,
-                // A member's VPCs are its own: a reschedule takes the subnet from the event, and without
-                // security groups ECS gives the task the VPC's default group.
-                Subnets = [],
-                SecurityGroups = [],
-                NotificationTopicArn = topic.TopicArn,
-                ResolvFixDocumentName = ResolvFixDocumentName,
-                EfsEvidenceDocumentName = EfsEvidenceDocumentName,
-            }),
-        });
-        runbook.AddDependency(resolvFix);
-        runbook.AddDependency(efsEvidence);
 
         var access = new Role(this, "AccessRole", new RoleProps
         {
@@ -167,19 +145,7 @@ public sealed class MemberStack : Stack
             }),
             MaxSessionDuration = Duration.Hours(1),
         });
-        access.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "StartRunbook",
-            Actions = ["ssm:StartAutomationExecution"],
-            Resources = [Arn("ssm", "automation-definition", RunbookName + ":*")],
-        }));
-        access.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "PassRunbookRole",
-            Actions = ["iam:PassRole"],
-            Resources = [runbookRole.RoleArn],
-            Conditions = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["iam:PassedToService"] = "ssm.amazonaws.com" } },
-        }));
+        runbook.GrantStart(access);
 
         // remediator fleet check|fix --account: the resolv-fix document on the instances, and its results.
         access.AddToPolicy(new PolicyStatement(new PolicyStatementProps
@@ -214,93 +180,15 @@ public sealed class MemberStack : Stack
             MaxConcurrency = "10%",
             MaxErrors = config.ProactiveAction == ProactiveAction.Fix ? "5%" : "100%",
         });
-        association.AddDependency(resolvFix);
+        association.AddDependency(documents.ResolvFix);
 
         _ = new CfnOutput(this, "AccessRoleOutput", new CfnOutputProps { Key = "AccessRoleArn", Value = access.RoleArn });
         _ = new CfnOutput(this, "RunbookNameOutput", new CfnOutputProps { Key = "RunbookName", Value = RunbookName });
         _ = new CfnOutput(this, "TopicOutput", new CfnOutputProps { Key = "TopicArn", Value = topic.TopicArn });
     }
 
-    /// <summary>Failed, timed-out or cancelled executions of <paramref name="runbookName"/>.</summary>
-    public static EventPattern AutomationFailedPattern(string runbookName) => new()
-    {
-        Source = ["aws.ssm"],
-        DetailType = ["EC2 Automation Execution Status-change Notification"],
-        Detail = new Dictionary<string, object>
-        {
-            ["Definition"] = new[] { runbookName },
-            ["Status"] = new[] { "Failed", "TimedOut", "Cancelled" },
-        },
-    };
-
     string Arn(string service, string resource, string name, string? region = null) =>
         FormatArn(new ArnComponents { Service = service, Resource = resource, ResourceName = name, Region = region });
-
-    /// <summary>The runbook's role: the same permissions as the hub's own, over every cluster of this account and region.</summary>
-    Role CreateRunbookRole(Topic topic)
-    {
-        var role = new Role(this, "RunbookRole", new RoleProps
-        {
-            Description = "The remediation runbook's assume role: look up the container instance, run the host fix, reschedule the task",
-            AssumedBy = new ServicePrincipal("ssm.amazonaws.com").WithConditions(new Dictionary<string, object>
-            {
-                ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Account },
-                ["ArnLike"] = new Dictionary<string, object> { ["aws:SourceArn"] = Arn("ssm", "automation-execution", "*") },
-            }),
-        });
-        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "DescribeContainerInstance",
-            Actions = ["ecs:DescribeContainerInstances"],
-            Resources = [Arn("ecs", "container-instance", "*")],
-        }));
-        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "SendHostFix",
-            Actions = ["ssm:SendCommand"],
-            Resources = [Arn("ssm", "document", ResolvFixDocumentName), Arn("ssm", "document", EfsEvidenceDocumentName), Arn("ec2", "instance", "*")],
-        }));
-        // DescribeTaskDefinition takes no resource-level permission (Service Authorization Reference).
-        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "ReadTaskDefinition",
-            Actions = ["ecs:DescribeTaskDefinition"],
-            Resources = ["*"],
-        }));
-        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "ReadHostFixResult",
-            Actions = ["ssm:ListCommands", "ssm:ListCommandInvocations", "ssm:GetCommandInvocation", "ssm:DescribeInstanceInformation"],
-            Resources = ["*"],
-        }));
-        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "Reschedule",
-            Actions = ["ecs:RunTask"],
-            Resources = [Arn("ecs", "task-definition", "*:*")],
-        }));
-        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "TagRescheduledTask",
-            Actions = ["ecs:TagResource"],
-            Resources = [Arn("ecs", "task", "*")],
-            Conditions = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["ecs:CreateAction"] = "RunTask" } },
-        }));
-        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "PassTaskRoles",
-            Actions = ["iam:PassRole"],
-            Resources = [Arn("iam", "role", "*", region: "")],
-            Conditions = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["iam:PassedToService"] = "ecs-tasks.amazonaws.com" } },
-        }));
-        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
-        {
-            Sid = "Notify",
-            Actions = ["sns:Publish"],
-            Resources = [topic.TopicArn],
-        }));
-        return role;
-    }
 
     /// <summary>
     /// Synthesizes the member template on its own (no bootstrap, no asset) into <paramref name="outdir"/>, a cloud

@@ -31,6 +31,7 @@ public sealed class RemediationStack : Stack
 
         Documents = new CommandDocuments(this, "Documents", new CommandDocumentsProps
         {
+            NamePrefix = StackName,
             ResolvFix = props.ResolvFix,
             DiagnoseTaskNetns = props.DiagnoseTaskNetns,
             EfsEvidence = props.EfsEvidence,
@@ -39,8 +40,10 @@ public sealed class RemediationStack : Stack
 
         Runbook = new Runbook(this, "Runbook", new RunbookProps
         {
+            NamePrefix = StackName,
             Documents = Documents,
-            Notifications = Notifications,
+            NotificationTopic = Notifications.Topic,
+            NotificationTopicKey = Notifications.Key,
             VpcResolver = config.VpcResolver,
             SafeCapacityProviderName = config.SafeCapacityProviderName,
             TaskSubnetIds = props.TaskSubnetIds,

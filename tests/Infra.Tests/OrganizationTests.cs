@@ -163,6 +163,7 @@ public class OrganizationTests(OrganizationApp app) : IClassFixture<Organization
         var statements = SynthesizedApp.Resources(app.Member, "AWS::IAM::Policy")
             .Where(p => p.Properties["Roles"]!.ToJsonString().Contains("RunbookRole", StringComparison.Ordinal))
             .SelectMany(p => p.Properties["PolicyDocument"]!["Statement"]!.AsArray())
+            .Where(s => s!["Sid"] is not null) // CDK's topic grant (sns:Publish) sets none
             .ToDictionary(s => s!["Sid"]!.GetValue<string>(), s => s!);
 
         var send = statements["SendHostFix"]["Resource"]!.ToJsonString();
@@ -171,6 +172,20 @@ public class OrganizationTests(OrganizationApp app) : IClassFixture<Organization
         Assert.DoesNotContain($":document/{MemberStack.DiagnoseDocumentName}", send, StringComparison.Ordinal);
         Assert.Equal(("ecs:DescribeTaskDefinition", "*"),
             (statements["ReadTaskDefinition"]["Action"]!.GetValue<string>(), statements["ReadTaskDefinition"]["Resource"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void MemberTemplate_RunbookRole_PublishesOnlyToTheMembersTopic()
+    {
+        var publish = SynthesizedApp.Resources(app.Member, "AWS::IAM::Policy")
+            .Where(p => p.Properties["Roles"]!.ToJsonString().Contains("RunbookRole", StringComparison.Ordinal))
+            .SelectMany(p => p.Properties["PolicyDocument"]!["Statement"]!.AsArray())
+            .Where(s => s!["Action"]!.ToJsonString().Contains("sns:", StringComparison.Ordinal));
+
+        var statement = Assert.Single(publish)!;
+        Assert.Equal("\"sns:Publish\"", statement["Action"]!.ToJsonString());
+        var topic = SynthesizedApp.Resources(app.Member, "AWS::SNS::Topic").Single().Id;
+        Assert.Equal($$"""{"Ref":"{{topic}}"}""", statement["Resource"]!.ToJsonString());
     }
 
     /// <summary>
