@@ -33,8 +33,7 @@ DEMO_HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "${DEMO_HERE}/../.." && pwd)"
 readonly DEMO_HERE ROOT
 readonly HOOK="${DEMO_HERE}/demo-hook.sh"
-readonly DRIVER_PROJECT="${ROOT}/tests/Remediator.Demo"
-readonly DRIVER="${DRIVER_PROJECT}/bin/Debug/net10.0/Remediator.Demo.dll"
+readonly DRIVER_PROJECT="${DEMO_HERE}/Remediator.Demo"
 readonly EVENT_TEMPLATE="${ROOT}/tests/events/failure/ec2-awsvpc-temporary-failure.json"
 readonly PACKAGES=(iproute2 util-linux dnsmasq-base jq perl-base libc-bin mount coreutils)
 # The lab's ECS world, in the local control plane's account and Region.
@@ -50,6 +49,7 @@ CDK_OUT=""
 INSTALL=true
 START_MS=0
 WORK=""
+DRIVER=""
 DRIVER_PID=""
 
 usage() {
@@ -85,6 +85,7 @@ log() {
 #######################################
 # Installs missing Debian packages (or fails with --no-install), restores npm packages, builds the
 # driver. Needs dotnet and npm already (the README names them).
+# Globals: sets DRIVER, the driver's assembly as its own project builds it.
 #######################################
 prepare_tools() {
   local tool missing=()
@@ -107,9 +108,12 @@ prepare_tools() {
     log "npm ci"
     (cd "${ROOT}" && npm ci --no-audit --no-fund --loglevel=error) >&2 || die 4 "npm ci failed"
   fi
-  log "dotnet build tests/Remediator.Demo (the Remediator, the local control plane, the local endpoints)"
-  DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet build "${DRIVER_PROJECT}" --nologo -v:q -clp:ErrorsOnly >&2 \
-    || die 4 "dotnet build failed"
+  log "dotnet build hostscripts/lab/Remediator.Demo (the Remediator, the local control plane, the local endpoints)"
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+  dotnet build "${DRIVER_PROJECT}" --nologo -v:q -clp:ErrorsOnly >&2 || die 4 "dotnet build failed"
+  # MSBuild says where the build put the driver, so no output path is written down here.
+  DRIVER="$(dotnet build "${DRIVER_PROJECT}" --nologo -getProperty:TargetPath)" || die 4 "MSBuild did not name the driver"
+  [[ -f "${DRIVER}" ]] || die 4 "dotnet build did not produce ${DRIVER}"
 }
 
 #######################################
