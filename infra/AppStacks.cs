@@ -1,6 +1,7 @@
 using Amazon.CDK;
 using Amazon.CDK.AWS.Lambda;
 using Infra.Configuration;
+using Infra.Constructs;
 using Infra.Documents;
 using Infra.Stacks;
 
@@ -18,6 +19,9 @@ public sealed record AppStacks
     public required RemediationStack Remediation { get; init; }
 
     public SandboxStack? Sandbox { get; init; }
+
+    /// <summary>The organization hub inside the remediation stack, when the organization keys are set.</summary>
+    public OrganizationHub? Hub { get; init; }
 
     public static AppStacks Build(App app, RemediationConfig config, string repositoryRoot, Code remediatorCode)
     {
@@ -59,6 +63,17 @@ public sealed record AppStacks
         });
         remediation.AddDependency(capacity, "rescheduled tasks go to the safe capacity provider");
 
-        return new AppStacks { Capacity = capacity, Remediation = remediation, Sandbox = sandbox };
+        var hub = config.Organization is { } organization
+            ? new OrganizationHub(remediation, "OrganizationHub", new OrganizationHubProps
+            {
+                Organization = organization,
+                Remediation = remediation,
+                MemberTemplateFile = MemberStack.Synthesize(
+                    new MemberStackProps { Config = config, ResolvFix = resolvFix, DiagnoseTaskNetns = diagnose },
+                    Path.Combine(app.Outdir, "member.out")),
+            })
+            : null;
+
+        return new AppStacks { Capacity = capacity, Remediation = remediation, Sandbox = sandbox, Hub = hub };
     }
 }

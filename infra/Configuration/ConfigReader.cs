@@ -19,6 +19,8 @@ public static partial class ConfigReader
         "safeCapacityInstanceType", "safeCapacityMinSize", "safeCapacityMaxSize", "existingCapacityProviders",
         "existingDefaultStrategy", "proactiveAction", "proactiveSchedule", "hostFixWindowMinutes",
         "taskDefinitionFamilies", "taskRoleArns", "sandbox", "reservedConcurrency",
+        "organizationId", "organizationTargets", "organizationRegions", "organizationAccountSettings", "organizationCallAs",
+        "organizationOperatorRoleArns",
     ];
 
     /// <summary>
@@ -103,6 +105,7 @@ public static partial class ConfigReader
         var reserved = Text("reservedConcurrency") is { Length: > 0 } concurrency
             ? Int("reservedConcurrency", concurrency, 0, 1, 1000)
             : d.ReservedConcurrency;
+        var organization = Organization(Text, reschedule);
 
         return new RemediationConfig
         {
@@ -129,6 +132,75 @@ public static partial class ConfigReader
             TaskRoleArns = roles,
             Sandbox = sandbox,
             ReservedConcurrency = reserved,
+            Organization = organization,
+        };
+    }
+
+    /// <summary>
+    /// The organization keys: all three of organizationId, organizationTargets and organizationRegions, or
+    /// none (then the two optional ones must be unset too). An account setting that reschedules needs the hub
+    /// to reschedule at all (a safe capacity provider name is always set, so only "reschedule" is checked).
+    /// </summary>
+    static OrganizationConfig? Organization(Func<string, string?> text, bool hubReschedules)
+    {
+        var id = text("organizationId");
+        var targets = List("organizationTargets", text("organizationTargets"), OrganizationTargetPattern(),
+            "a comma-separated list of organizational unit ids (ou-...) or the root id (r-...)");
+        var regions = List("organizationRegions", text("organizationRegions"), RegionPattern(),
+            "a comma-separated list of regions such as us-east-1,eu-west-1");
+        var accountText = text("organizationAccountSettings");
+        var callAsText = text("organizationCallAs");
+        var operatorsText = text("organizationOperatorRoleArns");
+        if (string.IsNullOrEmpty(id) && targets.Count == 0 && regions.Count == 0)
+        {
+            foreach (var (key, value) in new[] { ("organizationAccountSettings", accountText), ("organizationCallAs", callAsText), ("organizationOperatorRoleArns", operatorsText) })
+            {
+                if (!string.IsNullOrEmpty(value))
+                    throw new ConfigException($"{Prefix}{key}: given without {Prefix}organizationId; expected it unset, or set the organization keys");
+            }
+            return null;
+        }
+
+        Check(id is not null && OrganizationIdPattern().IsMatch(id), "organizationId", id ?? "",
+            "an organization id such as o-a1b2c3d4e5 (required with the other organization keys)");
+        if (targets.Count == 0)
+            throw new ConfigException($"{Prefix}organizationTargets: required with {Prefix}organizationId; expected a comma-separated list of ou-... ids or the root r-...");
+        if (targets.Any(t => t.StartsWith("r-", StringComparison.Ordinal)) && targets.Count > 1)
+            throw new ConfigException($"{Prefix}organizationTargets: the root already contains every organizational unit; expected either the root alone or organizational units");
+        if (regions.Count == 0)
+            throw new ConfigException($"{Prefix}organizationRegions: required with {Prefix}organizationId; expected a comma-separated list of regions such as us-east-1,eu-west-1");
+
+        var settings = new List<AccountSetting>();
+        foreach (var item in (accountText ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var match = AccountSettingPattern().Match(item);
+            Check(match.Success, "organizationAccountSettings", item,
+                "a comma-separated list of ACCOUNT:MODE:RESCHEDULE items such as 111122223333:observe:off (mode observe|remediate, reschedule on|off)");
+            var account = match.Groups[1].Value;
+            if (settings.Any(s => s.Account == account))
+                throw new ConfigException($"{Prefix}organizationAccountSettings: account {account} is listed twice; expected one item per account");
+            var reschedule = match.Groups[3].Value == "on";
+            if (reschedule && !hubReschedules)
+                throw new ConfigException($"{Prefix}organizationAccountSettings: {item} reschedules while {Prefix}reschedule is false; expected off, or set {Prefix}reschedule to true");
+            settings.Add(new AccountSetting(account, match.Groups[2].Value == "observe" ? RemediationMode.Observe : RemediationMode.Remediate, reschedule));
+        }
+
+        var callAs = callAsText switch
+        {
+            null or "DELEGATED_ADMIN" => StackSetCaller.DelegatedAdmin,
+            "SELF" => StackSetCaller.Self,
+            var other => throw Invalid("organizationCallAs", other, "DELEGATED_ADMIN (a delegated administrator deploys) or SELF (the management account deploys)"),
+        };
+        var operators = List("organizationOperatorRoleArns", operatorsText, RoleArnPattern(),
+            "a comma-separated list of IAM role ARNs of the hub account (arn:aws:iam::123456789012:role/name)");
+        return new OrganizationConfig
+        {
+            OrganizationId = id!,
+            Targets = targets,
+            Regions = regions,
+            AccountSettings = settings,
+            CallAs = callAs,
+            OperatorRoleArns = operators,
         };
     }
 
@@ -224,6 +296,18 @@ public static partial class ConfigReader
 
     [GeneratedRegex(@"^(rate\([1-9][0-9]{0,3} (minute|minutes|hour|hours|day|days)\)|cron\([^()]{9,100}\))$")]
     private static partial Regex SchedulePattern();
+
+    [GeneratedRegex("^o-[a-z0-9]{10,32}$")]
+    private static partial Regex OrganizationIdPattern();
+
+    [GeneratedRegex("^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$")]
+    private static partial Regex OrganizationTargetPattern();
+
+    [GeneratedRegex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$")]
+    private static partial Regex RegionPattern();
+
+    [GeneratedRegex("^([0-9]{12}):(observe|remediate):(on|off)$")]
+    private static partial Regex AccountSettingPattern();
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$")]
     private static partial Regex RoleArnPattern();

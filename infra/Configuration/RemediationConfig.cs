@@ -85,6 +85,9 @@ public sealed record RemediationConfig
     /// <summary>Whether the sandbox stack (the seed's failing setup) is synthesized.</summary>
     public bool Sandbox { get; init; }
 
+    /// <summary>Organization scale; null (the keys unset) is the single-account app.</summary>
+    public OrganizationConfig? Organization { get; init; }
+
     public static RemediationConfig Default { get; } = new();
 
     /// <summary>The cluster the safe capacity joins.</summary>

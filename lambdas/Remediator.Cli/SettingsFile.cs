@@ -11,7 +11,11 @@ namespace Remediator.Cli;
 /// </summary>
 public static class SettingsFile
 {
-    static readonly HashSet<string> KnownKeys = [.. RemediatorSettings.Keys, .. Remediator.Acting.ActuatorSettings.Keys];
+    static readonly HashSet<string> KnownKeys =
+    [
+        .. RemediatorSettings.Keys, RemediatorSettings.AccountSettingsKey,
+        .. Remediator.Acting.ActuatorSettings.Keys, .. Remediator.Acting.OrganizationSettings.Keys,
+    ];
 
     /// <summary>The file's settings as text, by key; every key is a known one.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> ReadValuesAsync(string path, CancellationToken cancellationToken)

@@ -59,15 +59,26 @@ public sealed class Function
         return output;
     }
 
+    static string Region(Func<string, string?> environment) =>
+        environment("AWS_REGION") is { Length: > 0 } region ? region.Trim() : environment("AWS_DEFAULT_REGION")?.Trim() ?? "";
+
     static RemediationPipeline Build(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null)
     {
         try
         {
             var settings = RemediatorSettings.From(environment);
             var acting = ActuatorSettings.From(environment);
-            var actuator = new SsmActuator(AwsClients.Ssm(environment),
-                new DynamoClaimStore(AwsClients.Dynamo(environment), acting.ClaimsTable), acting, clock);
-            var reporter = new CompositeReporter(new JsonLineReporter(output, clock), new EmfReporter(output, acting.MetricsNamespace, clock));
+            var organization = OrganizationSettings.From(environment);
+            var claims = new DynamoClaimStore(AwsClients.Dynamo(environment), acting.ClaimsTable);
+            IActuator actuator = new SsmActuator(AwsClients.Ssm(environment), claims, acting, clock);
+            if (organization is not null)
+            {
+                var sessions = new StsMemberSessions(AwsClients.Sts(environment),
+                    (credentials, region) => AwsClients.Ssm(environment, credentials, region), clock);
+                actuator = new MemberActuator(actuator, Region(environment), organization, sessions, claims, acting, clock);
+            }
+            var reporter = new CompositeReporter(new JsonLineReporter(output, clock),
+                new EmfReporter(output, acting.MetricsNamespace, clock, accountDimensions: organization is not null));
             return new RemediationPipeline(settings, actuator, reporter);
         }
         catch (SettingsException e)

@@ -115,7 +115,11 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
 
         var (status, response, errorType, injected) = await AnswerAsync(service, operation, body, context.RequestAborted).ConfigureAwait(false);
         log.Enqueue(new RecordedRequest(Interlocked.Increment(ref sequence), Clock.GetUtcNow(), service.Name, operation,
-            (JsonObject)body.DeepClone(), (int)status, errorType, injected));
+            (JsonObject)body.DeepClone(), (int)status, errorType, injected)
+        {
+            AccessKeyId = CredentialScope(context.Request, 0),
+            SigningRegion = CredentialScope(context.Request, 2),
+        });
         if (injected && errorType is null)
         {
             // FaultKind.TimeoutAfterApply: applied, and no answer until the client gives up.
@@ -159,6 +163,17 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
         {
             return (e.Status, ErrorBody(e.Type, e.Message, e.Extra), e.Type, false);
         }
+    }
+
+    /// <summary>Field <paramref name="index"/> of "AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request, ...".</summary>
+    static string? CredentialScope(HttpRequest request, int index)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        var start = authorization.IndexOf("Credential=", StringComparison.Ordinal);
+        if (start < 0) return null;
+        var end = authorization.IndexOf(',', start);
+        var fields = authorization[(start + "Credential=".Length)..(end < 0 ? authorization.Length : end)].Split('/');
+        return fields.Length == 5 ? fields[index] : null;
     }
 
     static JsonObject ErrorBody(string type, string message, IReadOnlyDictionary<string, JsonNode?>? extra)

@@ -17,4 +17,14 @@ public sealed record RecordedRequest(
     JsonObject Body,
     int Status,
     string? ErrorType,
-    bool Injected);
+    bool Injected)
+{
+    /// <summary>
+    /// The access key the request was signed with (from the SigV4 Authorization header), or null: with keys an
+    /// STS emulator (moto) issued, it tells which account a request acted in.
+    /// </summary>
+    public string? AccessKeyId { get; init; }
+
+    /// <summary>The region of the signature's credential scope: the region the client called.</summary>
+    public string? SigningRegion { get; init; }
+}

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Amazon.Runtime;
+using Amazon.SecurityToken;
 using Amazon.SimpleSystemsManagement;
 using Remediator.Events;
 using Remediator.Planning;
@@ -8,7 +9,8 @@ namespace Remediator.Cli.Fleet;
 
 /// <summary>
 /// <c>remediator fleet check|fix --cluster NAME</c>: runs the resolv-fix document on every container
-/// instance tagged with the cluster, and reports each one. Exit 0 when every instance is healthy (or
+/// instance tagged with the cluster, and reports each one; with <c>--account ID --region R</c>, in a member account
+/// of the organization, through its access role. Exit 0 when every instance is healthy (or
 /// fixed), 1 when any is at risk, failed or did not answer, 2 for bad usage: a pipeline gate.
 /// </summary>
 public static class FleetCommand
@@ -18,6 +20,12 @@ public static class FleetCommand
 
     /// <summary>The resolv-fix document's name in the default deployment (stack EcsDnsRemediation).</summary>
     public const string DefaultDocument = "EcsDnsRemediation-ResolvFix";
+
+    /// <summary>The resolv-fix document that the organization's StackSet deploys in member accounts.</summary>
+    public const string MemberDocument = "EcsDnsRemediationMember-ResolvFix";
+
+    /// <summary>The member access role's name before its region suffix, as the StackSet deploys it.</summary>
+    public const string DefaultMemberRoleName = "EcsDnsRemediationMember";
 
     public static Command Create(TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
@@ -30,7 +38,7 @@ public static class FleetCommand
     static Command Create(string action, string description, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         var cluster = new Option<string>("--cluster") { Description = "The ECS cluster whose container instances to target", Required = true };
-        var document = new Option<string>("--document") { Description = "The resolv-fix Command document", DefaultValueFactory = _ => DefaultDocument };
+        var document = new Option<string?>("--document") { Description = $"The resolv-fix Command document (default: {DefaultDocument}, or {MemberDocument} with --account)" };
         var tag = new Option<string>("--target-tag") { Description = "The instance tag whose value is the cluster name", DefaultValueFactory = _ => DefaultTargetTag };
         var resolver = new Option<string>("--resolver") { Description = "The VPC resolver to put within the first three nameservers", DefaultValueFactory = _ => RemediatorSettings.Default.VpcResolver };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
@@ -40,10 +48,15 @@ public static class FleetCommand
         var errors = new Option<string>("--max-errors") { Description = "SSM rate control: errors before SSM stops sending", DefaultValueFactory = _ => action == "fix" ? "1" : "10%" };
         var region = new Option<string?>("--region") { Description = "AWS region (default: the SDK's chain)" };
         var endpoint = new Option<string?>("--endpoint-url") { Description = "SSM endpoint URL (default: the SDK's; for tests and private endpoints)" };
+        var account = new Option<string?>("--account") { Description = "A member account of the organization: assume its access role (needs --region)" };
+        var roleName = new Option<string?>("--role-name")
+        {
+            Description = $"With --account: the access role's name before its -REGION suffix (default: ${Acting.OrganizationSettings.MemberRoleNameKey}, else {DefaultMemberRoleName})",
+        };
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the change on each instance, change nothing" };
 
-        var command = new Command(action, description) { cluster, document, tag, resolver, json, wait, poll, concurrency, errors, region, endpoint };
+        var command = new Command(action, description) { cluster, document, tag, resolver, json, wait, poll, concurrency, errors, region, endpoint, account, roleName };
         if (action == "fix")
         {
             command.Options.Add(yes);
@@ -52,9 +65,10 @@ public static class FleetCommand
 
         command.SetAction(async (result, cancellationToken) =>
         {
+            var member = result.GetValue(account);
             var request = new FleetRequest
             {
-                Document = result.GetValue(document)!,
+                Document = result.GetValue(document) ?? (member is null ? DefaultDocument : MemberDocument),
                 TargetTagKey = result.GetValue(tag)!,
                 Cluster = result.GetValue(cluster)!,
                 Action = action,
@@ -63,7 +77,11 @@ public static class FleetCommand
                 MaxConcurrency = result.GetValue(concurrency)!,
                 MaxErrors = result.GetValue(errors)!,
             };
-            if (Validate(request, result.GetValue(wait), result.GetValue(poll)) is { } problem)
+            var memberRole = result.GetValue(roleName)
+                ?? (Environment.GetEnvironmentVariable(Acting.OrganizationSettings.MemberRoleNameKey) is { Length: > 0 } named ? named.Trim() : DefaultMemberRoleName);
+            var problem = Validate(request, result.GetValue(wait), result.GetValue(poll))
+                ?? (member is null ? null : ValidateMember(member, result.GetValue(region), memberRole));
+            if (problem is not null)
             {
                 await stderr.WriteLineAsync($"remediator fleet {action}: {problem}");
                 return ExitCodes.Usage;
@@ -76,12 +94,19 @@ public static class FleetCommand
 
             try
             {
-                using var ssm = Client(result.GetValue(region), result.GetValue(endpoint));
+                using var ssm = member is null
+                    ? Client(result.GetValue(region), result.GetValue(endpoint))
+                    : await MemberClientAsync(member, result.GetValue(region)!, memberRole, result.GetValue(endpoint), cancellationToken);
                 var run = new FleetRun(new SsmFleetCommands(ssm), TimeProvider.System);
                 var report = await run.RunAsync(request, TimeSpan.FromSeconds(result.GetValue(wait)),
                     TimeSpan.FromSeconds(result.GetValue(poll)), cancellationToken);
                 await stdout.WriteLineAsync(result.GetValue(json) ? report.ToJson() : report.ToTable());
                 return report.ExitCode;
+            }
+            catch (Pipeline.MemberRoleUnavailableException e)
+            {
+                await stderr.WriteLineAsync($"remediator fleet {action}: {Printable.Truncate(e.Message, 300)}");
+                return ExitCodes.Usage;
             }
             catch (Exception e) when (e is AmazonServiceException or AmazonClientException or HttpRequestException)
             {
@@ -99,6 +124,45 @@ public static class FleetCommand
         if (wait is <= 0 or > 3600) return "--wait: expected seconds between 0 and 3600";
         if (poll is <= 0 or > 60) return "--poll-interval: expected seconds between 0 and 60";
         return null;
+    }
+
+    static string? ValidateMember(string account, string? region, string roleName)
+    {
+        if (account.Length != 12 || !account.All(char.IsAsciiDigit)) return $"--account: \"{Printable.Truncate(account, 80)}\" is not a 12-digit account id";
+        if (region is null) return "--account needs --region: the access role and the documents are per region";
+        if (Scope(account, region) is null) return $"--region: \"{Printable.Truncate(region, 80)}\" is not a region name such as eu-west-1";
+        if (!Acting.OrganizationSettings.IsMemberRoleName(roleName)) return $"--role-name: \"{Printable.Truncate(roleName, 80)}\" is not an IAM role name of at most 48 characters";
+        return null;
+    }
+
+    /// <summary>The member's account and region, with the partition its region belongs to.</summary>
+    static AccountScope? Scope(string account, string region)
+    {
+        var partition = region.StartsWith("cn-", StringComparison.Ordinal) ? "aws-cn"
+            : region.StartsWith("us-gov-", StringComparison.Ordinal) ? "aws-us-gov"
+            : "aws";
+        return AccountScope.Of($"arn:{partition}:ecs:{region}:{account}:cluster/fleet");
+    }
+
+    /// <summary>
+    /// SSM in the member's account and region as its access role, assumed with the credentials of the SDK's own
+    /// chain (environment, profile, SSO, instance role...) through STS in that region (AWS_ENDPOINT_URL_STS honoured).
+    /// </summary>
+    static async Task<IAmazonSimpleSystemsManagement> MemberClientAsync(string account, string region, string roleName, string? endpoint, CancellationToken cancellationToken)
+    {
+        var scope = Scope(account, region)!;
+        using var sts = new AmazonSecurityTokenServiceClient(new AmazonSecurityTokenServiceConfig { RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(region) });
+        var sessions = new Acting.StsMemberSessions(sts, (credentials, r) =>
+        {
+            var config = new AmazonSimpleSystemsManagementConfig { RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(r) };
+            if (endpoint is not null)
+            {
+                config.ServiceURL = endpoint;
+                config.AuthenticationRegion = r;
+            }
+            return new AmazonSimpleSystemsManagementClient(credentials, config);
+        });
+        return await sessions.SsmAsync(scope, Acting.OrganizationSettings.MemberRoleArn(roleName, scope), cancellationToken);
     }
 
     static async Task<bool> ConfirmAsync(FleetRequest request, TextWriter stdout, TextReader stdin)

@@ -2,6 +2,7 @@ using System.Globalization;
 using Amazon;
 using Amazon.DynamoDBv2;
 using Amazon.Runtime;
+using Amazon.SecurityToken;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
 
@@ -10,7 +11,7 @@ namespace Remediator.Acting;
 /// <summary>
 /// Builds the SSM and DynamoDB clients once per process from the AWS SDK's own environment variables, read
 /// through a lookup so that tests configure them without touching the process environment: AWS_REGION,
-/// AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL (a local endpoint), AWS_ACCESS_KEY_ID,
+/// AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL (a local endpoint), AWS_ACCESS_KEY_ID,
 /// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (set by Lambda), AWS_MAX_ATTEMPTS. Retry mode is Standard:
 /// throttling and 5xx are retried with the SDK's jittered exponential backoff.
 /// </summary>
@@ -33,6 +34,24 @@ public static class AwsClients
         return Credentials(environment) is { } credentials
             ? new AmazonSimpleSystemsManagementClient(credentials, config)
             : new AmazonSimpleSystemsManagementClient(config);
+    }
+
+    /// <summary>STS in the function's region (regional endpoint), for assuming member access roles; AWS_ENDPOINT_URL_STS for tests.</summary>
+    public static IAmazonSecurityTokenService Sts(Func<string, string?> environment)
+    {
+        var config = new AmazonSecurityTokenServiceConfig();
+        Configure(config, environment, environment("AWS_ENDPOINT_URL_STS"));
+        return Credentials(environment) is { } credentials
+            ? new AmazonSecurityTokenServiceClient(credentials, config)
+            : new AmazonSecurityTokenServiceClient(config);
+    }
+
+    /// <summary>SSM in <paramref name="region"/> (a member's) with <paramref name="credentials"/> (its access role's).</summary>
+    public static IAmazonSimpleSystemsManagement Ssm(Func<string, string?> environment, AWSCredentials credentials, string region)
+    {
+        var config = new AmazonSimpleSystemsManagementConfig();
+        Configure(config, key => key is "AWS_REGION" or "AWS_DEFAULT_REGION" ? region : environment(key), environment("AWS_ENDPOINT_URL_SSM"));
+        return new AmazonSimpleSystemsManagementClient(credentials, config);
     }
 
     public static IAmazonDynamoDB Dynamo(Func<string, string?> environment)

@@ -9,8 +9,9 @@ namespace Remediator.Pipeline;
 /// One CloudWatch Embedded Metric Format record per event (contracts.md): namespace from the settings,
 /// dimension sets [], [Outcome], [Outcome, Cause], metrics Events, HostFixes, Reschedules, Notifications.
 /// CloudWatch Logs turns the line into metrics: no API call. Written with Utf8JsonWriter (no reflection).
+/// An organization hub adds the dimension set [Account, Region] (<paramref name="accountDimensions"/>).
 /// </summary>
-public sealed class EmfReporter(TextWriter writer, string metricsNamespace, TimeProvider? clock = null) : IReporter
+public sealed class EmfReporter(TextWriter writer, string metricsNamespace, TimeProvider? clock = null, bool accountDimensions = false) : IReporter
 {
     readonly TimeProvider clock = clock ?? TimeProvider.System;
     readonly Lock gate = new();
@@ -42,6 +43,14 @@ public sealed class EmfReporter(TextWriter writer, string metricsNamespace, Time
             json.WriteStringValue("Outcome");
             json.WriteStringValue("Cause");
             json.WriteEndArray();
+            var scope = accountDimensions ? AccountScope.Of(outcome.Plan) : null;
+            if (scope is not null)
+            {
+                json.WriteStartArray();
+                json.WriteStringValue("Account");
+                json.WriteStringValue("Region");
+                json.WriteEndArray();
+            }
             json.WriteEndArray();
             json.WriteStartArray("Metrics");
             foreach (var name in (ReadOnlySpan<string>)["Events", "HostFixes", "Reschedules", "Notifications"])
@@ -59,6 +68,11 @@ public sealed class EmfReporter(TextWriter writer, string metricsNamespace, Time
             var acted = outcome.Kind == OutcomeKind.Acted;
             json.WriteString("Outcome", outcome.KindName);
             json.WriteString("Cause", outcome.Cause);
+            if (scope is not null)
+            {
+                json.WriteString("Account", scope.Account);
+                json.WriteString("Region", scope.Region);
+            }
             json.WriteNumber("Events", 1);
             json.WriteNumber("HostFixes", acted && outcome.Act?.HostFix == true ? 1 : 0);
             json.WriteNumber("Reschedules", acted && outcome.Act?.Reschedule == true ? 1 : 0);

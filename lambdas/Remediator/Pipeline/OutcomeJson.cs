@@ -12,7 +12,9 @@ public sealed record OutcomeLine(
     string Detail,
     double ElapsedMs,
     IReadOnlyList<string> Runs,
-    PlanDocument Plan)
+    PlanDocument Plan,
+    string? Account = null,
+    string? Region = null)
 {
     public static OutcomeLine From(Outcome outcome, DateTimeOffset now) => new(
         now,
@@ -22,7 +24,9 @@ public sealed record OutcomeLine(
         outcome.Detail,
         Math.Round(outcome.Elapsed.TotalMilliseconds, 3),
         outcome.Runs,
-        PlanDocument.From(outcome.Plan));
+        PlanDocument.From(outcome.Plan),
+        AccountScope.Of(outcome.Plan)?.Account,
+        AccountScope.Of(outcome.Plan)?.Region);
 }
 
 /// <summary>What the handler returns to the Lambda runtime for one event.</summary>

@@ -22,7 +22,9 @@ public sealed class RemediationPipeline(RemediatorSettings settings, IActuator a
         Plan plan;
         try
         {
-            plan = Planner.Plan(await EventParser.ParseAsync(input, cancellationToken).ConfigureAwait(false), settings);
+            var parsed = await EventParser.ParseAsync(input, cancellationToken).ConfigureAwait(false);
+            // In an organization, a member account may have its own mode and reschedule setting.
+            plan = Planner.Plan(parsed, parsed is ParseResult.Stopped stopped ? settings.ForAccount(AccountScope.Of(stopped.Task.ClusterArn)?.Account) : settings);
         }
         catch (System.Text.Json.JsonException e)
         {
@@ -47,7 +49,10 @@ public sealed class RemediationPipeline(RemediatorSettings settings, IActuator a
         // other: only the caller's own cancellation goes unreported.
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            Report(new Outcome(OutcomeKind.Failed, plan, Printable.Truncate(e.Message, 300), clock.Elapsed, []));
+            var failed = e is MemberRoleUnavailableException
+                ? plan with { Decision = Decision.Notify, Cause = Cause.MemberRoleUnavailable, Reason = e.Message }
+                : plan;
+            Report(new Outcome(OutcomeKind.Failed, failed, Printable.Truncate(e.Message, 300), clock.Elapsed, []));
             throw;
         }
         return Report(new Outcome(result.Acted ? OutcomeKind.Acted : OutcomeKind.Skipped, plan, result.Detail, clock.Elapsed, result.Runs)

@@ -23,6 +23,7 @@ public enum Cause
     AttemptLimit,
     InvalidEventField,
     LocalResolverUnreachable,
+    MemberRoleUnavailable,
 }
 
 /// <summary>Something the act step is asked to do. Every field was validated by the planner.</summary>

@@ -20,8 +20,12 @@ public sealed record RemediatorSettings
     public const string VpcResolverKey = "REMEDIATOR_VPC_RESOLVER";
     public const string SafeCapacityProviderKey = "REMEDIATOR_SAFE_CAPACITY_PROVIDER";
     public const string RescheduleKey = "REMEDIATOR_RESCHEDULE";
+    public const string AccountSettingsKey = "REMEDIATOR_ACCOUNT_SETTINGS";
 
-    /// <summary>Every key this record reads, for documentation and for rejecting unknown keys in files.</summary>
+    /// <summary>
+    /// Every key this record reads, for documentation and for rejecting unknown keys in files, except
+    /// <see cref="AccountSettingsKey"/>, which only an organization hub's function is given.
+    /// </summary>
     public static readonly IReadOnlyList<string> Keys =
         [ModeKey, AllowedClustersKey, MaxAttemptsKey, VpcResolverKey, SafeCapacityProviderKey, RescheduleKey];
 
@@ -40,6 +44,15 @@ public sealed record RemediatorSettings
 
     /// <summary>Whether standalone tasks are rescheduled: on once a safe capacity provider is named.</summary>
     public bool Reschedule { get; init; }
+
+    /// <summary>
+    /// Organization scale: mode and reschedule of named member accounts (ACCOUNT:observe|remediate:on|off);
+    /// other accounts get the settings above. Per account, not per OU: an event names its account, not its OU.
+    /// </summary>
+    public IReadOnlyDictionary<string, (Mode Mode, bool Reschedule)> Accounts { get; init; } = NoAccounts;
+
+    // One shared empty map, so that settings without account entries compare equal as records.
+    static readonly IReadOnlyDictionary<string, (Mode Mode, bool Reschedule)> NoAccounts = new Dictionary<string, (Mode, bool)>(StringComparer.Ordinal);
 
     public static RemediatorSettings Default { get; } = new();
 
@@ -91,6 +104,18 @@ public sealed record RemediatorSettings
             var other => throw Invalid(RescheduleKey, other, "\"true\" or \"false\""),
         };
 
+        var accounts = new Dictionary<string, (Mode, bool)>(StringComparer.Ordinal);
+        foreach (var item in (Get(AccountSettingsKey) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var fields = item.Split(':');
+            if (fields.Length != 3 || fields[0].Length != 12 || !fields[0].All(char.IsAsciiDigit)
+                || fields[1] is not ("observe" or "remediate") || fields[2] is not ("on" or "off")
+                || !accounts.TryAdd(fields[0], (fields[1] == "observe" ? Mode.Observe : Mode.Remediate, fields[2] == "on")))
+                throw Invalid(AccountSettingsKey, item, "a comma-separated list of ACCOUNT:observe|remediate:on|off items, one per account");
+            if (fields[2] == "on" && !reschedule)
+                throw new SettingsException($"{AccountSettingsKey}: {item} reschedules, but {RescheduleKey} is off or no {SafeCapacityProviderKey} is named");
+        }
+
         return new RemediatorSettings
         {
             Mode = mode,
@@ -99,8 +124,13 @@ public sealed record RemediatorSettings
             VpcResolver = resolver,
             SafeCapacityProvider = provider,
             Reschedule = reschedule,
+            Accounts = accounts.Count == 0 ? NoAccounts : accounts,
         };
     }
+
+    /// <summary>The settings for an event of <paramref name="account"/>: its own mode and reschedule when it has them.</summary>
+    public RemediatorSettings ForAccount(string? account) =>
+        account is not null && Accounts.TryGetValue(account, out var own) ? this with { Mode = own.Mode, Reschedule = own.Reschedule } : this;
 
     public bool IsClusterAllowed(string clusterName) => AllowedClusters.Count == 0 || AllowedClusters.Contains(clusterName);
 

@@ -1,0 +1,296 @@
+using Amazon.CDK;
+using Amazon.CDK.AWS.Events;
+using Amazon.CDK.AWS.IAM;
+using Amazon.CDK.AWS.KMS;
+using Amazon.CDK.AWS.SNS;
+using Amazon.CDK.AWS.SQS;
+using Amazon.CDK.AWS.SSM;
+using CfnParameter = Amazon.CDK.CfnParameter;
+using CfnParameterProps = Amazon.CDK.CfnParameterProps;
+using EventBus = Amazon.CDK.AWS.Events.EventBus;
+using EventBusTarget = Amazon.CDK.AWS.Events.Targets.EventBus;
+using EventBusTargetProps = Amazon.CDK.AWS.Events.Targets.EventBusProps;
+using Constructs;
+using Infra.Configuration;
+using Infra.Constructs;
+using Infra.Documents;
+
+namespace Infra.Stacks;
+
+/// <summary>
+/// The member part of organization scale, deployed by the hub's StackSet to every account of the target
+/// organizational units, in every organization region: forwards failure candidates to the hub bus, and holds
+/// what the hub needs to remediate here (the Command documents, the runbook and its role, the access role that
+/// only the hub's Remediator and operator roles may assume) and the proactive association.
+/// <para>
+/// A StackSet cannot publish CDK assets and its stacks have unpredictable names, so this stack has neither:
+/// it is synthesized without a bootstrap (<see cref="BootstraplessSynthesizer"/> throws on any asset), and
+/// every name the hub relies on is fixed. IAM names are global per account, so the access role's name carries
+/// the region: one stack instance per region may not collide with another.
+/// </para>
+/// </summary>
+public sealed class MemberStack : Stack
+{
+    /// <summary>Prefix of every named member resource; distinct from the hub's own stack names.</summary>
+    public const string NamePrefix = "EcsDnsRemediationMember";
+
+    public const string ResolvFixDocumentName = NamePrefix + "-ResolvFix";
+
+    public const string DiagnoseDocumentName = NamePrefix + "-DiagnoseTaskNetns";
+
+    public const string RunbookName = NamePrefix + "-Remediate";
+
+    /// <summary>The access role is named NamePrefix-REGION (see the Remediator's MemberRoles).</summary>
+    public const string AccessRoleNamePrefix = NamePrefix;
+
+    public const string HubAccountParameter = "HubAccountId";
+
+    /// <summary>The hub Remediator's role, then the hub operators' roles (organizationOperatorRoleArns).</summary>
+    public const string HubPrincipalsParameter = "HubPrincipalArns";
+
+    public const string HubEventBusParameter = "HubEventBusArn";
+
+    public MemberStack(Construct scope, string id, MemberStackProps props) : base(scope, id, new StackProps
+    {
+        Synthesizer = new BootstraplessSynthesizer(new BootstraplessSynthesizerProps()),
+        Description = "ECS DNS remediation, organization member: forwards failures to the hub and lets only the hub's Remediator start the runbook here",
+    })
+    {
+        var config = props.Config;
+        var hubAccount = new CfnParameter(this, HubAccountParameter, new CfnParameterProps
+        {
+            Type = "String",
+            AllowedPattern = "^[0-9]{12}$",
+            Description = "The hub account, where the Remediator runs",
+        });
+        var hubPrincipals = new CfnParameter(this, HubPrincipalsParameter, new CfnParameterProps
+        {
+            Type = "CommaDelimitedList",
+            AllowedPattern = "^arn:aws[a-z-]*:iam::[0-9]{12}:role/.+$",
+            Description = "The hub roles that may assume the access role: the Remediator function's, then operators' (remediator fleet)",
+        });
+        var hubBus = new CfnParameter(this, HubEventBusParameter, new CfnParameterProps
+        {
+            Type = "String",
+            AllowedPattern = "^arn:aws[a-z-]*:events:[a-z0-9-]+:[0-9]{12}:event-bus/.+$",
+            Description = "The hub event bus that receives this account's failure candidates",
+        });
+
+        var bus = EventBus.FromEventBusArn(this, "HubBus", hubBus.ValueAsString);
+        var forwardFailures = new Queue(this, "ForwardFailureQueue", new QueueProps
+        {
+            Encryption = QueueEncryption.SQS_MANAGED,
+            RetentionPeriod = Duration.Days(14),
+            EnforceSSL = true,
+        });
+        _ = new Rule(this, "ForwardTaskStoppedRule", new RuleProps
+        {
+            Description = "ECS tasks stopped with a DNS resolution failure: to the hub's Remediator",
+            EventPattern = RemediationStack.TaskStoppedPattern(),
+            Targets = [new EventBusTarget(bus, new EventBusTargetProps { DeadLetterQueue = forwardFailures })],
+        });
+        _ = new Rule(this, "ForwardAutomationFailedRule", new RuleProps
+        {
+            Description = "Remediation runbook executions here that failed or timed out: to the hub, which notifies",
+            EventPattern = AutomationFailedPattern(RunbookName),
+            Targets = [new EventBusTarget(bus, new EventBusTargetProps { DeadLetterQueue = forwardFailures })],
+        });
+
+        // The runbook's own notifications (a host it must not fix) stay in the region: SNS takes a Publish only
+        // in the topic's region, and members span regions the hub does not.
+        var topic = new Topic(this, "Topic", new TopicProps
+        {
+            DisplayName = "ECS DNS remediation (member)",
+            MasterKey = Alias.FromAliasName(this, "SnsKey", "alias/aws/sns"),
+            EnforceSSL = true,
+        });
+
+        var resolvFix = new CfnDocument(this, "ResolvFixDocument", new CfnDocumentProps
+        {
+            Name = ResolvFixDocumentName,
+            DocumentType = "Command",
+            DocumentFormat = "JSON",
+            UpdateMethod = "NewVersion",
+            Content = ResolvFixDocument.Content(props.ResolvFix, config.VpcResolver),
+        });
+        _ = new CfnDocument(this, "DiagnoseDocument", new CfnDocumentProps
+        {
+            Name = DiagnoseDocumentName,
+            DocumentType = "Command",
+            DocumentFormat = "JSON",
+            UpdateMethod = "NewVersion",
+            Content = DiagnoseDocument.Content(props.DiagnoseTaskNetns),
+        });
+
+        var runbookRole = CreateRunbookRole(topic);
+        var runbook = new CfnDocument(this, "Runbook", new CfnDocumentProps
+        {
+            Name = RunbookName,
+            DocumentType = "Automation",
+            DocumentFormat = "JSON",
+            UpdateMethod = "NewVersion",
+            Content = RemediationRunbook.Content(new RunbookDefaults
+            {
+                AssumeRoleArn = runbookRole.RoleArn,
+                VpcResolver = config.VpcResolver,
+                CapacityProvider = config.SafeCapacityProviderName,
+                // A member's VPCs are its own: a reschedule takes the subnet from the event, and without
+                // security groups ECS gives the task the VPC's default group.
+                Subnets = [],
+                SecurityGroups = [],
+                NotificationTopicArn = topic.TopicArn,
+                ResolvFixDocumentName = ResolvFixDocumentName,
+            }),
+        });
+        runbook.AddDependency(resolvFix);
+
+        var access = new Role(this, "AccessRole", new RoleProps
+        {
+            RoleName = $"{AccessRoleNamePrefix}-{Aws.REGION}",
+            Description = "Lets the hub's Remediator start the remediation runbook, and hub operators run remediator fleet, in this account and region",
+            AssumedBy = new AccountPrincipal(hubAccount.ValueAsString).WithConditions(new Dictionary<string, object>
+            {
+                ["ArnEquals"] = new Dictionary<string, object> { ["aws:PrincipalArn"] = hubPrincipals.ValueAsList },
+            }),
+            MaxSessionDuration = Duration.Hours(1),
+        });
+        access.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "StartRunbook",
+            Actions = ["ssm:StartAutomationExecution"],
+            Resources = [Arn("ssm", "automation-definition", RunbookName + ":*")],
+        }));
+        access.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "PassRunbookRole",
+            Actions = ["iam:PassRole"],
+            Resources = [runbookRole.RoleArn],
+            Conditions = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["iam:PassedToService"] = "ssm.amazonaws.com" } },
+        }));
+
+        // remediator fleet check|fix --account: the resolv-fix document on the instances, and its results.
+        access.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "FleetSendHostFix",
+            Actions = ["ssm:SendCommand"],
+            Resources = [Arn("ssm", "document", ResolvFixDocumentName), Arn("ec2", "instance", "*")],
+        }));
+        access.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "FleetReadResults",
+            Actions = ["ssm:ListCommandInvocations", "ssm:GetCommandInvocation"],
+            Resources = ["*"],
+        }));
+
+        var action = config.ProactiveAction == ProactiveAction.Fix ? "fix" : "check";
+        var association = new CfnAssociation(this, "ProactiveAssociation", new CfnAssociationProps
+        {
+            AssociationName = $"{NamePrefix}-resolv-{action}",
+            Name = ResolvFixDocumentName,
+            Parameters = new Dictionary<string, object>
+            {
+                ["Action"] = new[] { action },
+                ["Resolver"] = new[] { config.VpcResolver },
+            },
+            // The hub cannot know members' cluster names: every instance that carries the tag, whatever its value.
+            Targets = new object[] { new CfnAssociation.TargetProperty { Key = "tag-key", Values = [InstanceTags.Cluster] } },
+            ScheduleExpression = config.ProactiveSchedule,
+            ApplyOnlyAtCronInterval = false,
+            ComplianceSeverity = "HIGH",
+            SyncCompliance = "AUTO",
+            MaxConcurrency = "10%",
+            MaxErrors = config.ProactiveAction == ProactiveAction.Fix ? "5%" : "100%",
+        });
+        association.AddDependency(resolvFix);
+
+        _ = new CfnOutput(this, "AccessRoleOutput", new CfnOutputProps { Key = "AccessRoleArn", Value = access.RoleArn });
+        _ = new CfnOutput(this, "RunbookNameOutput", new CfnOutputProps { Key = "RunbookName", Value = RunbookName });
+        _ = new CfnOutput(this, "TopicOutput", new CfnOutputProps { Key = "TopicArn", Value = topic.TopicArn });
+    }
+
+    /// <summary>Failed, timed-out or cancelled executions of <paramref name="runbookName"/>.</summary>
+    public static EventPattern AutomationFailedPattern(string runbookName) => new()
+    {
+        Source = ["aws.ssm"],
+        DetailType = ["EC2 Automation Execution Status-change Notification"],
+        Detail = new Dictionary<string, object>
+        {
+            ["Definition"] = new[] { runbookName },
+            ["Status"] = new[] { "Failed", "TimedOut", "Cancelled" },
+        },
+    };
+
+    string Arn(string service, string resource, string name, string? region = null) =>
+        FormatArn(new ArnComponents { Service = service, Resource = resource, ResourceName = name, Region = region });
+
+    /// <summary>The runbook's role: the same permissions as the hub's own, over every cluster of this account and region.</summary>
+    Role CreateRunbookRole(Topic topic)
+    {
+        var role = new Role(this, "RunbookRole", new RoleProps
+        {
+            Description = "The remediation runbook's assume role: look up the container instance, run the host fix, reschedule the task",
+            AssumedBy = new ServicePrincipal("ssm.amazonaws.com").WithConditions(new Dictionary<string, object>
+            {
+                ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = Account },
+                ["ArnLike"] = new Dictionary<string, object> { ["aws:SourceArn"] = Arn("ssm", "automation-execution", "*") },
+            }),
+        });
+        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "DescribeContainerInstance",
+            Actions = ["ecs:DescribeContainerInstances"],
+            Resources = [Arn("ecs", "container-instance", "*")],
+        }));
+        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "SendHostFix",
+            Actions = ["ssm:SendCommand"],
+            Resources = [Arn("ssm", "document", ResolvFixDocumentName), Arn("ec2", "instance", "*")],
+        }));
+        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ReadHostFixResult",
+            Actions = ["ssm:ListCommands", "ssm:ListCommandInvocations", "ssm:GetCommandInvocation", "ssm:DescribeInstanceInformation"],
+            Resources = ["*"],
+        }));
+        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "Reschedule",
+            Actions = ["ecs:RunTask"],
+            Resources = [Arn("ecs", "task-definition", "*:*")],
+        }));
+        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "TagRescheduledTask",
+            Actions = ["ecs:TagResource"],
+            Resources = [Arn("ecs", "task", "*")],
+            Conditions = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["ecs:CreateAction"] = "RunTask" } },
+        }));
+        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "PassTaskRoles",
+            Actions = ["iam:PassRole"],
+            Resources = [Arn("iam", "role", "*", region: "")],
+            Conditions = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["iam:PassedToService"] = "ecs-tasks.amazonaws.com" } },
+        }));
+        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "Notify",
+            Actions = ["sns:Publish"],
+            Resources = [topic.TopicArn],
+        }));
+        return role;
+    }
+
+    /// <summary>
+    /// Synthesizes the member template on its own (no bootstrap, no asset) into <paramref name="outdir"/>, a cloud
+    /// assembly of its own that cfn-lint and `npm run nag -- DIR` check like the app's, and returns the template file.
+    /// </summary>
+    public static string Synthesize(MemberStackProps props, string outdir)
+    {
+        var app = new App(new AppProps { Outdir = outdir });
+        var stack = new MemberStack(app, NamePrefix, props);
+        var assembly = app.Synth();
+        return Path.Combine(outdir, assembly.GetStackArtifact(stack.ArtifactId).TemplateFile);
+    }
+}

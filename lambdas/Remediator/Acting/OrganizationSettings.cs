@@ -1,0 +1,71 @@
+using System.Text.RegularExpressions;
+using Remediator.Planning;
+
+namespace Remediator.Acting;
+
+/// <summary>
+/// Organization scale (issue 14): the hub's account and what to use in a member account. Read once at
+/// start-up; absent (none of the keys set) means the single-account Remediator.
+/// </summary>
+public sealed partial record OrganizationSettings
+{
+    public const string HubAccountKey = "REMEDIATOR_HUB_ACCOUNT";
+    public const string MemberRoleNameKey = "REMEDIATOR_MEMBER_ROLE_NAME";
+    public const string MemberRunbookNameKey = "REMEDIATOR_MEMBER_RUNBOOK_NAME";
+
+    public static readonly IReadOnlyList<string> Keys = [HubAccountKey, MemberRoleNameKey, MemberRunbookNameKey];
+
+    /// <summary>The account the Remediator runs in: its events act through its own runbook, not a member role.</summary>
+    public required string HubAccount { get; init; }
+
+    /// <summary>
+    /// The member access role's name before its region suffix: the role is NAME-REGION in each member account,
+    /// because IAM names are global in an account and the StackSet deploys one stack per region.
+    /// </summary>
+    public required string MemberRoleName { get; init; }
+
+    /// <summary>The runbook the member part deploys (a fixed name: StackSet stack names are not).</summary>
+    public required string MemberRunbookName { get; init; }
+
+    /// <summary>The role to assume for <paramref name="scope"/>.</summary>
+    public string MemberRoleArn(AccountScope scope) => MemberRoleArn(MemberRoleName, scope);
+
+    /// <summary>The access role <paramref name="roleName"/>-REGION of <paramref name="scope"/> (the CLI names the role itself).</summary>
+    public static string MemberRoleArn(string roleName, AccountScope scope) =>
+        $"arn:{scope.Partition}:iam::{scope.Account}:role/{roleName}-{scope.Region}";
+
+    /// <summary>Whether <paramref name="roleName"/> can carry a region suffix within IAM's 64 characters.</summary>
+    public static bool IsMemberRoleName(string roleName) => RoleName().IsMatch(roleName);
+
+    /// <summary>Reads the settings; null when none of the keys is set, an error when only some are.</summary>
+    public static OrganizationSettings? From(Func<string, string?> lookup)
+    {
+        string? Get(string key) => lookup(key) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        var hub = Get(HubAccountKey);
+        var role = Get(MemberRoleNameKey);
+        var runbook = Get(MemberRunbookNameKey);
+        if (hub is null && role is null && runbook is null) return null;
+
+        if (hub is null || !Account().IsMatch(hub))
+            throw Invalid(HubAccountKey, hub, "the hub's 12-digit account id (set with the other organization keys)");
+        if (role is null || !RoleName().IsMatch(role))
+            throw Invalid(MemberRoleNameKey, role, "an IAM role name of at most 48 characters (the region is appended)");
+        if (runbook is null || !DocumentName().IsMatch(runbook))
+            throw Invalid(MemberRunbookNameKey, runbook, "an SSM document name: 3-128 letters, digits, '_', '-' or '.'");
+        return new OrganizationSettings { HubAccount = hub, MemberRoleName = role, MemberRunbookName = runbook };
+    }
+
+    static SettingsException Invalid(string key, string? value, string expected) => value is null
+        ? new($"{key} is not set; expected {expected}")
+        : new($"{key}: \"{Events.Printable.Truncate(value, 80)}\" is not valid; expected {expected}");
+
+    [GeneratedRegex(@"^\d{12}$", RegexOptions.CultureInvariant)]
+    private static partial Regex Account();
+
+    // 64 characters at most in IAM, less "-" and the longest region name (14 characters, ap-southeast-5).
+    [GeneratedRegex(@"^[A-Za-z0-9+=,.@_-]{1,48}$", RegexOptions.CultureInvariant)]
+    private static partial Regex RoleName();
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.-]{3,128}$", RegexOptions.CultureInvariant)]
+    private static partial Regex DocumentName();
+}

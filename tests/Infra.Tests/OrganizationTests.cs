@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Amazon.CDK;
+using Infra.Stacks;
+
+namespace Infra.Tests;
+
+/// <summary>The app with the organization keys: the remediation stack becomes the hub.</summary>
+public sealed class OrganizationApp() : SynthesizedApp(
+    ("organizationId", "o-a1b2c3d4e5"),
+    ("organizationTargets", "ou-ab12-cdef3456,ou-ab12-99998888"),
+    ("organizationRegions", "us-east-1,eu-west-1"),
+    ("organizationAccountSettings", "222233334444:observe:off"),
+    ("organizationOperatorRoleArns", "arn:aws:iam::111122223333:role/platform-operator"))
+{
+    /// <summary>The member cloud assembly that MemberStack.Synthesize wrote next to the app's.</summary>
+    public string MemberAssembly => Path.Combine(((App)Stacks.Remediation.Node.Root).Outdir, "member.out");
+
+    public string MemberTemplateFile => Path.Combine(MemberAssembly, MemberStack.NamePrefix + ".template.json");
+
+    public JsonObject Member => JsonNode.Parse(File.ReadAllText(MemberTemplateFile))!.AsObject();
+}
+
+public class OrganizationTests(OrganizationApp app) : IClassFixture<OrganizationApp>
+{
+    [Fact]
+    public void HubBus_Policy_AllowsPutEventsOnlyToPrincipalsOfTheOrganization()
+    {
+        var policy = SynthesizedApp.Single(app.RemediationJson, "AWS::Events::EventBusPolicy");
+
+        var statement = policy["Statement"]!;
+        Assert.Equal(("Allow", "*", "events:PutEvents"),
+            (statement["Effect"]!.GetValue<string>(), statement["Principal"]!.GetValue<string>(), statement["Action"]!.GetValue<string>()));
+        Assert.Equal("o-a1b2c3d4e5", statement["Condition"]!["StringEquals"]!["aws:PrincipalOrgID"]!.GetValue<string>());
+        Assert.Single(statement["Condition"]!.AsObject());
+    }
+
+    [Fact]
+    public void StackSet_ServiceManagedAndAutoDeploying_TargetsTheOrganizationalUnitsAndRegions()
+    {
+        app.Remediation.HasResourceProperties("AWS::CloudFormation::StackSet", new Dictionary<string, object>
+        {
+            ["PermissionModel"] = "SERVICE_MANAGED",
+            ["CallAs"] = "DELEGATED_ADMIN",
+            ["AutoDeployment"] = new Dictionary<string, object> { ["Enabled"] = true, ["RetainStacksOnAccountRemoval"] = false },
+            ["Capabilities"] = new[] { "CAPABILITY_NAMED_IAM" },
+            ["StackInstancesGroup"] = new object[]
+            {
+                new Dictionary<string, object>
+                {
+                    ["DeploymentTargets"] = new Dictionary<string, object> { ["OrganizationalUnitIds"] = new[] { "ou-ab12-cdef3456", "ou-ab12-99998888" } },
+                    ["Regions"] = new[] { "us-east-1", "eu-west-1" },
+                },
+            },
+        });
+        var stackSet = SynthesizedApp.Single(app.RemediationJson, "AWS::CloudFormation::StackSet");
+        Assert.Null(stackSet["TemplateBody"]);
+        Assert.Contains("cdk-hnb659fds-assets", stackSet["TemplateURL"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal([MemberStack.HubAccountParameter, MemberStack.HubPrincipalsParameter, MemberStack.HubEventBusParameter],
+            stackSet["Parameters"]!.AsArray().Select(p => p!["ParameterKey"]!.GetValue<string>()));
+        var principals = stackSet["Parameters"]![1]!["ParameterValue"]!.ToJsonString();
+        Assert.Contains("RemediatorRole", principals, StringComparison.Ordinal);
+        Assert.Contains("arn:aws:iam::111122223333:role/platform-operator", principals, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void HubRule_OnTheHubBus_SendsTheSamePatternToTheRemediator()
+    {
+        var rules = SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule")
+            .Where(r => r.Properties["EventBusName"] is not null)
+            .ToList();
+        var taskStopped = Assert.Single(rules, r => r.Properties["EventPattern"]!["source"]![0]!.GetValue<string>() == "aws.ecs").Properties;
+        var defaultRule = SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule")
+            .Single(r => r.Properties["EventBusName"] is null && r.Properties["EventPattern"]!["source"]![0]!.GetValue<string>() == "aws.ecs").Properties;
+
+        Assert.Equal(defaultRule["EventPattern"]!.ToJsonString(), taskStopped["EventPattern"]!.ToJsonString());
+        Assert.Contains("Remediator", taskStopped["Targets"]![0]!["Arn"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("FailureQueue", taskStopped["Targets"]![0]!["DeadLetterConfig"]!.ToJsonString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Remediator_InTheHub_KnowsTheMembersAndMayAssumeOnlyTheirAccessRoles()
+    {
+        var function = SynthesizedApp.Single(app.RemediationJson, "AWS::Lambda::Function");
+        var environment = function["Environment"]!["Variables"]!;
+        Assert.Equal(MemberStack.AccessRoleNamePrefix, environment["REMEDIATOR_MEMBER_ROLE_NAME"]!.GetValue<string>());
+        Assert.Equal(MemberStack.RunbookName, environment["REMEDIATOR_MEMBER_RUNBOOK_NAME"]!.GetValue<string>());
+        Assert.Equal("222233334444:observe:off", environment["REMEDIATOR_ACCOUNT_SETTINGS"]!.GetValue<string>());
+        Assert.Equal("""{"Ref":"AWS::AccountId"}""", environment["REMEDIATOR_HUB_ACCOUNT"]!.ToJsonString());
+
+        var assume = SynthesizedApp.Resources(app.RemediationJson, "AWS::IAM::Policy")
+            .SelectMany(p => p.Properties["PolicyDocument"]!["Statement"]!.AsArray())
+            .Single(s => s!["Sid"]?.GetValue<string>() == "AssumeMemberAccessRoles")!;
+        Assert.Equal("sts:AssumeRole", assume["Action"]!.GetValue<string>());
+        Assert.Contains(":role/EcsDnsRemediationMember-*", assume["Resource"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal("o-a1b2c3d4e5", assume["Condition"]!["StringEquals"]!["aws:ResourceOrgID"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void MemberTemplate_ForStackSets_HasNoAssetAndNoBootstrapParameter()
+    {
+        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(app.MemberAssembly, "manifest.json")))!;
+        Assert.DoesNotContain(manifest["artifacts"]!.AsObject(), a => a.Value!["type"]!.GetValue<string>() == "cdk:asset-manifest");
+        Assert.Equal([MemberStack.HubAccountParameter, MemberStack.HubEventBusParameter, MemberStack.HubPrincipalsParameter],
+            app.Member["Parameters"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Null(app.Member["Rules"]);
+        // TemplateURL takes up to 1 MB; TemplateBody only 51,200 bytes, less than the two embedded host scripts.
+        Assert.InRange(new FileInfo(app.MemberTemplateFile).Length, 51_201, 1_048_576);
+    }
+
+    [Fact]
+    public void MemberTemplate_ForwardingRule_SendsTheRemediatorsPatternToTheHubBus()
+    {
+        var forward = SynthesizedApp.Resources(app.Member, "AWS::Events::Rule")
+            .Single(r => r.Properties["EventPattern"]!["source"]![0]!.GetValue<string>() == "aws.ecs").Properties;
+        var hubPattern = SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule")
+            .First(r => r.Properties["EventPattern"]!["source"]![0]!.GetValue<string>() == "aws.ecs").Properties["EventPattern"]!;
+
+        Assert.Equal(hubPattern.ToJsonString(), forward["EventPattern"]!.ToJsonString());
+        Assert.Equal($$"""{"Ref":"{{MemberStack.HubEventBusParameter}}"}""", forward["Targets"]![0]!["Arn"]!.ToJsonString());
+        Assert.NotNull(forward["Targets"]![0]!["RoleArn"]);
+        Assert.NotNull(forward["Targets"]![0]!["DeadLetterConfig"]);
+    }
+
+    [Fact]
+    public void MemberTemplate_AccessRole_TrustsOnlyTheHubsRolesAndCarriesTheRegionInItsName()
+    {
+        var role = SynthesizedApp.Resources(app.Member, "AWS::IAM::Role")
+            .Single(r => r.Properties["RoleName"] is not null).Properties;
+
+        Assert.Equal("""{"Fn::Join":["",["EcsDnsRemediationMember-",{"Ref":"AWS::Region"}]]}""", role["RoleName"]!.ToJsonString());
+        var trust = Assert.Single(role["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!;
+        Assert.Contains(MemberStack.HubAccountParameter, trust["Principal"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Equal($$"""{"Ref":"{{MemberStack.HubPrincipalsParameter}}"}""", trust["Condition"]!["ArnEquals"]!["aws:PrincipalArn"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void MemberTemplate_DocumentsAndAssociation_UseTheHubsBuildersAndFixedNames()
+    {
+        var documents = SynthesizedApp.Resources(app.Member, "AWS::SSM::Document").ToDictionary(d => d.Properties["Name"]!.GetValue<string>(), d => d.Properties);
+        Assert.Equal([MemberStack.DiagnoseDocumentName, MemberStack.RunbookName, MemberStack.ResolvFixDocumentName], documents.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains(app.HostScript("resolv-fix.sh").Split('\n')[5], documents[MemberStack.ResolvFixDocumentName]["Content"]!.ToJsonString(), StringComparison.Ordinal);
+
+        var association = SynthesizedApp.Single(app.Member, "AWS::SSM::Association");
+        Assert.Equal(MemberStack.ResolvFixDocumentName, association["Name"]!.GetValue<string>());
+        Assert.Equal("""[{"Key":"tag-key","Values":["ecs-dns-remediation:cluster"]}]""", association["Targets"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Templates_OfTheOrganizationSynth_PassCfnLint()
+    {
+        var hub = Path.Combine(((App)app.Stacks.Remediation.Node.Root).Outdir, AppStacks.RemediationStackName + ".template.json");
+
+        var (memberCode, memberOutput) = CfnLint(app.MemberTemplateFile);
+        var (hubCode, hubOutput) = CfnLint(hub);
+
+        Assert.True(memberCode == 0, memberOutput);
+        // Bit 2 is an error; the hub template carries the app's known warning W3005 (the function's role).
+        Assert.True((hubCode & 2) == 0, hubOutput);
+    }
+
+    static (int Code, string Output) CfnLint(string template)
+    {
+        var start = new ProcessStartInfo("cfn-lint", [template]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+}
+
+/// <summary>Without the organization keys the app has no hub: no bus, no StackSet, no member synth.</summary>
+public class SingleAccountTests(DefaultApp app) : IClassFixture<DefaultApp>
+{
+    [Fact]
+    public void Synth_WithoutOrganizationKeys_HasNoHubResources()
+    {
+        Assert.Null(app.Stacks.Hub);
+        Assert.Empty(SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::EventBus"));
+        Assert.Empty(SynthesizedApp.Resources(app.RemediationJson, "AWS::CloudFormation::StackSet"));
+        Assert.False(Directory.Exists(Path.Combine(((App)app.Stacks.Remediation.Node.Root).Outdir, "member.out")));
+    }
+}

@@ -1,0 +1,71 @@
+using LocalControlPlane.Ecs;
+using LocalControlPlane.Tests.Support;
+
+namespace LocalControlPlane.Tests;
+
+/// <summary>
+/// The member part that the organization's StackSet deploys, run by the local control plane as member account
+/// 222233334444 in eu-west-1 sees it: the runbook the hub's Remediator starts there finds its own role, its own
+/// host-fix document and its own topic, and acts on that account's container instance.
+/// </summary>
+public sealed class MemberDocumentsTests(OrganizationAssembly organization) : IClassFixture<OrganizationAssembly>
+{
+    const string Runbook = "EcsDnsRemediationMember-Remediate";
+    const string Cluster = $"arn:aws:ecs:{OrganizationAssembly.MemberRegion}:{OrganizationAssembly.MemberAccount}:cluster/prod";
+    const string Instance = $"arn:aws:ecs:{OrganizationAssembly.MemberRegion}:{OrganizationAssembly.MemberAccount}:container-instance/prod/0123456789abcdef0123456789abcdef";
+    const string VerifyHost = "fs-0123456789abcdef0.efs.eu-west-1.amazonaws.com";
+
+    (ControlPlane Plane, FakeShell Shell) Setup(int exitCode)
+    {
+        var shell = new FakeShell().Answer(exitCode, stdout: "{\"action\":\"fix\"}\n");
+        var plane = ControlPlane.Create(organization.Member, l => new LocalEcs(Cluster,
+            [new ContainerInstance { Arn = Instance, ClusterArn = Cluster, Ec2InstanceId = "i-0ccccccccccccccc3", CapacityProvider = "default" }],
+            [], ["default"], l), new FakeLauncher(), shell);
+        return (plane, shell);
+    }
+
+    static IReadOnlyDictionary<string, IReadOnlyList<string>> Parameters() => new Dictionary<string, IReadOnlyList<string>>
+    {
+        ["ClusterArn"] = [Cluster],
+        ["ContainerInstanceArn"] = [Instance],
+        ["VerifyHost"] = [VerifyHost],
+    };
+
+    [Fact]
+    public void Runbook_InTheMember_DefaultsToTheMembersOwnRoleAndTopic()
+    {
+        var parameters = organization.Member.Get(Runbook, "Automation").Parameters.ToDictionary(p => p.Name);
+
+        Assert.Matches($"^arn:aws:iam::{OrganizationAssembly.MemberAccount}:role/", parameters["AutomationAssumeRole"].Default!.GetValue<string>());
+        Assert.StartsWith($"arn:aws:sns:{OrganizationAssembly.MemberRegion}:{OrganizationAssembly.MemberAccount}:",
+            parameters["NotificationTopicArn"].Default!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Empty(parameters["Subnets"].Default!.AsArray());
+    }
+
+    [Fact]
+    public async Task Runbook_HostFixSucceeds_RunsTheMembersResolvFixOnTheMembersInstance()
+    {
+        var (plane, shell) = Setup(exitCode: 0);
+
+        var execution = await plane.Executor.RunAsync(Runbook, Parameters());
+
+        Assert.Equal("Success", execution.Status);
+        Assert.Equal([Runbook, "EcsDnsRemediationMember-ResolvFix"], execution.DocumentsRun);
+        var (instance, script) = shell.Runs.Single();
+        Assert.Equal("i-0ccccccccccccccc3", instance);
+        Assert.Contains($"args+=(--verify-host \"{VerifyHost}\")", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Runbook_HostFixFails_NotifiesOnTheMembersTopicAndFails()
+    {
+        var (plane, _) = Setup(exitCode: 4);
+
+        var execution = await plane.Executor.RunAsync(Runbook, Parameters());
+
+        Assert.Equal("Failed", execution.Status);
+        var notification = plane.Sns.Notifications.Single();
+        Assert.StartsWith($"arn:aws:sns:{OrganizationAssembly.MemberRegion}:{OrganizationAssembly.MemberAccount}:", notification.TopicArn, StringComparison.Ordinal);
+        Assert.Contains("host fix failed with exit code 4", notification.Message, StringComparison.Ordinal);
+    }
+}
