@@ -116,8 +116,10 @@ public static class Burst
         var instances = uniques.Select(e => e.Instance).Distinct().ToList();
         var standalone = uniques.Where(e => e.Standalone).ToList();
         var actedTwice = fixes.Values.Sum(n => n - 1) + reschedules.Values.Sum(n => n - 1);
-        var lost = instances.Count(i => !fixes.ContainsKey(BurstCorpus.InstanceArn(i)))
-                   + standalone.Count(e => !reschedules.ContainsKey(BurstCorpus.TaskDefinitionArn(e.Unique)));
+        // Lost: nothing started and no event left in the failure destination to say so (those are kept, not lost).
+        var kept = pending.ToList();
+        var lost = instances.Count(i => !fixes.ContainsKey(BurstCorpus.InstanceArn(i)) && !kept.Any(e => e.Instance == i))
+                   + standalone.Count(e => !reschedules.ContainsKey(BurstCorpus.TaskDefinitionArn(e.Unique)) && !kept.Any(k => k.Unique == e.Unique));
 
         var sorted = latencies.AsSpan(0, measured).ToArray();
         Array.Sort(sorted);

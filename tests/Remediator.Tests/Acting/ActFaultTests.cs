@@ -142,6 +142,38 @@ public sealed class ActFaultTests
         Assert.Equal("failed", System.Text.Json.Nodes.JsonNode.Parse(output.ToString())!["outcome"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task ClaimEvent_HolderRecordsItsStartWhileItsLeaseIsTakenOver_TakeoverSeesTheStart()
+    {
+        await using var harness = await ActingHarness.StartAsync();
+        var t0 = harness.Clock.GetUtcNow();
+        var late = t0 + SsmActuator.Lease + TimeSpan.FromSeconds(1);
+        var slow = new DynamoClaimStore(harness.Dynamo, ActingHarness.Table);
+        await slow.ClaimEventAsync(StandaloneKey, "slow", t0, t0 + SsmActuator.Lease, t0 + SsmActuator.EventRetention, default);
+        // The slow holder records its start between the newcomer's first read and its takeover write.
+        using var racing = new BeforeFirstUpdate(harness.Endpoint.Url,
+            () => slow.RecordEventStartAsync(StandaloneKey, "slow", late, default));
+
+        var claim = await new DynamoClaimStore(racing, ActingHarness.Table)
+            .ClaimEventAsync(StandaloneKey, "newcomer", late, late + SsmActuator.Lease, late + SsmActuator.EventRetention, default);
+
+        Assert.Equal(late.ToUnixTimeSeconds(), Assert.IsType<EventClaim.Acquired>(claim).StartedAt?.ToUnixTimeSeconds());
+    }
+
+    /// <summary>A real DynamoDB client that runs <paramref name="first"/> before its first UpdateItem.</summary>
+    sealed class BeforeFirstUpdate(string url, Func<Task> first) : Amazon.DynamoDBv2.AmazonDynamoDBClient(
+        new BasicAWSCredentials("test", "test"), new Amazon.DynamoDBv2.AmazonDynamoDBConfig { ServiceURL = url, AuthenticationRegion = "us-east-1" })
+    {
+        Func<Task>? pending = first;
+
+        public override async Task<Amazon.DynamoDBv2.Model.UpdateItemResponse> UpdateItemAsync(Amazon.DynamoDBv2.Model.UpdateItemRequest request,
+            CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref pending, null) is { } run) await run();
+            return await base.UpdateItemAsync(request, cancellationToken);
+        }
+    }
+
     sealed class TimesOut : IActuator
     {
         public Task<ActResult> ActAsync(Plan plan, CancellationToken cancellationToken) =>

@@ -61,7 +61,6 @@ public sealed class ActingUnitTests
     [InlineData(ActuatorSettings.HostFixWindowMinutesKey, "1441", "REMEDIATOR_HOST_FIX_WINDOW_MINUTES: \"1441\" is not valid")]
     [InlineData(ActuatorSettings.AutomationRoleArnKey, "arn:aws:iam::1:user/x", "REMEDIATOR_AUTOMATION_ROLE_ARN")]
     [InlineData(ActuatorSettings.AutomationRoleArnKey, "arn:aws:iam::11112222333\u0663:role/x", "REMEDIATOR_AUTOMATION_ROLE_ARN")]
-    [InlineData(ActuatorSettings.RunbookNameKey, "Runbook\nX", "REMEDIATOR_RUNBOOK_NAME")]
     [InlineData(ActuatorSettings.MetricsNamespaceKey, "AWS/ECS", "REMEDIATOR_METRICS_NAMESPACE")]
     public void ActuatorSettings_BadValue_ErrorNamesTheVariable(string key, string? value, string expected)
     {
