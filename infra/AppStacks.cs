@@ -69,7 +69,7 @@ public sealed record AppStacks
                 Organization = organization,
                 Remediation = remediation,
                 MemberTemplateFile = MemberStack.Synthesize(
-                    new MemberStackProps { Config = config, ResolvFix = resolvFix, DiagnoseTaskNetns = diagnose },
+                    new MemberStackProps { Config = config, ResolvFix = resolvFix, DiagnoseTaskNetns = diagnose, EfsEvidence = efsEvidence },
                     Path.Combine(app.Outdir, "member.out")),
             })
             : null;

@@ -128,6 +128,13 @@ dotnet_tool() {
   return "${rc}"
 }
 
+# cdk-nag over the organization variant that cfn-lint-variants.sh synthesized: the hub's templates, then the
+# member template its StackSet deploys (a cloud assembly of its own in member.out).
+nag_organization() {
+  local assembly="${ROOT}/.artifacts/cfn-lint/organization"
+  npm run -s nag -- "${assembly}" && npm run -s nag -- "${assembly}/member.out"
+}
+
 # The lab (root): failure, host fix, failure again, with timings; its JSON line is checked.
 lab() {
   local json
@@ -148,7 +155,8 @@ main() {
   suite_bats "bats (sandbox self-check)" "${ROOT}/tests/infra"
   suite_command "cdk synth" npx --no-install cdk synth --quiet
   suite_command "cdk-nag" npm run -s nag
-  suite_command "cfn-lint (4 variants)" tests/infra/cfn-lint-variants.sh
+  suite_command "cfn-lint (5 variants)" tests/infra/cfn-lint-variants.sh
+  suite_command "cdk-nag (organization)" nag_organization
   suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
   suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root"
   suite_command "lab" lab

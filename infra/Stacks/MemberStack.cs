@@ -20,7 +20,7 @@ namespace Infra.Stacks;
 /// <summary>
 /// The member part of organization scale, deployed by the hub's StackSet to every account of the target
 /// organizational units, in every organization region: forwards failure candidates to the hub bus, and holds
-/// what the hub needs to remediate here (the Command documents, the runbook and its role, the access role that
+/// what the hub needs to remediate here (the Command documents, EFS evidence included, the runbook and its role, the access role that
 /// only the hub's Remediator and operator roles may assume) and the proactive association.
 /// <para>
 /// A StackSet cannot publish CDK assets and its stacks have unpredictable names, so this stack has neither:
@@ -37,6 +37,8 @@ public sealed class MemberStack : Stack
     public const string ResolvFixDocumentName = NamePrefix + "-ResolvFix";
 
     public const string DiagnoseDocumentName = NamePrefix + "-DiagnoseTaskNetns";
+
+    public const string EfsEvidenceDocumentName = NamePrefix + "-EfsEvidence";
 
     public const string RunbookName = NamePrefix + "-Remediate";
 
@@ -122,6 +124,15 @@ public sealed class MemberStack : Stack
             Content = DiagnoseDocument.Content(props.DiagnoseTaskNetns),
         });
 
+        var efsEvidence = new CfnDocument(this, "EfsEvidenceDocument", new CfnDocumentProps
+        {
+            Name = EfsEvidenceDocumentName,
+            DocumentType = "Command",
+            DocumentFormat = "JSON",
+            UpdateMethod = "NewVersion",
+            Content = EfsEvidenceDocument.Content(props.EfsEvidence, props.ResolvFix, config.VpcResolver),
+        });
+
         var runbookRole = CreateRunbookRole(topic);
         var runbook = new CfnDocument(this, "Runbook", new CfnDocumentProps
         {
@@ -140,9 +151,11 @@ public sealed class MemberStack : Stack
                 SecurityGroups = [],
                 NotificationTopicArn = topic.TopicArn,
                 ResolvFixDocumentName = ResolvFixDocumentName,
+                EfsEvidenceDocumentName = EfsEvidenceDocumentName,
             }),
         });
         runbook.AddDependency(resolvFix);
+        runbook.AddDependency(efsEvidence);
 
         var access = new Role(this, "AccessRole", new RoleProps
         {
@@ -245,7 +258,14 @@ public sealed class MemberStack : Stack
         {
             Sid = "SendHostFix",
             Actions = ["ssm:SendCommand"],
-            Resources = [Arn("ssm", "document", ResolvFixDocumentName), Arn("ec2", "instance", "*")],
+            Resources = [Arn("ssm", "document", ResolvFixDocumentName), Arn("ssm", "document", EfsEvidenceDocumentName), Arn("ec2", "instance", "*")],
+        }));
+        // DescribeTaskDefinition takes no resource-level permission (Service Authorization Reference).
+        role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "ReadTaskDefinition",
+            Actions = ["ecs:DescribeTaskDefinition"],
+            Resources = ["*"],
         }));
         role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
         {

@@ -10,4 +10,6 @@ public sealed record MemberStackProps
     public required HostScript ResolvFix { get; init; }
 
     public required HostScript DiagnoseTaskNetns { get; init; }
+
+    public required HostScript EfsEvidence { get; init; }
 }

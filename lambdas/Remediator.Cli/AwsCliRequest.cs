@@ -25,6 +25,7 @@ public static class AwsCliRequest
     /// <exception cref="SettingsException">The runbook name or role ARN in <paramref name="config"/> is not valid.</exception>
     public static string Json(Plan plan, IReadOnlyDictionary<string, string> config)
     {
+        var member = MemberRoleArn(plan, config) is not null;
         var acting = ActuatorSettings.From(key => key switch
         {
             ActuatorSettings.RunbookNameKey => config.GetValueOrDefault(key) ?? DeployedRunbookName,
@@ -33,9 +34,25 @@ public static class AwsCliRequest
             ActuatorSettings.ClaimsTableKey => config.GetValueOrDefault(key) ?? "claims-not-used",
             _ => config.GetValueOrDefault(key),
         });
-        var request = AutomationStart.Request(plan, fixHost: true, acting.RunbookName, acting.AutomationRoleArn);
+        // As MemberActuator: a member's runbook carries its own role as the AutomationAssumeRole default.
+        var request = member
+            ? AutomationStart.Request(plan, fixHost: true, OrganizationSettings.From(key => config.GetValueOrDefault(key))!.MemberRunbookName, null)
+            : AutomationStart.Request(plan, fixHost: true, acting.RunbookName, acting.AutomationRoleArn);
         var marshalled = StartAutomationExecutionRequestMarshaller.Instance.Marshall(request);
         var body = marshalled.Content is { } bytes ? JsonNode.Parse(bytes) : JsonNode.Parse(marshalled.ContentStream);
         return body!.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
     }
+
+    /// <summary>
+    /// With an organization hub's settings in <paramref name="config"/>, the member access role that the function
+    /// would assume for <paramref name="plan"/>: the request is then the member runbook's, to start in that
+    /// account and Region. Null for the hub's own account, which the CLI cannot tell apart by Region (the hub
+    /// account's other Regions go through their member role in the function).
+    /// </summary>
+    /// <exception cref="SettingsException">Only some of the organization settings are in <paramref name="config"/>.</exception>
+    public static string? MemberRoleArn(Plan plan, IReadOnlyDictionary<string, string> config) =>
+        OrganizationSettings.From(key => config.GetValueOrDefault(key)) is { } organization
+        && AccountScope.Of(plan) is { } scope && scope.Account != organization.HubAccount
+            ? organization.MemberRoleArn(scope)
+            : null;
 }

@@ -20,7 +20,8 @@ public static class PlanCommand
         {
             Description = "Print the StartAutomationExecution request the function would send, as JSON for " +
                           "'aws ssm start-automation-execution --cli-input-json' (runbook and role from --config; " +
-                          "default runbook " + AwsCliRequest.DeployedRunbookName + "). No AWS call. When the plan does not act: " +
+                          "default runbook " + AwsCliRequest.DeployedRunbookName + "; with a hub's settings, a member account's event gets the " +
+                          "member's runbook and the role to start it as, on stderr). No AWS call. When the plan does not act: " +
                           "nothing on stdout, the reason on stderr",
         };
         var command = new Command("plan", "Decide what the Remediator would do with one event; print the plan as JSON") { file, config, awsCli };
@@ -67,9 +68,11 @@ public static class PlanCommand
             return ExitCodes.Ok;
         }
         string json;
+        string? memberRole;
         try
         {
             json = AwsCliRequest.Json(plan, config);
+            memberRole = AwsCliRequest.MemberRoleArn(plan, config);
         }
         catch (SettingsException e)
         {
@@ -77,6 +80,8 @@ public static class PlanCommand
             return ExitCodes.Usage;
         }
         await stdout.WriteLineAsync(json);
+        if (memberRole is not null)
+            await stderr.WriteLineAsync($"remediator plan: a member account's runbook: start it in that account and Region as {memberRole}");
         return ExitCodes.Ok;
     }
 

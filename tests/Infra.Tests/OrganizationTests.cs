@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.CDK;
 using Infra.Stacks;
@@ -138,12 +141,52 @@ public class OrganizationTests(OrganizationApp app) : IClassFixture<Organization
     public void MemberTemplate_DocumentsAndAssociation_UseTheHubsBuildersAndFixedNames()
     {
         var documents = SynthesizedApp.Resources(app.Member, "AWS::SSM::Document").ToDictionary(d => d.Properties["Name"]!.GetValue<string>(), d => d.Properties);
-        Assert.Equal([MemberStack.DiagnoseDocumentName, MemberStack.RunbookName, MemberStack.ResolvFixDocumentName], documents.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([MemberStack.DiagnoseDocumentName, MemberStack.EfsEvidenceDocumentName, MemberStack.RunbookName, MemberStack.ResolvFixDocumentName],
+            documents.Keys.Order(StringComparer.Ordinal));
         Assert.Contains(app.HostScript("resolv-fix.sh").Split('\n')[5], documents[MemberStack.ResolvFixDocumentName]["Content"]!.ToJsonString(), StringComparison.Ordinal);
+        var evidenceLines = documents[MemberStack.EfsEvidenceDocumentName]["Content"]!["mainSteps"]![0]!["inputs"]!["runCommand"]!.AsArray().Select(l => l!.GetValue<string>());
+        Assert.Contains(app.HostScript("efs-evidence.sh"), string.Join('\n', evidenceLines), StringComparison.Ordinal);
+        var hubEvidence = SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Document")
+            .Single(d => d.Properties["Name"]!.ToJsonString().Contains("-EfsEvidence", StringComparison.Ordinal)).Properties;
+        Assert.Equal(hubEvidence["Content"]!.ToJsonString(), documents[MemberStack.EfsEvidenceDocumentName]["Content"]!.ToJsonString());
+        var gather = documents[MemberStack.RunbookName]["Content"]!["mainSteps"]!.AsArray().Single(s => s!["name"]!.GetValue<string>() == "GatherEvidence")!;
+        Assert.Equal(MemberStack.EfsEvidenceDocumentName, gather["inputs"]!["DocumentName"]!.GetValue<string>());
 
         var association = SynthesizedApp.Single(app.Member, "AWS::SSM::Association");
         Assert.Equal(MemberStack.ResolvFixDocumentName, association["Name"]!.GetValue<string>());
         Assert.Equal("""[{"Key":"tag-key","Values":["ecs-dns-remediation:cluster"]}]""", association["Targets"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void MemberTemplate_RunbookRole_MaySendTheEvidenceAndHostFixDocumentsAndReadTaskDefinitions()
+    {
+        var statements = SynthesizedApp.Resources(app.Member, "AWS::IAM::Policy")
+            .Where(p => p.Properties["Roles"]!.ToJsonString().Contains("RunbookRole", StringComparison.Ordinal))
+            .SelectMany(p => p.Properties["PolicyDocument"]!["Statement"]!.AsArray())
+            .ToDictionary(s => s!["Sid"]!.GetValue<string>(), s => s!);
+
+        var send = statements["SendHostFix"]["Resource"]!.ToJsonString();
+        Assert.Contains($":document/{MemberStack.ResolvFixDocumentName}\"", send, StringComparison.Ordinal);
+        Assert.Contains($":document/{MemberStack.EfsEvidenceDocumentName}\"", send, StringComparison.Ordinal);
+        Assert.DoesNotContain($":document/{MemberStack.DiagnoseDocumentName}", send, StringComparison.Ordinal);
+        Assert.Equal(("ecs:DescribeTaskDefinition", "*"),
+            (statements["ReadTaskDefinition"]["Action"]!.GetValue<string>(), statements["ReadTaskDefinition"]["Resource"]!.GetValue<string>()));
+    }
+
+    /// <summary>
+    /// SSM refuses a document over 64 KB (MaxDocumentSizeExceeded, botocore's ssm model), members' too. Measured as
+    /// compact JSON with no escaping beyond JSON's own, the form CloudFormation is assumed to hand SSM.
+    /// </summary>
+    [Fact]
+    public void Templates_OfTheOrganizationSynth_EverySsmDocumentUnderSsmsSizeLimit()
+    {
+        var compact = new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        var documents = SynthesizedApp.Resources(app.Member, "AWS::SSM::Document")
+            .Concat(SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Document"))
+            .ToList();
+
+        Assert.Equal(8, documents.Count);
+        Assert.All(documents, d => Assert.InRange(Encoding.UTF8.GetByteCount(d.Properties["Content"]!.ToJsonString(compact)), 1, 64 * 1024));
     }
 
     [Fact]

@@ -6,21 +6,27 @@ namespace LocalControlPlane.Tests;
 /// <summary>
 /// The member part that the organization's StackSet deploys, run by the local control plane as member account
 /// 222233334444 in eu-west-1 sees it: the runbook the hub's Remediator starts there finds its own role, its own
-/// host-fix document and its own topic, and acts on that account's container instance.
+/// evidence and host-fix documents and its own topic, reads that account's task definition, and acts on that
+/// account's container instance.
 /// </summary>
 public sealed class MemberDocumentsTests(OrganizationAssembly organization) : IClassFixture<OrganizationAssembly>
 {
     const string Runbook = "EcsDnsRemediationMember-Remediate";
     const string Cluster = $"arn:aws:ecs:{OrganizationAssembly.MemberRegion}:{OrganizationAssembly.MemberAccount}:cluster/prod";
     const string Instance = $"arn:aws:ecs:{OrganizationAssembly.MemberRegion}:{OrganizationAssembly.MemberAccount}:container-instance/prod/0123456789abcdef0123456789abcdef";
-    const string VerifyHost = "fs-0123456789abcdef0.efs.eu-west-1.amazonaws.com";
+    const string TaskDefinition = $"arn:aws:ecs:{OrganizationAssembly.MemberRegion}:{OrganizationAssembly.MemberAccount}:task-definition/app:3";
+    const string FileSystemId = "fs-0123456789abcdef0";
+    const string VerifyHost = FileSystemId + ".efs.eu-west-1.amazonaws.com";
 
+    /// <summary>The member's instance answers the evidence command with verdict=fix-host, then the host fix with <paramref name="exitCode"/>.</summary>
     (ControlPlane Plane, FakeShell Shell) Setup(int exitCode)
     {
-        var shell = new FakeShell().Answer(exitCode, stdout: "{\"action\":\"fix\"}\n");
+        var shell = new FakeShell()
+            .Answer(0, stdout: "verdict=fix-host\nsummary: resolv.conf is at risk\n")
+            .Answer(exitCode, stdout: "{\"action\":\"fix\"}\n");
         var plane = ControlPlane.Create(organization.Member, l => new LocalEcs(Cluster,
             [new ContainerInstance { Arn = Instance, ClusterArn = Cluster, Ec2InstanceId = "i-0ccccccccccccccc3", CapacityProvider = "default" }],
-            [], ["default"], l), new FakeLauncher(), shell);
+            [TaskDefinition], ["default"], l, new Dictionary<string, string> { [TaskDefinition] = FileSystemId }), new FakeLauncher(), shell);
         return (plane, shell);
     }
 
@@ -29,6 +35,7 @@ public sealed class MemberDocumentsTests(OrganizationAssembly organization) : IC
         ["ClusterArn"] = [Cluster],
         ["ContainerInstanceArn"] = [Instance],
         ["VerifyHost"] = [VerifyHost],
+        ["TaskDefinitionArn"] = [TaskDefinition],
     };
 
     [Fact]
@@ -50,10 +57,11 @@ public sealed class MemberDocumentsTests(OrganizationAssembly organization) : IC
         var execution = await plane.Executor.RunAsync(Runbook, Parameters());
 
         Assert.Equal("Success", execution.Status);
-        Assert.Equal([Runbook, "EcsDnsRemediationMember-ResolvFix"], execution.DocumentsRun);
-        var (instance, script) = shell.Runs.Single();
-        Assert.Equal("i-0ccccccccccccccc3", instance);
-        Assert.Contains($"args+=(--verify-host \"{VerifyHost}\")", script, StringComparison.Ordinal);
+        Assert.Equal([Runbook, "EcsDnsRemediationMember-EfsEvidence", "EcsDnsRemediationMember-ResolvFix"], execution.DocumentsRun);
+        Assert.Equal(["i-0ccccccccccccccc3", "i-0ccccccccccccccc3"], shell.Runs.Select(r => r.InstanceId));
+        Assert.Contains($"--verify-host \"{VerifyHost}\" --file-system-id \"{FileSystemId}\" --region \"{OrganizationAssembly.MemberRegion}\"",
+            shell.Runs[0].Script, StringComparison.Ordinal);
+        Assert.Contains($"args+=(--verify-host \"{VerifyHost}\")", shell.Runs[1].Script, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,6 +74,6 @@ public sealed class MemberDocumentsTests(OrganizationAssembly organization) : IC
         Assert.Equal("Failed", execution.Status);
         var notification = plane.Sns.Notifications.Single();
         Assert.StartsWith($"arn:aws:sns:{OrganizationAssembly.MemberRegion}:{OrganizationAssembly.MemberAccount}:", notification.TopicArn, StringComparison.Ordinal);
-        Assert.Contains("host fix failed with exit code 4", notification.Message, StringComparison.Ordinal);
+        Assert.StartsWith("The host fix (resolv-fix) failed", notification.Message, StringComparison.Ordinal);
     }
 }

@@ -27,6 +27,12 @@ readonly -a EXISTING_CLUSTER=(
   -c remediation:reservedConcurrency=20
 )
 readonly -a PROACTIVE_FIX=(-c remediation:proactiveAction=fix -c "remediation:proactiveSchedule=rate(1 hour)")
+# The hub, and the member template its StackSet deploys (written to member.out inside the assembly).
+readonly -a ORGANIZATION=(
+  -c remediation:organizationId=o-a1b2c3d4e5
+  -c "remediation:organizationTargets=ou-ab12-cdef3456,ou-ab12-99998888"
+  -c "remediation:organizationRegions=us-east-1,eu-west-1"
+)
 
 # Prints an error on stderr. Args: message.
 err() {
@@ -47,12 +53,13 @@ lint_variant() {
     return 1
   fi
   local -a templates
-  mapfile -t templates < <(find "${assembly}" -maxdepth 1 -name '*.template.json' | sort)
+  mapfile -t templates < <(find "${assembly}" -maxdepth 2 \( -path "${assembly}/*.template.json" \
+    -o -path "${assembly}/member.out/*.template.json" \) | sort)
   if ((${#templates[@]} == 0)); then
     err "${name}: no templates in ${assembly}"
     return 1
   fi
-  echo "   templates: ${templates[*]##*/}"
+  echo "   templates: ${templates[*]#"${assembly}/"}"
   # cfn-lint exits non-zero for any finding it reports (errors 2, warnings 4, informational 8).
   if cfn-lint --config-file "${CONFIG}" --format parseable -- "${templates[@]}"; then
     echo "   ${name}: clean"
@@ -74,7 +81,8 @@ main() {
   lint_variant sandbox "${outdir}" "${SANDBOX[@]}" || failed=$((failed + 1))
   lint_variant existing-cluster "${outdir}" "${EXISTING_CLUSTER[@]}" || failed=$((failed + 1))
   lint_variant proactive-fix "${outdir}" "${PROACTIVE_FIX[@]}" || failed=$((failed + 1))
-  echo "cfn-lint: 4 variants, ${failed} failed"
+  lint_variant organization "${outdir}" "${ORGANIZATION[@]}" || failed=$((failed + 1))
+  echo "cfn-lint: 5 variants, ${failed} failed"
   ((failed == 0))
 }
 

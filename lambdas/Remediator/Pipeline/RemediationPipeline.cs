@@ -22,9 +22,7 @@ public sealed class RemediationPipeline(RemediatorSettings settings, IActuator a
         Plan plan;
         try
         {
-            var parsed = await EventParser.ParseAsync(input, cancellationToken).ConfigureAwait(false);
-            // In an organization, a member account may have its own mode and reschedule setting.
-            plan = Planner.Plan(parsed, parsed is ParseResult.Stopped stopped ? settings.ForAccount(AccountScope.Of(stopped.Task.ClusterArn)?.Account) : settings);
+            plan = Planner.Plan(await EventParser.ParseAsync(input, cancellationToken).ConfigureAwait(false), settings);
         }
         catch (System.Text.Json.JsonException e)
         {

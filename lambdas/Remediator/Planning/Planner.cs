@@ -29,6 +29,9 @@ public static class Planner
 
     public static Plan Plan(StoppedTask task, RemediatorSettings settings)
     {
+        // In an organization a member account may have its own mode and reschedule: the function and the CLI
+        // plan alike because both come here.
+        settings = settings.ForAccount(AccountScope.Of(task.ClusterArn)?.Account);
         var diagnosis = Diagnoser.Diagnose(task);
         var observe = settings.Mode == Mode.Observe;
 

@@ -158,6 +158,31 @@ public sealed class PlanAwsCliTests : IDisposable
         Assert.Contains(ActuatorSettings.RunbookNameKey, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
+    /// <summary>A hub's settings and an event of another account: the member's runbook, under its own role, as MemberActuator starts it.</summary>
+    [Fact]
+    public async Task PlanAwsCli_HubConfigAndAMemberEvent_TheMemberRunbookWithoutARoleAndWhereToStartIt()
+    {
+        var config = Path.Combine(scratch.FullName, "hub.json");
+        File.WriteAllText(config, new JsonObject
+        {
+            [RemediatorSettings.SafeCapacityProviderKey] = "safe-capacity",
+            [ActuatorSettings.RunbookNameKey] = ActingHarness.Runbook,
+            [ActuatorSettings.AutomationRoleArnKey] = ActingHarness.Role,
+            [OrganizationSettings.HubAccountKey] = "999988887777",
+            [OrganizationSettings.MemberRoleNameKey] = "EcsDnsRemediationMember",
+            [OrganizationSettings.MemberRunbookNameKey] = "EcsDnsRemediationMember-Remediate",
+        }.ToJsonString());
+
+        var (exit, stdout, stderr) = await RunAsync(Corpus.Path("failure/ec2-awsvpc-standalone.json"), config);
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        AssertModelAccepts(stdout);
+        var request = JsonNode.Parse(stdout)!;
+        Assert.Equal("EcsDnsRemediationMember-Remediate", request["DocumentName"]!.GetValue<string>());
+        Assert.Null(request["Parameters"]!["AutomationAssumeRole"]);
+        Assert.EndsWith("as arn:aws:iam::111122223333:role/EcsDnsRemediationMember-us-east-1", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     [Fact]
     public async Task PlanAwsCli_ThroughTheProcess_PrintsOneJsonRequest()
     {

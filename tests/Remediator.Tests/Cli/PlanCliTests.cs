@@ -115,6 +115,27 @@ public class PlanCliTests
         }
     }
 
+    /// <summary>A hub's settings: the CLI plans a member account's event with that account's own mode, as the function does.</summary>
+    [Fact]
+    public async Task Plan_ConfigFileWithTheEventsAccountSettings_PlansWithThatAccountsModeAndReschedule()
+    {
+        var config = Path.Combine(Path.GetTempPath(), $"remediator-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(config, """{"REMEDIATOR_SAFE_CAPACITY_PROVIDER": "safe", "REMEDIATOR_ACCOUNT_SETTINGS": "111122223333:observe:off"}""");
+        try
+        {
+            var result = await CliProcess.RunAsync(null, "plan", Corpus.Path("failure/ec2-awsvpc-standalone.json"), "--config", config);
+
+            Assert.Equal(0, result.ExitCode);
+            var plan = SingleJsonObject(result.Stdout);
+            Assert.False(plan.GetProperty("execute").GetBoolean());
+            Assert.Equal(["fix-host"], plan.GetProperty("actions").EnumerateArray().Select(a => a.GetProperty("type").GetString()));
+        }
+        finally
+        {
+            File.Delete(config);
+        }
+    }
+
     [Theory]
     [InlineData("""{"REMEDIATOR_MODE": "enforce"}""", "REMEDIATOR_MODE")]
     [InlineData("""{"REMEDIATOR_TYPO": "x"}""", "unknown setting")]

@@ -25,7 +25,7 @@ public sealed class FleetAccountTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        moto = await MotoServer.StartAsync(unauthenticatedCalls: 3);
+        moto = await MotoServer.StartAsync(authorizeAfter: 3);
         operatorKey = await moto.CreateUserAsync("platform-operator", OperatorPolicy);
         endpoint = await LocalAwsEndpoint.StartAsync();
         endpoint.Ssm.RegisterCommandDocument(Document, "Action", "Resolver", "VerifyHost", "DryRun");
@@ -37,7 +37,7 @@ public sealed class FleetAccountTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await endpoint.DisposeAsync();
-        await moto.DisposeAsync();
+        moto.Dispose();
     }
 
     Task<CliProcess.Result> Fleet(params string[] args) => CliProcess.RunAsync(null, new Dictionary<string, string>

@@ -19,7 +19,7 @@ namespace Remediator.Tests.Organization;
 /// </summary>
 public sealed class OrganizationEndToEndTests : IAsyncLifetime
 {
-    const string Hub = MotoServer.Account;
+    const string Hub = MotoServer.DefaultAccount;
     const string Member = "222233334444";
     const string Unreachable = "333344445555";
     const string HubRunbook = "EcsDnsRemediation-Remediate";
@@ -43,7 +43,7 @@ public sealed class OrganizationEndToEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        moto = await MotoServer.StartAsync(unauthenticatedCalls: 6);
+        moto = await MotoServer.StartAsync(authorizeAfter: 6);
         hubKey = await moto.CreateUserAsync("hub-remediator", HubPolicy);
         auditorKey = await moto.CreateUserAsync("auditor", AuditorPolicy);
         endpoint = await LocalAwsEndpoint.StartAsync();
@@ -56,7 +56,7 @@ public sealed class OrganizationEndToEndTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await endpoint.DisposeAsync();
-        await moto.DisposeAsync();
+        moto.Dispose();
     }
 
     Dictionary<string, string?> Environment(string accountSettings = "") => new()

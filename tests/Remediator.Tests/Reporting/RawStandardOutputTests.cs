@@ -95,6 +95,35 @@ public sealed class RawStandardOutputTests : IDisposable
         Assert.Empty(wrapped.ToString());
     }
 
+    /// <summary>
+    /// An organization hub (another account than the event's): the member role cannot be assumed (STS is a closed
+    /// port), and the outcome line and the EMF document, with its Account and Region dimensions, still reach the raw stream.
+    /// </summary>
+    [Theory]
+    [InlineData(LambdaLogFormat.Text)]
+    [InlineData(LambdaLogFormat.Json)]
+    public async Task Handle_MemberEventInAHubUnderTheRuntimeConsole_AccountAndRegionOnTheRawStream(LambdaLogFormat format)
+    {
+        var environment = Environment();
+        environment["REMEDIATOR_HUB_ACCOUNT"] = "999988887777";
+        environment["REMEDIATOR_MEMBER_ROLE_NAME"] = "EcsDnsRemediationMember";
+        environment["REMEDIATOR_MEMBER_RUNBOOK_NAME"] = "EcsDnsRemediationMember-Remediate";
+        var function = UnderRuntime(format, environment);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => function.Handle(Event("failure/ec2-awsvpc-standalone.json")));
+
+        var lines = RawLines();
+        Assert.Equal(2, lines.Count);
+        var outcome = Assert.Single(lines, l => !l.ContainsKey("_aws"));
+        Assert.Equal(("failed", "member-role-unavailable", "111122223333", "us-east-1"),
+            ((string?)outcome["outcome"], (string?)outcome["plan"]!["cause"], (string?)outcome["account"], (string?)outcome["region"]));
+        var emf = Assert.Single(lines, l => l.ContainsKey("_aws"));
+        Assert.Contains(emf["_aws"]!["CloudWatchMetrics"]![0]!["Dimensions"]!.AsArray(),
+            d => d!.AsArray().Select(n => (string?)n).SequenceEqual(["Account", "Region"]));
+        Assert.Equal(("111122223333", "us-east-1", 1), ((string?)emf["Account"], (string?)emf["Region"], (int)emf["Notifications"]!));
+        Assert.Empty(wrapped.ToString());
+    }
+
     [Theory]
     [InlineData(LambdaLogFormat.Text)]
     [InlineData(LambdaLogFormat.Json)]
