@@ -62,7 +62,7 @@ public sealed class ActFaultTests
     [Fact]
     public async Task Handle_StartTimesOutButWasApplied_InstanceClaimKeptAndNoSecondHostFix()
     {
-        await using var harness = await ActingHarness.StartAsync(attemptTimeout: TimeSpan.FromMilliseconds(300));
+        await using var harness = await ActingHarness.StartAsync(attemptTimeout: TimeSpan.FromSeconds(1));
         harness.Endpoint.Faults.Inject("StartAutomationExecution", FaultKind.TimeoutAfterApply, times: int.MaxValue);
         var standalone = SampleEvents.Standalone(task: 1, instance: 1);
 

@@ -33,13 +33,10 @@ public sealed class ActingHarness : IAsyncDisposable
 
     readonly StringWriter output = new();
 
-    readonly TimeSpan? attemptTimeout;
-
     ActingHarness(LocalAwsEndpoint endpoint, FakeTimeProvider clock, RemediatorSettings settings, TimeSpan? attemptTimeout)
     {
         Endpoint = endpoint;
         Clock = clock;
-        this.attemptTimeout = attemptTimeout;
         var acting = ActuatorSettings.From(key => key switch
         {
             RemediatorEnvironment.RunbookName => Runbook,
@@ -47,8 +44,10 @@ public sealed class ActingHarness : IAsyncDisposable
             RemediatorEnvironment.AutomationRoleArn => Role,
             _ => null,
         });
-        Ssm = new AmazonSimpleSystemsManagementClient(new BasicAWSCredentials("test", "test"), Configure(new AmazonSimpleSystemsManagementConfig()));
-        Dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("test", "test"), Configure(new AmazonDynamoDBConfig()));
+        // Only SSM gets the short attempt limit: the faults that need it are SSM's, and DynamoDB (moto, a Python
+        // server on a shared, loaded machine) may take longer than a short limit without any fault injected.
+        Ssm = new AmazonSimpleSystemsManagementClient(new BasicAWSCredentials("test", "test"), Configure(new AmazonSimpleSystemsManagementConfig(), attemptTimeout));
+        Dynamo = new AmazonDynamoDBClient(new BasicAWSCredentials("test", "test"), Configure(new AmazonDynamoDBConfig(), null));
         var actuator = new SsmActuator(Ssm, new DynamoClaimStore(Dynamo, Table), acting, clock);
         Pipeline = new RemediationPipeline(settings, actuator,
             new CompositeReporter(new JsonLineReporter(output, clock), new EmfReporter(output, acting.MetricsNamespace, clock)));
@@ -70,7 +69,7 @@ public sealed class ActingHarness : IAsyncDisposable
 
     public IReadOnlyList<JsonObject> MetricRecords => Lines.Where(l => l.ContainsKey("_aws")).ToList();
 
-    /// <param name="attemptTimeout">One HTTP attempt's limit in the SDK clients (AwsClients sets 5 s in the function); the SDK's 100 s when null.</param>
+    /// <param name="attemptTimeout">One HTTP attempt's limit in the SSM client (AwsClients sets 5 s in the function); the SDK's 100 s when null.</param>
     public static async Task<ActingHarness> StartAsync(RemediatorSettings? settings = null, TimeSpan? attemptTimeout = null)
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 20, 10, 15, 30, TimeSpan.Zero));
@@ -103,7 +102,7 @@ public sealed class ActingHarness : IAsyncDisposable
     public Task<Outcome> HandleAsync(JsonObject @event) =>
         Pipeline.HandleAsync(new MemoryStream(Encoding.UTF8.GetBytes(@event.ToJsonString())));
 
-    T Configure<T>(T config) where T : ClientConfig
+    T Configure<T>(T config, TimeSpan? attemptTimeout) where T : ClientConfig
     {
         config.ServiceURL = Endpoint.Url;
         config.AuthenticationRegion = "us-east-1";
