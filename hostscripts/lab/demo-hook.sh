@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 #
-# demo-hook.sh: the lab as the local control plane sees it (called by tests/Remediator.Demo, started by
+# demo-hook.sh: the lab as the local control plane sees it (called by the driver in lab/Remediator.Demo/, started by
 # demo.sh, which exports the lab's LAB_* variables and LAB_EC2_INSTANCE_ID). Needs root.
 #
 # Usage:

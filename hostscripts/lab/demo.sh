@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 #
 # demo.sh: the whole remediation loop on one machine (the README's first command). Needs root.
-# Installs what it needs (Debian packages, npm ci, dotnet build) unless present, runs `cdk synth`, then:
+# Installs what it needs (Debian packages, moto, npm ci, dotnet build) unless present, runs `cdk synth`, then:
 # builds the network-namespace lab (a container instance with dnsmasq on 127.0.0.1), starts an awsvpc task
 # whose EFS name does not resolve from its task network namespace, hands the ECS Task State Change event to
 # the Remediator's Lambda handler, lets the local control plane run the runbook and its command documents
@@ -33,10 +33,11 @@ DEMO_HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "${DEMO_HERE}/../.." && pwd)"
 readonly DEMO_HERE ROOT
 readonly HOOK="${DEMO_HERE}/demo-hook.sh"
-readonly DRIVER_PROJECT="${ROOT}/tests/Remediator.Demo"
-readonly DRIVER="${DRIVER_PROJECT}/bin/Debug/net10.0/Remediator.Demo.dll"
+readonly DRIVER_PROJECT="${DEMO_HERE}/Remediator.Demo"
 readonly EVENT_TEMPLATE="${ROOT}/tests/events/failure/ec2-awsvpc-temporary-failure.json"
-readonly PACKAGES=(iproute2 util-linux dnsmasq-base jq perl-base libc-bin mount coreutils)
+readonly PACKAGES=(iproute2 util-linux dnsmasq-base jq perl-base libc-bin mount coreutils python3 python3-venv)
+# Where .ci/run and this script install moto when the system's python3 lacks it.
+readonly VENV="${ROOT}/.artifacts/venv"
 # The lab's ECS world, in the local control plane's account and Region.
 readonly ACCOUNT_ARN="arn:aws:ecs:us-east-1:111122223333"
 readonly TASK_DEFINITION_ARN="${ACCOUNT_ARN}:task-definition/efs-app:1"
@@ -50,6 +51,7 @@ CDK_OUT=""
 INSTALL=true
 START_MS=0
 WORK=""
+DRIVER=""
 DRIVER_PID=""
 
 usage() {
@@ -83,12 +85,13 @@ log() {
 }
 
 #######################################
-# Installs missing Debian packages (or fails with --no-install), restores npm packages, builds the
-# driver. Needs dotnet and npm already (the README names them).
+# Installs missing Debian packages and moto (or fails with --no-install), restores npm packages, builds
+# the driver. Needs dotnet and npm already (the README names them).
+# Globals: sets DRIVER, the driver's assembly as its own project builds it.
 #######################################
 prepare_tools() {
   local tool missing=()
-  for tool in ip nsenter unshare dnsmasq jq perl getent mount sha256sum od; do
+  for tool in ip nsenter unshare dnsmasq jq perl getent mount sha256sum od python3; do
     command -v "${tool}" >/dev/null || missing+=("${tool}")
   done
   if ((${#missing[@]} > 0)); then
@@ -100,6 +103,7 @@ prepare_tools() {
       die 4 "apt-get could not install ${PACKAGES[*]}"
     fi
   fi
+  prepare_python
   command -v dotnet >/dev/null || die 4 "the .NET SDK 10 is needed (dotnet not on PATH)"
   if [[ -z "${CDK_OUT}" && ! -x "${ROOT}/node_modules/.bin/cdk" ]]; then
     command -v npm >/dev/null || die 4 "Node.js 20+ with npm is needed for cdk synth (npm not on PATH)"
@@ -107,9 +111,34 @@ prepare_tools() {
     log "npm ci"
     (cd "${ROOT}" && npm ci --no-audit --no-fund --loglevel=error) >&2 || die 4 "npm ci failed"
   fi
-  log "dotnet build tests/Remediator.Demo (the Remediator, the local control plane, the local endpoints)"
-  DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 dotnet build "${DRIVER_PROJECT}" --nologo -v:q -clp:ErrorsOnly >&2 \
-    || die 4 "dotnet build failed"
+  log "dotnet build hostscripts/lab/Remediator.Demo (the Remediator, the local control plane, the local endpoints)"
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+  dotnet build "${DRIVER_PROJECT}" --nologo -v:q -clp:ErrorsOnly >&2 || die 4 "dotnet build failed"
+  # MSBuild says where the build put the driver, so no output path is written down here.
+  DRIVER="$(dotnet build "${DRIVER_PROJECT}" --nologo -getProperty:TargetPath)" || die 4 "MSBuild did not name the driver"
+  [[ -f "${DRIVER}" ]] || die 4 "dotnet build did not produce ${DRIVER}"
+}
+
+#######################################
+# Makes sure the driver's python (LOCALAWS_PYTHON, as hostscripts/lab/LocalAws reads it) has moto, the
+# local DynamoDB, and botocore, whose API models judge every local request: the venv .ci/run made, else
+# python3, else moto installed with pip into that venv (or a failure with --no-install or a LOCALAWS_PYTHON
+# given without moto).
+# Globals: exports LOCALAWS_PYTHON when it picks the venv.
+#######################################
+prepare_python() {
+  if [[ -z "${LOCALAWS_PYTHON:-}" && -x "${VENV}/bin/python3" ]]; then
+    export LOCALAWS_PYTHON="${VENV}/bin/python3"
+  fi
+  local python="${LOCALAWS_PYTHON:-python3}"
+  "${python}" -c 'import moto.server, botocore' 2>/dev/null && return 0
+  if [[ "${INSTALL}" != true || -n "${LOCALAWS_PYTHON:-}" ]]; then
+    die 4 "${python} cannot import moto and botocore (the local DynamoDB, AWS's API models): pip install 'moto[server]'"
+  fi
+  log "pip install moto[server] into .artifacts/venv (the local DynamoDB, AWS's API models)"
+  python3 -m venv --system-site-packages "${VENV}" >&2 || die 4 "python3 -m venv failed (Debian: apt-get install python3-venv)"
+  "${VENV}/bin/pip" install --quiet --disable-pip-version-check 'moto[server]' >&2 || die 4 "pip could not install moto[server]"
+  export LOCALAWS_PYTHON="${VENV}/bin/python3"
 }
 
 #######################################

@@ -58,11 +58,21 @@ FAKE
   chmod +x "${FAKEBIN}/unshare"
 }
 
-# Prints a listing (path, type, size, mode, checksum) of a directory tree,
-# for "nothing changed" comparisons.
+# Prints a listing (path, type, size, mode, link, checksum) of a directory
+# tree, or of one file, for "nothing changed" comparisons. Paths are relative
+# to $1, so the working directory does not matter. Fails on a missing $1.
 tree_state() {
-  (cd "$1" && find . -printf '%p %y %s %m %l\n' | LC_ALL=C sort
-    find . -type f -exec sha256sum {} + | LC_ALL=C sort)
+  if [[ -d "$1" ]]; then
+    (cd -- "$1" || exit 1
+      find . -printf '%p %y %s %m %l\n' | LC_ALL=C sort
+      find . -type f -exec sha256sum {} + | LC_ALL=C sort)
+  elif [[ -e "$1" || -L "$1" ]]; then
+    find "$1" -maxdepth 0 -printf '%y %s %m %l\n'
+    if [[ -f "$1" ]]; then sha256sum <"$1"; fi
+  else
+    echo "tree_state: $1: no such file or directory" >&2
+    return 1
+  fi
 }
 
 # Prints the last line of $output.

@@ -114,6 +114,17 @@ expected_documents() {
   assert_lab_gone "${pid}"
 }
 
+@test "demo.sh --no-install with a python that lacks moto: exit 4, one line naming moto, builds nothing" {
+  local python="${BATS_TEST_TMPDIR}/python3"
+  printf '#!/bin/sh\necho "ModuleNotFoundError: No module named moto" >&2\nexit 1\n' >"${python}"
+  chmod +x "${python}"
+  LOCALAWS_PYTHON="${python}" run "${DEMO}" --no-install --cdk-out "${BATS_TEST_TMPDIR}"
+  [[ "${status}" -eq 4 ]] || { printf '%s\n' "${output}" >&2; false; }
+  [[ "$(printf '%s\n' "${output}" | grep -c 'error')" -eq 1 ]]
+  [[ "${output}" == *"demo.sh: error: ${python} cannot import moto and botocore"*"pip install 'moto[server]'"* ]]
+  [[ "${output}" != *"dotnet build"* && "${output}" != *"[lab "* ]]
+}
+
 @test "demo.sh rejects bad usage with exit 2 and builds nothing" {
   run "${DEMO}" --scenario sideways
   [[ "${status}" -eq 2 ]]
