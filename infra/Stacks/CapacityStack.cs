@@ -115,10 +115,18 @@ public sealed class CapacityStack : Stack
         }
 
         // The remediation topic lives in the stack that depends on this one: no reference back without a cycle.
+        // The ARN is built from the alarm's fixed name rather than read with Fn::GetAtt: the same value, and a
+        // template that tools without a model of AWS::CloudWatch::Alarm (moto's CloudFormation) can still create.
         _ = new CfnOutput(this, "NoSafeInstanceAlarmOutput", new CfnOutputProps
         {
             Key = "NoSafeInstanceAlarmArn",
-            Value = SafeCapacity.NoSafeInstanceAlarm.Alarm.AlarmArn,
+            Value = FormatArn(new ArnComponents
+            {
+                Service = "cloudwatch",
+                Resource = "alarm",
+                ResourceName = SafeCapacity.NoSafeInstanceAlarmName(this),
+                ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
+            }),
             Description = "Alarm: the safe capacity has in-service instances but none marked safe. Add an alarm action (see infra/README.md).",
         });
 

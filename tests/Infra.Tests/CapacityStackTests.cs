@@ -158,7 +158,10 @@ public class CapacityStackTests(DefaultApp app) : IClassFixture<DefaultApp>
     {
         var output = app.CapacityJson["Outputs"]!["NoSafeInstanceAlarmArn"]!;
 
-        Assert.StartsWith("{\"Fn::GetAtt\":[\"SafeCapacityNoSafeInstanceAlarm", output["Value"]!.ToJsonString());
+        var alarmName = (string)SynthesizedApp.Single(app.CapacityJson, "AWS::CloudWatch::Alarm")["AlarmName"]!;
+        Assert.Equal(
+            $$"""{"Fn::Join":["",["arn:",{"Ref":"AWS::Partition"},":cloudwatch:",{"Ref":"AWS::Region"},":",{"Ref":"AWS::AccountId"},":alarm:{{alarmName}}"]]}""",
+            output["Value"]!.ToJsonString());
     }
 
     [Fact]
