@@ -31,6 +31,10 @@ readonly LOG_LINE_MAX=300
 
 readonly EXIT_OK=0
 readonly EXIT_USAGE=2
+# resolv-fix.sh's exit codes this script reads (its EXIT_OK, EXIT_AT_RISK, EXIT_VERIFY).
+readonly RF_OK=0
+readonly RF_AT_RISK=1
+readonly RF_VERIFY=3
 
 RESOLVER="${DEFAULT_RESOLVER}"
 VERIFY_HOST=""
@@ -216,22 +220,22 @@ main() {
   [[ -n "${last_line}" ]] && seen="last efs-utils log line: ${last_line}"
 
   case "${check}" in
-    0)
+    "${RF_OK}")
       verdict=healthy
       summary="resolv.conf is healthy (a non-loopback nameserver is among the first three); the mount failed for another reason: ${seen}"
       ;;
-    1)
+    "${RF_AT_RISK}")
       if [[ -z "${name}" ]]; then
         verdict=unknown
         summary="resolv.conf is at risk, but no EFS name is known to test through the VPC resolver ${RESOLVER}; nothing changed"
       else
         verify="$(resolv_fix_check --verify-host "${name}")"
         case "${verify}" in
-          1)
+          "${RF_AT_RISK}")
             verdict=fix-host
             summary="resolv.conf is at risk (only loopback nameservers among the first three) and ${name} resolves through the VPC resolver ${RESOLVER}: the local resolver is the cause"
             ;;
-          3)
+          "${RF_VERIFY}")
             verdict=not-dns
             summary="resolv.conf is at risk, but ${name} does not resolve through the VPC resolver ${RESOLVER} either: not the local resolver (no mount target in the Availability Zone, DNS hostnames disabled, or a wrong file system id); ${seen}"
             ;;

@@ -255,7 +255,8 @@ is_ipv4() {
 # The one resolver-address rule, shared with the C# side: a unicast literal.
 # IPv4: decimal octets without leading zeros, not 0/8, 127/8 (loopback),
 # 224/4 or 240/4. IPv6: hex groups only (no dotted tail, no zone), not ::,
-# ::1, ff00::/8 or fe80::/10 (link-local needs a zone).
+# ::1, ff00::/8, fe80::/10 (link-local needs a zone) or ::ffff:0:0/96 (IPv4
+# in disguise: glibc connects to 127.0.0.1 for ::ffff:7f00:1).
 is_resolver_address() {
   local a="$1" first
   if is_ipv4 "${a}"; then
@@ -266,7 +267,7 @@ is_resolver_address() {
   [[ "${a}" =~ ^[0-9A-Fa-f:]+$ ]] || return 1
   ipv6_expand "${a}" || return 1
   case "${IPV6_X}" in
-    0000:0000:0000:0000:0000:0000:0000:000[01] | ff* | fe[89ab]*) return 1 ;;
+    0000:0000:0000:0000:0000:0000:0000:000[01] | 0000:0000:0000:0000:0000:ffff:* | ff* | fe[89ab]*) return 1 ;;
   esac
 }
 

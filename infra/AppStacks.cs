@@ -11,7 +11,7 @@ namespace Infra;
 public sealed record AppStacks
 {
     public const string CapacityStackName = "EcsDnsSafeCapacity";
-    public const string RemediationStackName = "EcsDnsRemediation";
+    public const string RemediationStackName = RemediationDocuments.DefaultStackName;
     public const string SandboxStackName = "EcsDnsSandbox";
 
     public required CapacityStack Capacity { get; init; }

@@ -40,38 +40,35 @@ public static partial class ConfigReader
         var d = RemediationConfig.Default;
 
         var cluster = Text("cluster") ?? d.Cluster;
-        Check(cluster.Length == 0 || IsName(cluster), "cluster", cluster, "an existing ECS cluster name (1-255 letters, digits, '-' or '_'), or empty to create one");
+        Check(cluster.Length == 0 || EcsNames.IsName(cluster), "cluster", cluster, "an existing ECS cluster name (1-255 letters, digits, '-' or '_'), or empty to create one");
 
         var vpcId = Text("vpcId") ?? d.VpcId;
         Check(vpcId.Length == 0 || VpcIdPattern().IsMatch(vpcId), "vpcId", vpcId, "a VPC id such as vpc-0123456789abcdef0, or empty to create a VPC");
-        var subnets = List("subnetIds", Text("subnetIds"), SubnetPattern(), "a comma-separated list of subnet ids such as subnet-0123456789abcdef0");
+        var subnets = List("subnetIds", Text("subnetIds"), EcsNames.IsSubnetId, "a comma-separated list of subnet ids such as subnet-0123456789abcdef0");
         if (vpcId.Length > 0 && subnets.Count == 0)
             throw new ConfigException($"{Prefix}subnetIds: required with {Prefix}vpcId; expected a comma-separated list of private subnet ids of that VPC");
         if (vpcId.Length == 0 && subnets.Count > 0)
             throw new ConfigException($"{Prefix}subnetIds: given without {Prefix}vpcId; expected empty when the app creates the VPC, or set {Prefix}vpcId");
-        var securityGroups = List("taskSecurityGroupIds", Text("taskSecurityGroupIds"), SecurityGroupPattern(), "a comma-separated list of security group ids such as sg-0123456789abcdef0");
+        var securityGroups = List("taskSecurityGroupIds", Text("taskSecurityGroupIds"), SecurityGroupPattern().IsMatch, "a comma-separated list of security group ids such as sg-0123456789abcdef0");
         if (vpcId.Length > 0 && securityGroups.Count == 0)
             throw new ConfigException($"{Prefix}taskSecurityGroupIds: required with {Prefix}vpcId (ECS events do not carry a task's security groups); expected a comma-separated list of security group ids");
 
-        var mode = Text("mode") switch
-        {
-            null or "remediate" => RemediationMode.Remediate,
-            "observe" => RemediationMode.Observe,
-            var other => throw Invalid("mode", other, "\"observe\" or \"remediate\""),
-        };
+        var modeText = Text("mode");
+        var mode = RemediationModes.Parse(modeText)
+            ?? throw Invalid("mode", modeText!, $"\"{RemediationModes.Observe}\" or \"{RemediationModes.Remediate}\"");
         var reschedule = Bool("reschedule", Text("reschedule"), d.Reschedule);
 
         var resolver = Text("vpcResolver") ?? d.VpcResolver;
-        Check(Remediator.Planning.IpLiteral.IsValid(resolver), "vpcResolver", resolver, "an IPv4 or IPv6 address that is not loopback, such as 169.254.169.253");
+        Check(IpLiteral.IsValid(resolver), "vpcResolver", resolver, "an IPv4 or IPv6 address that is not loopback, such as " + Remediation.Contracts.VpcResolver.Default);
 
-        var allowed = List("allowedClusters", Text("allowedClusters"), NamePattern(), "a comma-separated list of cluster names");
-        var maxAttempts = Int("maxAttempts", Text("maxAttempts"), d.MaxAttempts, 1, 10);
+        var allowed = List("allowedClusters", Text("allowedClusters"), EcsNames.IsName, "a comma-separated list of cluster names");
+        var maxAttempts = Int("maxAttempts", Text("maxAttempts"), d.MaxAttempts, 1, RemediatorEnvironment.MaxMaxAttempts);
 
         var email = Text("notificationEmail") ?? d.NotificationEmail;
         Check(email.Length == 0 || EmailPattern().IsMatch(email), "notificationEmail", email, "an e-mail address, or empty for no subscription");
 
         var providerName = Text("safeCapacityProviderName") ?? d.SafeCapacityProviderName;
-        Check(IsName(providerName) && !ReservedPrefix().IsMatch(providerName), "safeCapacityProviderName", providerName,
+        Check(EcsNames.IsName(providerName) && !ReservedPrefix().IsMatch(providerName), "safeCapacityProviderName", providerName,
             "a capacity provider name: 1-255 letters, digits, '-' or '_', not starting with aws, ecs or fargate");
         var instanceType = Text("safeCapacityInstanceType") ?? d.SafeCapacityInstanceType;
         Check(InstanceTypePattern().IsMatch(instanceType), "safeCapacityInstanceType", instanceType, "an EC2 instance type such as t4g.medium or m7i.large");
@@ -80,7 +77,7 @@ public static partial class ConfigReader
         if (maxSize < minSize)
             throw new ConfigException($"{Prefix}safeCapacityMaxSize: {maxSize} is below {Prefix}safeCapacityMinSize {minSize}; expected max >= min");
 
-        var existing = List("existingCapacityProviders", Text("existingCapacityProviders"), NamePattern(), "a comma-separated list of capacity provider names");
+        var existing = List("existingCapacityProviders", Text("existingCapacityProviders"), EcsNames.IsName, "a comma-separated list of capacity provider names");
         if (existing.Count > 0 && cluster.Length == 0)
             throw new ConfigException($"{Prefix}existingCapacityProviders: given without {Prefix}cluster; expected empty when the app creates the cluster");
         if (existing.Contains(providerName))
@@ -96,10 +93,10 @@ public static partial class ConfigReader
         var schedule = Text("proactiveSchedule") ?? d.ProactiveSchedule;
         Check(SchedulePattern().IsMatch(schedule) && !TooFrequent(schedule), "proactiveSchedule", schedule,
             "a State Manager schedule such as rate(30 minutes) or cron(0 */2 * * ? *); a rate of at least 30 minutes");
-        var window = Int("hostFixWindowMinutes", Text("hostFixWindowMinutes"), d.HostFixWindowMinutes, 1, 1440);
+        var window = Int("hostFixWindowMinutes", Text("hostFixWindowMinutes"), d.HostFixWindowMinutes, 1, RemediatorEnvironment.MaxHostFixWindowMinutes);
 
-        var families = List("taskDefinitionFamilies", Text("taskDefinitionFamilies"), NamePattern(), "a comma-separated list of task-definition family names");
-        var roles = List("taskRoleArns", Text("taskRoleArns"), RoleArnPattern(), "a comma-separated list of IAM role ARNs (arn:aws:iam::123456789012:role/name)");
+        var families = List("taskDefinitionFamilies", Text("taskDefinitionFamilies"), EcsNames.IsName, "a comma-separated list of task-definition family names");
+        var roles = List("taskRoleArns", Text("taskRoleArns"), RoleArnPattern().IsMatch, "a comma-separated list of IAM role ARNs (arn:aws:iam::123456789012:role/name)");
         var sandbox = Bool("sandbox", Text("sandbox"), d.Sandbox);
         // Empty means unset: cdk.json lists the key with "" so users see it.
         var reserved = Text("reservedConcurrency") is { Length: > 0 } concurrency
@@ -144,9 +141,9 @@ public static partial class ConfigReader
     static OrganizationConfig? Organization(Func<string, string?> text, bool hubReschedules)
     {
         var id = text("organizationId");
-        var targets = List("organizationTargets", text("organizationTargets"), OrganizationTargetPattern(),
+        var targets = List("organizationTargets", text("organizationTargets"), OrganizationTargetPattern().IsMatch,
             "a comma-separated list of organizational unit ids (ou-...) or the root id (r-...)");
-        var regions = List("organizationRegions", text("organizationRegions"), RegionPattern(),
+        var regions = List("organizationRegions", text("organizationRegions"), RegionPattern().IsMatch,
             "a comma-separated list of regions such as us-east-1,eu-west-1");
         var accountText = text("organizationAccountSettings");
         var callAsText = text("organizationCallAs");
@@ -170,19 +167,17 @@ public static partial class ConfigReader
         if (regions.Count == 0)
             throw new ConfigException($"{Prefix}organizationRegions: required with {Prefix}organizationId; expected a comma-separated list of regions such as us-east-1,eu-west-1");
 
-        var settings = new List<AccountSetting>();
+        var settings = new List<AccountSettingItem>();
         foreach (var item in (accountText ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var match = AccountSettingPattern().Match(item);
-            Check(match.Success, "organizationAccountSettings", item,
+            var setting = AccountSettingItem.Parse(item);
+            Check(setting is not null, "organizationAccountSettings", item,
                 "a comma-separated list of ACCOUNT:MODE:RESCHEDULE items such as 111122223333:observe:off (mode observe|remediate, reschedule on|off)");
-            var account = match.Groups[1].Value;
-            if (settings.Any(s => s.Account == account))
-                throw new ConfigException($"{Prefix}organizationAccountSettings: account {account} is listed twice; expected one item per account");
-            var reschedule = match.Groups[3].Value == "on";
-            if (reschedule && !hubReschedules)
+            if (settings.Any(s => s.Account == setting!.Account))
+                throw new ConfigException($"{Prefix}organizationAccountSettings: account {setting!.Account} is listed twice; expected one item per account");
+            if (setting!.Reschedule && !hubReschedules)
                 throw new ConfigException($"{Prefix}organizationAccountSettings: {item} reschedules while {Prefix}reschedule is false; expected off, or set {Prefix}reschedule to true");
-            settings.Add(new AccountSetting(account, match.Groups[2].Value == "observe" ? RemediationMode.Observe : RemediationMode.Remediate, reschedule));
+            settings.Add(setting);
         }
 
         var callAs = callAsText switch
@@ -191,7 +186,7 @@ public static partial class ConfigReader
             "SELF" => StackSetCaller.Self,
             var other => throw Invalid("organizationCallAs", other, "DELEGATED_ADMIN (a delegated administrator deploys) or SELF (the management account deploys)"),
         };
-        var operators = List("organizationOperatorRoleArns", operatorsText, RoleArnPattern(),
+        var operators = List("organizationOperatorRoleArns", operatorsText, RoleArnPattern().IsMatch,
             "a comma-separated list of IAM role ARNs of the hub account (arn:aws:iam::123456789012:role/name)");
         return new OrganizationConfig
         {
@@ -217,11 +212,11 @@ public static partial class ConfigReader
         var other => other.ToString()?.Trim(),
     };
 
-    static IReadOnlyList<string> List(string key, string? text, Regex item, string expected)
+    static IReadOnlyList<string> List(string key, string? text, Func<string, bool> isValid, string expected)
     {
         var items = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var value in items)
-            Check(item.IsMatch(value), key, value, expected);
+            Check(isValid(value), key, value, expected);
         return items.Distinct(StringComparer.Ordinal).ToArray();
     }
 
@@ -262,8 +257,6 @@ public static partial class ConfigReader
         && schedule.Contains("minute", StringComparison.Ordinal)
         && int.Parse(schedule[5..schedule.IndexOf(' ', StringComparison.Ordinal)], CultureInfo.InvariantCulture) < 30;
 
-    static bool IsName(string value) => NamePattern().IsMatch(value);
-
     static void Check(bool ok, string key, string value, string expected)
     {
         if (!ok)
@@ -273,17 +266,11 @@ public static partial class ConfigReader
     static ConfigException Invalid(string key, string value, string expected) =>
         new($"{Prefix}{key}: \"{(value.Length > 80 ? value[..80] + "..." : value)}\" is not valid; expected {expected}");
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,255}$")]
-    private static partial Regex NamePattern();
-
     [GeneratedRegex("^(aws|ecs|fargate)", RegexOptions.IgnoreCase)]
     private static partial Regex ReservedPrefix();
 
     [GeneratedRegex("^vpc-[0-9a-f]{8,17}$")]
     private static partial Regex VpcIdPattern();
-
-    [GeneratedRegex("^subnet-[0-9a-f]{8,17}$")]
-    private static partial Regex SubnetPattern();
 
     [GeneratedRegex("^sg-[0-9a-f]{8,17}$")]
     private static partial Regex SecurityGroupPattern();
@@ -306,8 +293,6 @@ public static partial class ConfigReader
     [GeneratedRegex("^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$")]
     private static partial Regex RegionPattern();
 
-    [GeneratedRegex("^([0-9]{12}):(observe|remediate):(on|off)$")]
-    private static partial Regex AccountSettingPattern();
 
     [GeneratedRegex(@"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}$")]
     private static partial Regex RoleArnPattern();

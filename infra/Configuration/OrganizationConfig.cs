@@ -23,7 +23,7 @@ public sealed record OrganizationConfig
     public required IReadOnlyList<string> Regions { get; init; }
 
     /// <summary>Per-account mode and reschedule; accounts not listed get the hub's own settings.</summary>
-    public IReadOnlyList<AccountSetting> AccountSettings { get; init; } = [];
+    public IReadOnlyList<AccountSettingItem> AccountSettings { get; init; } = [];
 
     public StackSetCaller CallAs { get; init; } = StackSetCaller.DelegatedAdmin;
 
@@ -31,10 +31,3 @@ public sealed record OrganizationConfig
     public IReadOnlyList<string> OperatorRoleArns { get; init; } = [];
 }
 
-/// <summary>One member account's mode and whether its standalone tasks are rescheduled.</summary>
-public sealed record AccountSetting(string Account, RemediationMode Mode, bool Reschedule)
-{
-    /// <summary>The Remediator's REMEDIATOR_ACCOUNT_SETTINGS item: ACCOUNT:MODE:on|off.</summary>
-    public override string ToString() =>
-        $"{Account}:{(Mode == RemediationMode.Observe ? "observe" : "remediate")}:{(Reschedule ? "on" : "off")}";
-}

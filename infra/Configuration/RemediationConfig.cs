@@ -1,12 +1,5 @@
 namespace Infra.Configuration;
 
-/// <summary>Whether the Remediator carries out its plans or only reports them (REMEDIATOR_MODE).</summary>
-public enum RemediationMode
-{
-    Remediate,
-    Observe,
-}
-
 /// <summary>What the proactive State Manager association does on each run.</summary>
 public enum ProactiveAction
 {
@@ -40,12 +33,12 @@ public sealed record RemediationConfig
     /// <summary>Whether standalone tasks are rescheduled onto the safe capacity.</summary>
     public bool Reschedule { get; init; } = true;
 
-    public string VpcResolver { get; init; } = "169.254.169.253";
+    public string VpcResolver { get; init; } = Remediation.Contracts.VpcResolver.Default;
 
     /// <summary>Clusters the Remediator may act on; empty means every cluster in the account and Region.</summary>
     public IReadOnlyList<string> AllowedClusters { get; init; } = [];
 
-    public int MaxAttempts { get; init; } = 3;
+    public int MaxAttempts { get; init; } = RemediatorEnvironment.DefaultMaxAttempts;
 
     /// <summary>Address subscribed to the notification topic; empty means no subscription.</summary>
     public string NotificationEmail { get; init; } = "";
@@ -68,7 +61,7 @@ public sealed record RemediationConfig
 
     public string ProactiveSchedule { get; init; } = "rate(30 minutes)";
 
-    public int HostFixWindowMinutes { get; init; } = 15;
+    public int HostFixWindowMinutes { get; init; } = RemediatorEnvironment.DefaultHostFixWindowMinutes;
 
     /// <summary>Task-definition families the runbook may run; empty means any family in the account and Region.</summary>
     public IReadOnlyList<string> TaskDefinitionFamilies { get; init; } = [];

@@ -47,7 +47,7 @@ public sealed class DnsSafePlacement(string? safeCapacityProviderName) : DeputyB
     {
         var stack = Stack.Of(taskDefinition);
         var constraints = JsonItems(stack.Resolve(taskDefinition.PlacementConstraints ?? Array.Empty<object>())).ToList();
-        if (constraints.Any(c => Equals(Get(c, "expression"), RemediationRunbook.PlacementExpression)))
+        if (constraints.Any(c => Equals(Get(c, "expression"), SafeCapacityAttribute.PlacementExpression)))
             return;
         var items = constraints
             .Select(c => (object)new CfnTaskDefinition.TaskDefinitionPlacementConstraintProperty
@@ -58,7 +58,7 @@ public sealed class DnsSafePlacement(string? safeCapacityProviderName) : DeputyB
             .Append(new CfnTaskDefinition.TaskDefinitionPlacementConstraintProperty
             {
                 Type = "memberOf",
-                Expression = RemediationRunbook.PlacementExpression,
+                Expression = SafeCapacityAttribute.PlacementExpression,
             })
             .ToArray();
         taskDefinition.PlacementConstraints = items;

@@ -86,10 +86,10 @@ public sealed class OrganizationHub : Construct
         });
 
         var stack = Stack.Of(this);
-        remediator.Function.AddEnvironment("REMEDIATOR_HUB_ACCOUNT", stack.Account);
-        remediator.Function.AddEnvironment("REMEDIATOR_MEMBER_ROLE_NAME", MemberStack.AccessRoleNamePrefix);
-        remediator.Function.AddEnvironment("REMEDIATOR_MEMBER_RUNBOOK_NAME", MemberStack.RunbookName);
-        remediator.Function.AddEnvironment("REMEDIATOR_ACCOUNT_SETTINGS", string.Join(",", org.AccountSettings));
+        remediator.Function.AddEnvironment(RemediatorEnvironment.HubAccount, stack.Account);
+        remediator.Function.AddEnvironment(RemediatorEnvironment.MemberRoleName, MemberStack.AccessRoleNamePrefix);
+        remediator.Function.AddEnvironment(RemediatorEnvironment.MemberRunbookName, MemberStack.RunbookName);
+        remediator.Function.AddEnvironment(RemediatorEnvironment.AccountSettings, string.Join(",", org.AccountSettings));
         remediator.Role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "AssumeMemberAccessRoles",

@@ -27,7 +27,7 @@ namespace Infra.Constructs;
 public sealed class SafeCapacity : Construct
 {
     /// <summary>The attribute line the boot script writes when the check after the fix passes.</summary>
-    public const string AttributeLine = "ECS_INSTANCE_ATTRIBUTES={\"dns.local-resolver\":\"none\"}";
+    public const string AttributeLine = "ECS_INSTANCE_ATTRIBUTES={\"" + SafeCapacityAttribute.Name + "\":\"" + SafeCapacityAttribute.Safe + "\"}";
 
     /// <summary>
     /// What this construct allows its user data (tokens resolved): half of EC2's 16 KB limit, so the boot script
@@ -89,7 +89,7 @@ public sealed class SafeCapacity : Construct
             Resources = ["*"],
             Conditions = new Dictionary<string, object>
             {
-                ["StringEquals"] = new Dictionary<string, object> { ["cloudwatch:namespace"] = SafeCapacityAlarm.MetricNamespace },
+                ["StringEquals"] = new Dictionary<string, object> { ["cloudwatch:namespace"] = SafeCapacityMetrics.Namespace },
             },
         }));
 

@@ -12,11 +12,6 @@ namespace Infra.Constructs;
 /// </summary>
 public sealed class SafeCapacityAlarm : Construct
 {
-    /// <summary>The namespace the instance role may put metrics to, and nothing else.</summary>
-    public const string MetricNamespace = "EcsDnsRemediation/SafeCapacity";
-
-    public const string MetricName = "SafeInstances";
-
     /// <summary>In-service instances present, none safe: 1. The heartbeat's absence counts as "not safe" (FILL).</summary>
     public const string Expression = "IF(inService >= 1 AND FILL(safe, 0) < 1, 1, 0)";
 
@@ -31,8 +26,8 @@ public sealed class SafeCapacityAlarm : Construct
     {
         var safe = new Metric(new MetricProps
         {
-            Namespace = MetricNamespace,
-            MetricName = MetricName,
+            Namespace = SafeCapacityMetrics.Namespace,
+            MetricName = SafeCapacityMetrics.SafeInstances,
             DimensionsMap = new Dictionary<string, string>
             {
                 ["ClusterName"] = props.ClusterName,

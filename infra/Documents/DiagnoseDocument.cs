@@ -16,7 +16,7 @@ public static class DiagnoseDocument
         [
             "args=()",
             "if [[ -n \"{{Name}}\" ]]; then args+=(--name \"{{Name}}\"); fi",
-            "if [[ \"{{Json}}\" == yes ]]; then args+=(--json); fi",
+            $"if [[ \"{{{{Json}}}}\" == {YesNo.Yes} ]]; then args+=(--json); fi",
             "bash \"${script}\" \"${args[@]}\"",
             "exit $?",
         ]);
@@ -39,7 +39,7 @@ public static class DiagnoseDocument
                     ["type"] = "String",
                     ["description"] = "yes: JSON output instead of a table.",
                     ["allowedPattern"] = Patterns.YesNo,
-                    ["default"] = "no",
+                    ["default"] = YesNo.No,
                 },
             },
             ["mainSteps"] = new object[]

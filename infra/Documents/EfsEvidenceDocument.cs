@@ -1,3 +1,5 @@
+using P = Remediation.Contracts.EfsEvidenceParameterNames;
+
 namespace Infra.Documents;
 
 /// <summary>
@@ -24,7 +26,7 @@ public static class EfsEvidenceDocument
         run.AddRange(evidence.WriteToTempFileLines());
         // The second heredoc's trap replaced the first: remove both files.
         run.Add("trap 'rm -f \"${script}\" \"${resolv_fix}\"' EXIT");
-        run.Add("bash \"${script}\" --resolv-fix \"${resolv_fix}\" --resolver \"{{Resolver}}\" --verify-host \"{{VerifyHost}}\" --file-system-id \"{{FileSystemId}}\" --region \"{{Region}}\"");
+        run.Add($"bash \"${{script}}\" --resolv-fix \"${{resolv_fix}}\" --resolver \"{{{{{P.Resolver}}}}}\" --verify-host \"{{{{{P.VerifyHost}}}}}\" --file-system-id \"{{{{{P.FileSystemId}}}}}\" --region \"{{{{{P.Region}}}}}\"");
         run.Add("exit $?");
 
         static Dictionary<string, object> Parameter(string description, string pattern, string @default) => new()
@@ -38,13 +40,15 @@ public static class EfsEvidenceDocument
         return new Dictionary<string, object>
         {
             ["schemaVersion"] = "2.2",
-            ["description"] = "Read-only: gathers the evidence that decides whether a failed EFS mount of an awsvpc task is the local resolver's doing (hostscripts/efs-evidence.sh): resolv-fix.sh check, the EFS name through the VPC resolver, efs-utils' logs. The first output line is verdict=fix-host, healthy, not-dns or unknown. Exit codes: 0 a verdict was printed, 2 bad usage.",
+            ["description"] = "Read-only: gathers the evidence that decides whether a failed EFS mount of an awsvpc task is the local resolver's doing (hostscripts/efs-evidence.sh): resolv-fix.sh check, the EFS name through the VPC resolver, efs-utils' logs. "
+                + $"The first output line is {EfsEvidenceVerdicts.LinePrefix}{string.Join(", ", EfsEvidenceVerdicts.All)}. "
+                + $"Exit codes: {EfsEvidenceVerdicts.ExitVerdict} a verdict was printed, {EfsEvidenceVerdicts.ExitUsage} bad usage.",
             ["parameters"] = new Dictionary<string, object>
             {
-                ["Resolver"] = Parameter("The VPC resolver, an IPv4 or IPv6 literal.", Patterns.IpLiteral, defaultResolver),
-                ["VerifyHost"] = Parameter("The EFS name to test; empty to build it from FileSystemId and Region.", Patterns.DnsNameOrEmpty, ""),
-                ["FileSystemId"] = Parameter("The EFS file system id (fs-...), used when VerifyHost is empty.", FileSystemIdOrEmpty, ""),
-                ["Region"] = Parameter("The file system's Region, used with FileSystemId.", RegionOrEmpty, ""),
+                [P.Resolver] = Parameter("The VPC resolver, an IPv4 or IPv6 literal.", Patterns.IpLiteral, defaultResolver),
+                [P.VerifyHost] = Parameter("The EFS name to test; empty to build it from FileSystemId and Region.", Patterns.DnsNameOrEmpty, ""),
+                [P.FileSystemId] = Parameter("The EFS file system id (fs-...), used when VerifyHost is empty.", FileSystemIdOrEmpty, ""),
+                [P.Region] = Parameter("The file system's Region, used with FileSystemId.", RegionOrEmpty, ""),
             },
             ["mainSteps"] = new object[]
             {

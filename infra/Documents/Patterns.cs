@@ -29,9 +29,9 @@ public static class Patterns
 
     public const string Group = "^((family|service):[A-Za-z0-9_-]{1,255})?$";
 
-    public const string StartedBy = "^(ecs-dns-remediation/attempt-[0-9]{1,3})?$";
+    public const string StartedBy = "^(" + AttemptMarker.Prefix + "[0-9]{1,3})?$";
 
-    public const string Subnet = "^subnet-[0-9a-f]{8,17}$";
+    public const string Subnet = "^" + EcsNames.SubnetIdBody + "$";
 
     public const string SecurityGroup = "^sg-[0-9a-f]{8,17}$";
 

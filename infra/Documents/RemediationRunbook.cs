@@ -34,8 +34,6 @@ public sealed record RunbookDefaults
 /// </remarks>
 public static class RemediationRunbook
 {
-    public const string PlacementExpression = "attribute:dns.local-resolver == none";
-
     public static Dictionary<string, object> Content(RunbookDefaults d)
     {
         static Dictionary<string, object> Parameter(string type, string description, object? @default, string? pattern = null)
@@ -53,55 +51,55 @@ public static class RemediationRunbook
             {
                 ["Service"] = "sns",
                 ["Api"] = "Publish",
-                ["TopicArn"] = "{{NotificationTopicArn}}",
+                ["TopicArn"] = Ref(RunbookParameterNames.NotificationTopicArn),
                 ["Subject"] = subject,
                 ["Message"] = message,
             }, next);
 
         var parameters = new Dictionary<string, object>
         {
-            ["AutomationAssumeRole"] = Parameter("String", "The role the runbook runs as.", d.AssumeRoleArn, Patterns.RoleArn),
-            ["ClusterArn"] = Parameter("String", "The cluster of the container instance and of the stopped task.", null, Patterns.ClusterArn),
-            ["ContainerInstanceArn"] = Parameter("String", "The container instance the task failed on.", null, Patterns.ContainerInstanceArn),
-            ["FixHost"] = Parameter("String", "yes: run the host fix on the container instance.", "yes", Patterns.YesNo),
-            ["Resolver"] = Parameter("String", "The VPC resolver the host fix puts within the first three nameservers.", d.VpcResolver, Patterns.IpLiteral),
-            ["VerifyHost"] = Parameter("String", "The EFS name from the task's reason, when it named one; empty to build it from the task definition's file system and the Region.", "", Patterns.DnsNameOrEmpty),
-            ["Reschedule"] = Parameter("String", "yes: start the task again on the safe capacity.", "no", Patterns.YesNo),
-            ["TaskDefinitionArn"] = Parameter("String", "The stopped task's task definition: the EFS file system the evidence tests (its first volume), and what a reschedule starts. Needed for the host fix.", "", Patterns.TaskDefinitionArnOrEmpty),
-            ["Group"] = Parameter("String", "The stopped task's group, kept on the rescheduled task.", "", Patterns.Group),
-            ["StartedBy"] = Parameter("String", "The attempt marker of the rescheduled task.", "", Patterns.StartedBy),
-            ["CapacityProvider"] = Parameter("String", "The safe capacity provider.", d.CapacityProvider, Patterns.CapacityProvider),
-            ["Subnets"] = Parameter("StringList", "Subnets of the rescheduled task.", d.Subnets.ToArray(), Patterns.Subnet),
-            ["SecurityGroups"] = Parameter("StringList", "Security groups of the rescheduled task (ECS events do not carry them).", d.SecurityGroups.ToArray(), Patterns.SecurityGroup),
-            ["ContainerOverrides"] = Parameter("MapList", "The container overrides of the stopped task.", Array.Empty<object>()),
-            ["NotificationTopicArn"] = Parameter("String", "Where the runbook reports a host it must not fix, or a failed host fix.", d.NotificationTopicArn, Patterns.TopicArn),
+            [RunbookParameterNames.AutomationAssumeRole] = Parameter("String", "The role the runbook runs as.", d.AssumeRoleArn, Patterns.RoleArn),
+            [RunbookParameterNames.ClusterArn] = Parameter("String", "The cluster of the container instance and of the stopped task.", null, Patterns.ClusterArn),
+            [RunbookParameterNames.ContainerInstanceArn] = Parameter("String", "The container instance the task failed on.", null, Patterns.ContainerInstanceArn),
+            [RunbookParameterNames.FixHost] = Parameter("String", "yes: run the host fix on the container instance.", YesNo.Yes, Patterns.YesNo),
+            [RunbookParameterNames.Resolver] = Parameter("String", "The VPC resolver the host fix puts within the first three nameservers.", d.VpcResolver, Patterns.IpLiteral),
+            [RunbookParameterNames.VerifyHost] = Parameter("String", "The EFS name from the task's reason, when it named one; empty to build it from the task definition's file system and the Region.", "", Patterns.DnsNameOrEmpty),
+            [RunbookParameterNames.Reschedule] = Parameter("String", "yes: start the task again on the safe capacity.", YesNo.No, Patterns.YesNo),
+            [RunbookParameterNames.TaskDefinitionArn] = Parameter("String", "The stopped task's task definition: the EFS file system the evidence tests (its first volume), and what a reschedule starts. Needed for the host fix.", "", Patterns.TaskDefinitionArnOrEmpty),
+            [RunbookParameterNames.Group] = Parameter("String", "The stopped task's group, kept on the rescheduled task.", "", Patterns.Group),
+            [RunbookParameterNames.StartedBy] = Parameter("String", "The attempt marker of the rescheduled task.", "", Patterns.StartedBy),
+            [RunbookParameterNames.CapacityProvider] = Parameter("String", "The safe capacity provider.", d.CapacityProvider, Patterns.CapacityProvider),
+            [RunbookParameterNames.Subnets] = Parameter("StringList", "Subnets of the rescheduled task.", d.Subnets.ToArray(), Patterns.Subnet),
+            [RunbookParameterNames.SecurityGroups] = Parameter("StringList", "Security groups of the rescheduled task (ECS events do not carry them).", d.SecurityGroups.ToArray(), Patterns.SecurityGroup),
+            [RunbookParameterNames.ContainerOverrides] = Parameter("MapList", "The container overrides of the stopped task.", Array.Empty<object>()),
+            [RunbookParameterNames.NotificationTopicArn] = Parameter("String", "Where the runbook reports a host it must not fix, or a failed host fix.", d.NotificationTopicArn, Patterns.TopicArn),
         };
 
         const string NotChanged = " The host was not changed and the task was not rescheduled.";
         var steps = new object[]
         {
-            Branch("ChooseHostFix", "{{FixHost}}", "StringEquals", "yes", "DescribeContainerInstance", "ChooseReschedule"),
+            Branch("ChooseHostFix", Ref(RunbookParameterNames.FixHost), "StringEquals", YesNo.Yes, "DescribeContainerInstance", "ChooseReschedule"),
             Step("DescribeContainerInstance", "aws:executeAwsApi", new Dictionary<string, object>
             {
                 ["Service"] = "ecs",
                 ["Api"] = "DescribeContainerInstances",
-                ["cluster"] = "{{ClusterArn}}",
-                ["containerInstances"] = new[] { "{{ContainerInstanceArn}}" },
+                ["cluster"] = Ref(RunbookParameterNames.ClusterArn),
+                ["containerInstances"] = new[] { Ref(RunbookParameterNames.ContainerInstanceArn) },
             }, "ChooseEvidence", outputs: [Output("InstanceId", "$.containerInstances[0].ec2InstanceId", "String")]),
-            Branch("ChooseEvidence", "{{TaskDefinitionArn}}", "StartsWith", "arn:", "DescribeTaskDefinition", "NotifyNoTaskDefinition"),
+            Branch("ChooseEvidence", Ref(RunbookParameterNames.TaskDefinitionArn), "StartsWith", "arn:", "DescribeTaskDefinition", "NotifyNoTaskDefinition"),
             // A stopped task's task definition stays describable (even deregistered); its first volume is the EFS one.
             Step("DescribeTaskDefinition", "aws:executeAwsApi", new Dictionary<string, object>
             {
                 ["Service"] = "ecs",
                 ["Api"] = "DescribeTaskDefinition",
-                ["taskDefinition"] = "{{TaskDefinitionArn}}",
+                ["taskDefinition"] = Ref(RunbookParameterNames.TaskDefinitionArn),
             }, "GatherEvidence", outputs: [Output("FileSystemId", "$.taskDefinition.volumes[0].efsVolumeConfiguration.fileSystemId", "String")]),
             RunCommand("GatherEvidence", d.EfsEvidenceDocumentName, new Dictionary<string, object>
             {
-                ["Resolver"] = "{{Resolver}}",
-                ["VerifyHost"] = "{{VerifyHost}}",
-                ["FileSystemId"] = "{{DescribeTaskDefinition.FileSystemId}}",
-                ["Region"] = "{{global:REGION}}",
+                [EfsEvidenceParameterNames.Resolver] = Ref(RunbookParameterNames.Resolver),
+                [EfsEvidenceParameterNames.VerifyHost] = Ref(RunbookParameterNames.VerifyHost),
+                [EfsEvidenceParameterNames.FileSystemId] = "{{DescribeTaskDefinition.FileSystemId}}",
+                [EfsEvidenceParameterNames.Region] = "{{global:REGION}}",
             }, next: "BranchOnEvidence", onFailure: "NotifyEvidenceFailed", timeoutSeconds: 300),
             new Dictionary<string, object>
             {
@@ -111,18 +109,18 @@ public static class RemediationRunbook
                 {
                     ["Choices"] = new object[]
                     {
-                        new Dictionary<string, object> { ["NextStep"] = "FixHost", ["Variable"] = "{{GatherEvidence.Output}}", ["StartsWith"] = "verdict=fix-host\n" },
-                        new Dictionary<string, object> { ["NextStep"] = "NotifyHealthy", ["Variable"] = "{{GatherEvidence.Output}}", ["StartsWith"] = "verdict=healthy\n" },
-                        new Dictionary<string, object> { ["NextStep"] = "NotifyNotLocalResolver", ["Variable"] = "{{GatherEvidence.Output}}", ["StartsWith"] = "verdict=not-dns\n" },
+                        new Dictionary<string, object> { ["NextStep"] = "FixHost", ["Variable"] = "{{GatherEvidence.Output}}", ["StartsWith"] = Verdict(EfsEvidenceVerdicts.FixHost) },
+                        new Dictionary<string, object> { ["NextStep"] = "NotifyHealthy", ["Variable"] = "{{GatherEvidence.Output}}", ["StartsWith"] = Verdict(EfsEvidenceVerdicts.Healthy) },
+                        new Dictionary<string, object> { ["NextStep"] = "NotifyNotLocalResolver", ["Variable"] = "{{GatherEvidence.Output}}", ["StartsWith"] = Verdict(EfsEvidenceVerdicts.NotDns) },
                     },
                     ["Default"] = "NotifyNoVerdict",
                 },
             },
             RunCommand("FixHost", d.ResolvFixDocumentName, new Dictionary<string, object>
             {
-                ["Action"] = "fix",
-                ["Resolver"] = "{{Resolver}}",
-                ["VerifyHost"] = "{{VerifyHost}}",
+                [ResolvFixParameterNames.Action] = ResolvFixParameterNames.Fix,
+                [ResolvFixParameterNames.Resolver] = Ref(RunbookParameterNames.Resolver),
+                [ResolvFixParameterNames.VerifyHost] = Ref(RunbookParameterNames.VerifyHost),
             }, next: "ChooseReschedule", onFailure: "NotifyHostFixFailed", timeoutSeconds: 600),
             Publish("NotifyHostFixFailed", "ECS DNS remediation: host fix failed",
                 "The host fix (resolv-fix) failed on {{DescribeContainerInstance.InstanceId}} ({{ContainerInstanceArn}}) after the evidence showed the local resolver as the cause; see Run Command's history for that instance. The task was not rescheduled.",
@@ -142,33 +140,33 @@ public static class RemediationRunbook
             Publish("NotifyNoTaskDefinition", "ECS DNS remediation: no task definition",
                 "No TaskDefinitionArn was given for {{ContainerInstanceArn}}: without it the runbook cannot find the EFS file system to test, so it does not change the host." + NotChanged,
                 next: null),
-            Branch("ChooseReschedule", "{{Reschedule}}", "StringEquals", "yes", "RescheduleTask", "Done"),
+            Branch("ChooseReschedule", Ref(RunbookParameterNames.Reschedule), "StringEquals", YesNo.Yes, "RescheduleTask", "Done"),
             Step("RescheduleTask", "aws:executeAwsApi", new Dictionary<string, object>
             {
                 ["Service"] = "ecs",
                 ["Api"] = "RunTask",
-                ["cluster"] = "{{ClusterArn}}",
-                ["taskDefinition"] = "{{TaskDefinitionArn}}",
+                ["cluster"] = Ref(RunbookParameterNames.ClusterArn),
+                ["taskDefinition"] = Ref(RunbookParameterNames.TaskDefinitionArn),
                 ["count"] = 1,
-                ["group"] = "{{Group}}",
-                ["startedBy"] = "{{StartedBy}}",
+                ["group"] = Ref(RunbookParameterNames.Group),
+                ["startedBy"] = Ref(RunbookParameterNames.StartedBy),
                 ["capacityProviderStrategy"] = new object[]
                 {
-                    new Dictionary<string, object> { ["capacityProvider"] = "{{CapacityProvider}}", ["weight"] = 1 },
+                    new Dictionary<string, object> { ["capacityProvider"] = Ref(RunbookParameterNames.CapacityProvider), ["weight"] = 1 },
                 },
                 ["networkConfiguration"] = new Dictionary<string, object>
                 {
                     ["awsvpcConfiguration"] = new Dictionary<string, object>
                     {
-                        ["subnets"] = "{{Subnets}}",
-                        ["securityGroups"] = "{{SecurityGroups}}",
+                        ["subnets"] = Ref(RunbookParameterNames.Subnets),
+                        ["securityGroups"] = Ref(RunbookParameterNames.SecurityGroups),
                         ["assignPublicIp"] = "DISABLED",
                     },
                 },
-                ["overrides"] = new Dictionary<string, object> { ["containerOverrides"] = "{{ContainerOverrides}}" },
+                ["overrides"] = new Dictionary<string, object> { ["containerOverrides"] = Ref(RunbookParameterNames.ContainerOverrides) },
                 ["placementConstraints"] = new object[]
                 {
-                    new Dictionary<string, object> { ["type"] = "memberOf", ["expression"] = PlacementExpression },
+                    new Dictionary<string, object> { ["type"] = "memberOf", ["expression"] = SafeCapacityAttribute.PlacementExpression },
                 },
                 ["propagateTags"] = "TASK_DEFINITION",
             }, next: null, outputs: [Output("TaskArn", "$.tasks[0].taskArn", "String")]),
@@ -186,7 +184,7 @@ public static class RemediationRunbook
         {
             ["schemaVersion"] = "0.3",
             ["description"] = "ECS DNS remediation: looks up the container instance's EC2 instance, gathers evidence on it (read-only: resolv.conf, the EFS name through the VPC resolver, efs-utils logs), runs the host fix (resolv-fix, Action=fix) only when resolv.conf is at risk and the name resolves through the VPC resolver, else notifies what it found; then reschedules the stopped task onto the safe capacity. Started by the Remediator, or by hand with the same parameters.",
-            ["assumeRole"] = "{{AutomationAssumeRole}}",
+            ["assumeRole"] = Ref(RunbookParameterNames.AutomationAssumeRole),
             ["parameters"] = parameters,
             ["outputs"] = new[] { "DescribeContainerInstance.InstanceId", "GatherEvidence.Output", "RescheduleTask.TaskArn" },
             ["mainSteps"] = steps,
@@ -232,6 +230,12 @@ public static class RemediationRunbook
             ["Default"] = @default,
         },
     };
+
+    /// <summary>A reference to a runbook parameter in a step's input.</summary>
+    static string Ref(string parameter) => "{{" + parameter + "}}";
+
+    /// <summary>The first output line of the evidence command for <paramref name="verdict"/>, with its newline.</summary>
+    static string Verdict(string verdict) => EfsEvidenceVerdicts.LinePrefix + verdict + "\n";
 
     static Dictionary<string, object> Output(string name, string selector, string type) =>
         new() { ["Name"] = name, ["Selector"] = selector, ["Type"] = type };

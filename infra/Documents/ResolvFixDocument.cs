@@ -1,3 +1,5 @@
+using P = Remediation.Contracts.ResolvFixParameterNames;
+
 namespace Infra.Documents;
 
 /// <summary>The resolv-fix Command document: runs hostscripts/resolv-fix.sh, embedded verbatim, on the container instance.</summary>
@@ -14,9 +16,9 @@ public static class ResolvFixDocument
         run.AddRange(script.WriteToTempFileLines());
         run.AddRange(
         [
-            "args=(\"{{Action}}\" --resolver \"{{Resolver}}\")",
-            "if [[ -n \"{{VerifyHost}}\" ]]; then args+=(--verify-host \"{{VerifyHost}}\"); fi",
-            "if [[ \"{{DryRun}}\" == yes ]]; then args+=(--dry-run); fi",
+            $"args=(\"{{{{{P.Action}}}}}\" --resolver \"{{{{{P.Resolver}}}}}\")",
+            $"if [[ -n \"{{{{{P.VerifyHost}}}}}\" ]]; then args+=(--verify-host \"{{{{{P.VerifyHost}}}}}\"); fi",
+            $"if [[ \"{{{{{P.DryRun}}}}}\" == {YesNo.Yes} ]]; then args+=(--dry-run); fi",
             // The script's exit code is what Run Command reports and what the runbook branches on.
             "bash \"${script}\" \"${args[@]}\" --json",
             "exit $?",
@@ -25,36 +27,38 @@ public static class ResolvFixDocument
         return new Dictionary<string, object>
         {
             ["schemaVersion"] = "2.2",
-            ["description"] = "Checks, fixes or rolls back resolv.conf on an ECS container instance so that EFS mounts of awsvpc tasks resolve through the VPC resolver (hostscripts/resolv-fix.sh). Exit codes: 0 ok, 1 at risk, 2 bad usage, 3 verify host does not resolve through the VPC resolver, 4 environment error.",
+            ["description"] = "Checks, fixes or rolls back resolv.conf on an ECS container instance so that EFS mounts of awsvpc tasks resolve through the VPC resolver (hostscripts/resolv-fix.sh). "
+                + $"Exit codes: {ResolvFixExitCodes.Ok} ok, {ResolvFixExitCodes.AtRisk} at risk, {ResolvFixExitCodes.Usage} bad usage, "
+                + $"{ResolvFixExitCodes.VerifyHostUnresolved} verify host does not resolve through the VPC resolver, {ResolvFixExitCodes.Environment} environment error.",
             ["parameters"] = new Dictionary<string, object>
             {
-                ["Action"] = new Dictionary<string, object>
+                [P.Action] = new Dictionary<string, object>
                 {
                     ["type"] = "String",
-                    ["description"] = "check (report only), fix, or rollback (restore the backup).",
-                    ["allowedPattern"] = "^(check|fix|rollback)$",
-                    ["default"] = "check",
+                    ["description"] = $"{P.Check} (report only), {P.Fix}, or {P.Rollback} (restore the backup).",
+                    ["allowedPattern"] = $"^({P.Check}|{P.Fix}|{P.Rollback})$",
+                    ["default"] = P.Check,
                 },
-                ["Resolver"] = new Dictionary<string, object>
+                [P.Resolver] = new Dictionary<string, object>
                 {
                     ["type"] = "String",
                     ["description"] = "The VPC resolver, an IPv4 or IPv6 literal.",
                     ["allowedPattern"] = Patterns.IpLiteral,
                     ["default"] = defaultResolver,
                 },
-                ["VerifyHost"] = new Dictionary<string, object>
+                [P.VerifyHost] = new Dictionary<string, object>
                 {
                     ["type"] = "String",
                     ["description"] = "A DNS name (the EFS name) that must resolve through the VPC resolver before anything changes; empty to skip.",
                     ["allowedPattern"] = Patterns.DnsNameOrEmpty,
                     ["default"] = "",
                 },
-                ["DryRun"] = new Dictionary<string, object>
+                [P.DryRun] = new Dictionary<string, object>
                 {
                     ["type"] = "String",
                     ["description"] = "yes: show the change, change nothing.",
                     ["allowedPattern"] = Patterns.YesNo,
-                    ["default"] = "no",
+                    ["default"] = YesNo.No,
                 },
             },
             ["mainSteps"] = new object[]

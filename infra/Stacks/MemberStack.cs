@@ -32,18 +32,18 @@ namespace Infra.Stacks;
 public sealed class MemberStack : Stack
 {
     /// <summary>Prefix of every named member resource; distinct from the hub's own stack names.</summary>
-    public const string NamePrefix = "EcsDnsRemediationMember";
+    public const string NamePrefix = RemediationDocuments.MemberPrefix;
 
-    public const string ResolvFixDocumentName = NamePrefix + "-ResolvFix";
+    public const string ResolvFixDocumentName = RemediationDocuments.MemberResolvFix;
 
-    public const string DiagnoseDocumentName = NamePrefix + "-DiagnoseTaskNetns";
+    public const string DiagnoseDocumentName = RemediationDocuments.MemberDiagnose;
 
-    public const string EfsEvidenceDocumentName = NamePrefix + "-EfsEvidence";
+    public const string EfsEvidenceDocumentName = RemediationDocuments.MemberEfsEvidence;
 
-    public const string RunbookName = NamePrefix + "-Remediate";
+    public const string RunbookName = RemediationDocuments.MemberRunbook;
 
     /// <summary>The access role is named NamePrefix-REGION (see the Remediator's MemberRoles).</summary>
-    public const string AccessRoleNamePrefix = NamePrefix;
+    public const string AccessRoleNamePrefix = RemediationDocuments.MemberAccessRolePrefix;
 
     public const string HubAccountParameter = "HubAccountId";
 
@@ -159,7 +159,7 @@ public sealed class MemberStack : Stack
 
         var access = new Role(this, "AccessRole", new RoleProps
         {
-            RoleName = $"{AccessRoleNamePrefix}-{Aws.REGION}",
+            RoleName = RemediationDocuments.MemberAccessRole(AccessRoleNamePrefix, Aws.REGION),
             Description = "Lets the hub's Remediator start the remediation runbook, and hub operators run remediator fleet, in this account and region",
             AssumedBy = new AccountPrincipal(hubAccount.ValueAsString).WithConditions(new Dictionary<string, object>
             {
@@ -195,15 +195,15 @@ public sealed class MemberStack : Stack
             Resources = ["*"],
         }));
 
-        var action = config.ProactiveAction == ProactiveAction.Fix ? "fix" : "check";
+        var action = config.ProactiveAction == ProactiveAction.Fix ? ResolvFixParameterNames.Fix : ResolvFixParameterNames.Check;
         var association = new CfnAssociation(this, "ProactiveAssociation", new CfnAssociationProps
         {
             AssociationName = $"{NamePrefix}-resolv-{action}",
             Name = ResolvFixDocumentName,
             Parameters = new Dictionary<string, object>
             {
-                ["Action"] = new[] { action },
-                ["Resolver"] = new[] { config.VpcResolver },
+                [ResolvFixParameterNames.Action] = new[] { action },
+                [ResolvFixParameterNames.Resolver] = new[] { config.VpcResolver },
             },
             // The hub cannot know members' cluster names: every instance that carries the tag, whatever its value.
             Targets = new object[] { new CfnAssociation.TargetProperty { Key = "tag-key", Values = [InstanceTags.Cluster] } },

@@ -56,7 +56,7 @@ public sealed class SandboxStack : Stack
             "listen-address=127.0.0.1",
             "bind-interfaces",
             "no-resolv",
-            "server=169.254.169.253",
+            "server=" + VpcResolver.Default,
             "cache-size=1000",
             "CONF_END",
             "systemctl enable --now dnsmasq",

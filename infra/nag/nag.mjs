@@ -1,5 +1,5 @@
 // Runs cdk-nag (AwsSolutions pack) over the templates in cdk.out, read back through cloudformation-include
-// (the C# app cannot use cdk-nag v3 directly: DESIGN.md §3). Every finding must be fixed or acknowledged in
+// (the C# app cannot use cdk-nag v3 directly: docs/decisions/0004-cdk-offline-synth.md). Every finding must be fixed or acknowledged in
 // infra/nag/acknowledgements.json with a written reason; anything else fails (exit 1).
 // Usage: npx cdk synth && npm run nag   (optional argument: the cloud assembly directory, default cdk.out)
 import { readFileSync, existsSync } from 'node:fs';

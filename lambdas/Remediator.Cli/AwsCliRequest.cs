@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Amazon.SimpleSystemsManagement.Model.Internal.MarshallTransformations;
+using Remediation.Contracts;
 using Remediator.Acting;
 using Remediator.Planning;
 
@@ -15,8 +16,8 @@ namespace Remediator.Cli;
 /// </summary>
 public static class AwsCliRequest
 {
-    /// <summary>The runbook the default deployment creates (stack EcsDnsRemediation): used when --config names none.</summary>
-    public const string DeployedRunbookName = "EcsDnsRemediation-Remediate";
+    /// <summary>The runbook the default deployment creates: used when --config names none.</summary>
+    public static readonly string DeployedRunbookName = RemediationDocuments.Runbook(RemediationDocuments.DefaultStackName);
 
     /// <summary>
     /// The request as indented JSON. It is the function's request for the first failure on its container
@@ -28,10 +29,10 @@ public static class AwsCliRequest
         var member = MemberRoleArn(plan, config) is not null;
         var acting = ActuatorSettings.From(key => key switch
         {
-            ActuatorSettings.RunbookNameKey => config.GetValueOrDefault(key) ?? DeployedRunbookName,
+            RemediatorEnvironment.RunbookName => config.GetValueOrDefault(key) ?? DeployedRunbookName,
             // The function's settings require its claims table; starting a runbook by hand takes no claim, so a
             // config without one is complete here. The name is never sent anywhere.
-            ActuatorSettings.ClaimsTableKey => config.GetValueOrDefault(key) ?? "claims-not-used",
+            RemediatorEnvironment.ClaimsTable => config.GetValueOrDefault(key) ?? "claims-not-used",
             _ => config.GetValueOrDefault(key),
         });
         // As MemberActuator: a member's runbook carries its own role as the AutomationAssumeRole default.

@@ -13,7 +13,7 @@ public static class SettingsFile
 {
     static readonly HashSet<string> KnownKeys =
     [
-        .. RemediatorSettings.Keys, RemediatorSettings.AccountSettingsKey,
+        .. RemediatorSettings.Keys, Remediation.Contracts.RemediatorEnvironment.AccountSettings,
         .. Remediator.Acting.ActuatorSettings.Keys, .. Remediator.Acting.OrganizationSettings.Keys,
     ];
 

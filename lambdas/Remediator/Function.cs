@@ -9,7 +9,7 @@ namespace Remediator;
 /// <summary>
 /// The Lambda entry point. Handler string: <c>Remediator::Remediator.Function::Handle</c>.
 /// The managed dotnet runtime passes the raw event as a stream and takes the raw response as a
-/// stream, so no Amazon.Lambda.* package is needed (DESIGN.md §3).
+/// stream, so no Amazon.Lambda.* package is needed (docs/decisions/0001-stream-handler.md).
 /// </summary>
 public sealed class Function
 {

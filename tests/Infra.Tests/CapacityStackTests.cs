@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Amazon.CDK;
 using Amazon.CDK.Assertions;
 using Infra.Constructs;
+using Remediation.Contracts;
 
 namespace Infra.Tests;
 
@@ -125,8 +126,8 @@ public class CapacityStackTests(DefaultApp app) : IClassFixture<DefaultApp>
         var statement = Statement("SafeCapacityHeartbeat");
 
         Assert.Equal("cloudwatch:PutMetricData", (string?)statement["Action"]);
-        Assert.Equal(SafeCapacityAlarm.MetricNamespace, (string?)statement["Condition"]!["StringEquals"]!["cloudwatch:namespace"]);
-        Assert.NotEqual(Infra.Stacks.RemediationStack.MetricsNamespace, SafeCapacityAlarm.MetricNamespace);
+        Assert.Equal(SafeCapacityMetrics.Namespace, (string?)statement["Condition"]!["StringEquals"]!["cloudwatch:namespace"]);
+        Assert.NotEqual(Infra.Stacks.RemediationStack.MetricsNamespace, SafeCapacityMetrics.Namespace);
     }
 
     [Fact]
@@ -144,7 +145,7 @@ public class CapacityStackTests(DefaultApp app) : IClassFixture<DefaultApp>
         var metrics = alarm["Metrics"]!.AsArray().Select(m => m!.AsObject()).ToDictionary(m => (string)m["Id"]!);
         Assert.Equal(SafeCapacityAlarm.Expression, (string?)metrics.Values.Single(m => m["Expression"] is not null)["Expression"]);
         Assert.Equal(
-            $$"""{"Metric":{"Dimensions":[{"Name":"CapacityProvider","Value":"dns-safe-capacity"},{"Name":"ClusterName","Value":"ecs-dns-remediation"}],"MetricName":"SafeInstances","Namespace":"{{SafeCapacityAlarm.MetricNamespace}}"},"Period":300,"Stat":"Maximum"}""",
+            $$"""{"Metric":{"Dimensions":[{"Name":"CapacityProvider","Value":"dns-safe-capacity"},{"Name":"ClusterName","Value":"ecs-dns-remediation"}],"MetricName":"SafeInstances","Namespace":"{{SafeCapacityMetrics.Namespace}}"},"Period":300,"Stat":"Maximum"}""",
             metrics["safe"]["MetricStat"]!.ToJsonString());
         Assert.Equal(
             $$$"""{"Metric":{"Dimensions":[{"Name":"AutoScalingGroupName","Value":{"Ref":"{{{group}}}"}}],"MetricName":"GroupInServiceInstances","Namespace":"AWS/AutoScaling"},"Period":300,"Stat":"Maximum"}""",
@@ -170,11 +171,11 @@ public class CapacityStackTests(DefaultApp app) : IClassFixture<DefaultApp>
         var script = app.HostScript(SafeCapacity.BootScriptFileName);
 
         Assert.Contains($"readonly SELF_PATH=\"{SafeCapacity.BootScriptPath}\"", script);
-        Assert.Contains($"readonly METRIC_NAMESPACE=\"{SafeCapacityAlarm.MetricNamespace}\"", script);
-        Assert.Contains($"readonly METRIC_NAME=\"{SafeCapacityAlarm.MetricName}\"", script);
+        Assert.Contains($"readonly METRIC_NAMESPACE=\"{SafeCapacityMetrics.Namespace}\"", script);
+        Assert.Contains($"readonly METRIC_NAME=\"{SafeCapacityMetrics.SafeInstances}\"", script);
         Assert.Contains($"readonly SAFE_LINE='{SafeCapacity.AttributeLine}'", script);
         var attribute = Assert.Single(JsonNode.Parse(SafeCapacity.AttributeLine["ECS_INSTANCE_ATTRIBUTES=".Length..])!.AsObject());
-        Assert.Equal(Infra.Documents.RemediationRunbook.PlacementExpression, $"attribute:{attribute.Key} == {(string?)attribute.Value}");
+        Assert.Equal(SafeCapacityAttribute.PlacementExpression, $"attribute:{attribute.Key} == {(string?)attribute.Value}");
     }
 
     [Fact]

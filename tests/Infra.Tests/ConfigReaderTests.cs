@@ -1,4 +1,5 @@
 using Infra.Configuration;
+using Remediation.Contracts;
 
 namespace Infra.Tests;
 

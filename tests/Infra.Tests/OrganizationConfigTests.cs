@@ -1,4 +1,5 @@
 using Infra.Configuration;
+using Remediation.Contracts;
 
 namespace Infra.Tests;
 
@@ -33,7 +34,7 @@ public class OrganizationConfigTests
         Assert.Equal(["ou-ab12-cdef3456", "ou-ab12-99998888"], organization.Targets);
         Assert.Equal(["us-east-1", "eu-west-1"], organization.Regions);
         Assert.Equal(StackSetCaller.Self, organization.CallAs);
-        Assert.Equal([new AccountSetting("222233334444", RemediationMode.Observe, false), new AccountSetting("333344445555", RemediationMode.Remediate, true)],
+        Assert.Equal([new AccountSettingItem("222233334444", RemediationMode.Observe, false), new AccountSettingItem("333344445555", RemediationMode.Remediate, true)],
             organization.AccountSettings);
         Assert.Equal("222233334444:observe:off", organization.AccountSettings[0].ToString());
         Assert.Equal(["arn:aws:iam::111122223333:role/platform-operator"], organization.OperatorRoleArns);

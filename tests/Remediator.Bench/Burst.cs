@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using System.Diagnostics;
 using System.Text.Json;
 using LocalAws;
@@ -64,7 +65,7 @@ public static class Burst
             ["AWS_ENDPOINT_URL"] = endpoint.Url,
             ["AWS_ACCESS_KEY_ID"] = "bench",
             ["AWS_SECRET_ACCESS_KEY"] = "bench",
-            [RemediatorSettings.SafeCapacityProviderKey] = "safe-capacity",
+            [RemediatorEnvironment.SafeCapacityProvider] = "safe-capacity",
             ["REMEDIATOR_RUNBOOK_NAME"] = Runbook,
             ["REMEDIATOR_CLAIMS_TABLE"] = Table,
             ["REMEDIATOR_AUTOMATION_ROLE_ARN"] = $"arn:aws:iam::{BurstCorpus.Account}:role/remediation-automation",

@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using BenchmarkDotNet.Attributes;
 using Remediator.Events;
 using Remediator.Planning;
@@ -12,7 +13,7 @@ public class PipelineBenchmarks
     byte[] failure = [];
     byte[] healthy = [];
     byte[] truncated = [];
-    readonly RemediatorSettings settings = RemediatorSettings.From(key => key == RemediatorSettings.SafeCapacityProviderKey ? "safe" : null);
+    readonly RemediatorSettings settings = RemediatorSettings.From(key => key == RemediatorEnvironment.SafeCapacityProvider ? "safe" : null);
 
     [GlobalSetup]
     public void Setup()

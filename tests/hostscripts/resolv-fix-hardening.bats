@@ -189,6 +189,19 @@ teardown() {
   done
 }
 
+@test "resolver rule: IPv4-mapped IPv6 (::ffff:0:0/96) is refused, in hex too" {
+  printf 'nameserver 127.0.0.1\n' >"${CONF}"
+  local bad
+  for bad in ::ffff:a00:2 ::FFFF:a9fe:a9fd 0:0:0:0:0:ffff:a00:2 ::ffff:0:0 ::ffff:ffff:ffff; do
+    run "${RESOLV_FIX}" fix --root "${ROOT}" --resolver "${bad}"
+    assert_failure 2
+    assert_output --partial "--resolver must be a unicast"
+  done
+  assert_file_not_exists "${BAK}"
+  run "${RESOLV_FIX}" fix --root "${ROOT}" --resolver ::fffe:a00:2 --dry-run
+  assert_success
+}
+
 @test "dhclient: a supersede statement split over lines is found and extended" {
   mkdir -p "${ROOT}/etc/dhcp"
   local dh="${ROOT}/etc/dhcp/dhclient.conf"

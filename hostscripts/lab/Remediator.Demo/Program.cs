@@ -6,6 +6,7 @@ using LocalControlPlane;
 using LocalControlPlane.Documents;
 using LocalControlPlane.Ecs;
 using LocalControlPlane.Lab;
+using Remediation.Contracts;
 using Remediator.Demo;
 
 // One pass of the remediation loop against the lab: the Remediator, configured from its template, gets the
@@ -25,8 +26,8 @@ try
     var group = Field("group");
 
     var catalog = DocumentCatalog.Load(options.CloudAssembly);
-    var function = catalog.Functions.SingleOrDefault(f => f.Environment.ContainsKey("REMEDIATOR_RUNBOOK_NAME"))
-        ?? throw new CloudAssemblyException($"{options.CloudAssembly}: no Lambda function with REMEDIATOR_RUNBOOK_NAME in its environment");
+    var function = catalog.Functions.SingleOrDefault(f => f.Environment.ContainsKey(RemediatorEnvironment.RunbookName))
+        ?? throw new CloudAssemblyException($"{options.CloudAssembly}: no Lambda function with {RemediatorEnvironment.RunbookName} in its environment");
     timeline.WriteLine($"[demo] cdk.out: documents {string.Join(", ", catalog.Documents.Keys)}; the Remediator is {function.Handler} ({function.Runtime})");
 
     var hook = new LabHook(options.Hook, timeline);
@@ -38,11 +39,11 @@ try
         CapacityProvider = "lab-instances",
         Attributes = new Dictionary<string, string> { ["ecs.os-type"] = "linux" },
     };
-    var capacityProviders = new[] { "lab-instances", function.Environment.GetValueOrDefault("REMEDIATOR_SAFE_CAPACITY_PROVIDER", "") }.Where(p => p.Length > 0);
+    var capacityProviders = new[] { "lab-instances", function.Environment.GetValueOrDefault(RemediatorEnvironment.SafeCapacityProvider, "") }.Where(p => p.Length > 0);
     var plane = ControlPlane.Create(catalog, launcher => new LocalEcs(clusterArn, [instance], [taskDefinitionArn], capacityProviders, launcher,
         new Dictionary<string, string> { [taskDefinitionArn] = options.FileSystemId }), hook, hook, timeline);
     // The Command documents the runbook's steps run: the evidence (read-only) and the host fix.
-    var runbookSteps = catalog.Get(function.Environment["REMEDIATOR_RUNBOOK_NAME"], "Automation").Content["mainSteps"]!.AsArray();
+    var runbookSteps = catalog.Get(function.Environment[RemediatorEnvironment.RunbookName], "Automation").Content["mainSteps"]!.AsArray();
     string StepDocument(string step) => runbookSteps.Single(s => (string?)s!["name"] == step)!["inputs"]!["DocumentName"]!.GetValue<string>();
     var evidenceDocument = StepDocument("GatherEvidence");
     var fixDocument = StepDocument("FixHost");
@@ -50,7 +51,7 @@ try
     await using var runner = new AutomationRunner(plane.Executor);
     await using var aws = await LocalAwsEndpoint.StartAsync();
     aws.Ssm.UseAutomationRunner(runner);
-    aws.Dynamo.CreateTable(function.Environment["REMEDIATOR_CLAIMS_TABLE"]);
+    aws.Dynamo.CreateTable(function.Environment[RemediatorEnvironment.ClaimsTable], ClaimsTable.PartitionKey);
 
     // The function's environment as the template sets it, plus what Lambda sets and the local endpoints.
     foreach (var (name, value) in function.Environment) Environment.SetEnvironmentVariable(name, value);
@@ -60,7 +61,7 @@ try
     Environment.SetEnvironmentVariable("AWS_ACCESS_KEY_ID", "AKIALOCALCONTROLPLANE");
     Environment.SetEnvironmentVariable("AWS_SECRET_ACCESS_KEY", "local-control-plane-secret");
     Environment.SetEnvironmentVariable("AWS_MAX_ATTEMPTS", "2");
-    timeline.WriteLine($"[demo] local SSM (runbooks run by the control plane) and DynamoDB {aws.Url}; runbook {function.Environment.GetValueOrDefault("REMEDIATOR_RUNBOOK_NAME")}");
+    timeline.WriteLine($"[demo] local SSM (runbooks run by the control plane) and DynamoDB {aws.Url}; runbook {function.Environment.GetValueOrDefault(RemediatorEnvironment.RunbookName)}");
 
     // The Remediator logs JSON lines on stdout, as in Lambda: here they join the timeline.
     Console.SetOut(new LinePrefixWriter(timeline, "[remediator] "));
@@ -82,7 +83,7 @@ try
     }
     else
     {
-        after = plane.Ecs.Tasks.LastOrDefault(t => t.StartedBy.StartsWith("ecs-dns-remediation/", StringComparison.Ordinal));
+        after = plane.Ecs.Tasks.LastOrDefault(t => t.StartedBy.StartsWith(AttemptMarker.Prefix, StringComparison.Ordinal));
     }
     var elapsed = clock.ElapsedMilliseconds;
 

@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SimpleSystemsManagement;
 using Remediator.Events;
+using Remediation.Contracts;
 using Remediator.Planning;
 
 namespace Remediator.Cli.Fleet;
@@ -15,49 +16,37 @@ namespace Remediator.Cli.Fleet;
 /// </summary>
 public static class FleetCommand
 {
-    /// <summary>The tag the remediation stack's association targets; the CDK app tags safe capacity with it.</summary>
-    public const string DefaultTargetTag = "ecs-dns-remediation:cluster";
-
-    /// <summary>The resolv-fix document's name in the default deployment (stack EcsDnsRemediation).</summary>
-    public const string DefaultDocument = "EcsDnsRemediation-ResolvFix";
-
-    /// <summary>The resolv-fix document that the organization's StackSet deploys in member accounts.</summary>
-    public const string MemberDocument = "EcsDnsRemediationMember-ResolvFix";
-
-    /// <summary>The member access role's name before its region suffix, as the StackSet deploys it.</summary>
-    public const string DefaultMemberRoleName = "EcsDnsRemediationMember";
-
     public static Command Create(TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         var fleet = new Command("fleet", "Check or fix the resolv.conf of a cluster's container instances through SSM Run Command");
-        fleet.Subcommands.Add(Create("check", "Report which container instances are at risk (changes nothing)", stdout, stderr, stdin));
-        fleet.Subcommands.Add(Create("fix", "Apply the host fix to the cluster's container instances (asks first unless --yes)", stdout, stderr, stdin));
+        fleet.Subcommands.Add(Create(ResolvFixParameterNames.Check, "Report which container instances are at risk (changes nothing)", stdout, stderr, stdin));
+        fleet.Subcommands.Add(Create(ResolvFixParameterNames.Fix, "Apply the host fix to the cluster's container instances (asks first unless --yes)", stdout, stderr, stdin));
         return fleet;
     }
 
     static Command Create(string action, string description, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         var cluster = new Option<string>("--cluster") { Description = "The ECS cluster whose container instances to target", Required = true };
-        var document = new Option<string?>("--document") { Description = $"The resolv-fix Command document (default: {DefaultDocument}, or {MemberDocument} with --account)" };
-        var tag = new Option<string>("--target-tag") { Description = "The instance tag whose value is the cluster name", DefaultValueFactory = _ => DefaultTargetTag };
-        var resolver = new Option<string>("--resolver") { Description = "The VPC resolver to put within the first three nameservers", DefaultValueFactory = _ => RemediatorSettings.Default.VpcResolver };
+        var document = new Option<string?>("--document") { Description = $"The resolv-fix Command document (default: {RemediationDocuments.DefaultResolvFix}, or {RemediationDocuments.MemberResolvFix} with --account)" };
+        var tag = new Option<string>("--target-tag") { Description = "The instance tag whose value is the cluster name", DefaultValueFactory = _ => InstanceTags.Cluster };
+        var resolver = new Option<string>("--resolver") { Description = "The VPC resolver to put within the first three nameservers", DefaultValueFactory = _ => VpcResolver.Default };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
         var wait = new Option<double>("--wait") { Description = "Seconds to wait for every instance to answer", DefaultValueFactory = _ => 180 };
         var poll = new Option<double>("--poll-interval") { Description = "Seconds between two looks at the invocations", DefaultValueFactory = _ => 3 };
-        var concurrency = new Option<string>("--max-concurrency") { Description = "SSM rate control: instances at once", DefaultValueFactory = _ => action == "fix" ? "10%" : "50%" };
-        var errors = new Option<string>("--max-errors") { Description = "SSM rate control: errors before SSM stops sending", DefaultValueFactory = _ => action == "fix" ? "1" : "10%" };
+        var concurrency = new Option<string>("--max-concurrency") { Description = "SSM rate control: instances at once", DefaultValueFactory = _ => action == ResolvFixParameterNames.Fix ? "10%" : "50%" };
+        var errors = new Option<string>("--max-errors") { Description = "SSM rate control: errors before SSM stops sending", DefaultValueFactory = _ => action == ResolvFixParameterNames.Fix ? "1" : "10%" };
         var region = new Option<string?>("--region") { Description = "AWS region (default: the SDK's chain)" };
         var endpoint = new Option<string?>("--endpoint-url") { Description = "SSM endpoint URL (default: the SDK's; for tests and private endpoints)" };
         var account = new Option<string?>("--account") { Description = "A member account of the organization: assume its access role (needs --region)" };
         var roleName = new Option<string?>("--role-name")
         {
-            Description = $"With --account: the access role's name before its -REGION suffix (default: ${Acting.OrganizationSettings.MemberRoleNameKey}, else {DefaultMemberRoleName})",
+            Description = $"With --account: the access role's name before its -REGION suffix (default: ${RemediatorEnvironment.MemberRoleName}, else {RemediationDocuments.MemberAccessRolePrefix})",
         };
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the change on each instance, change nothing" };
 
         var command = new Command(action, description) { cluster, document, tag, resolver, json, wait, poll, concurrency, errors, region, endpoint, account, roleName };
-        if (action == "fix")
+        if (action == ResolvFixParameterNames.Fix)
         {
             command.Options.Add(yes);
             command.Options.Add(dryRun);
@@ -68,7 +57,7 @@ public static class FleetCommand
             var member = result.GetValue(account);
             var request = new FleetRequest
             {
-                Document = result.GetValue(document) ?? (member is null ? DefaultDocument : MemberDocument),
+                Document = result.GetValue(document) ?? (member is null ? RemediationDocuments.DefaultResolvFix : RemediationDocuments.MemberResolvFix),
                 TargetTagKey = result.GetValue(tag)!,
                 Cluster = result.GetValue(cluster)!,
                 Action = action,
@@ -78,7 +67,7 @@ public static class FleetCommand
                 MaxErrors = result.GetValue(errors)!,
             };
             var memberRole = result.GetValue(roleName)
-                ?? (Environment.GetEnvironmentVariable(Acting.OrganizationSettings.MemberRoleNameKey) is { Length: > 0 } named ? named.Trim() : DefaultMemberRoleName);
+                ?? (Environment.GetEnvironmentVariable(RemediatorEnvironment.MemberRoleName) is { Length: > 0 } named ? named.Trim() : RemediationDocuments.MemberAccessRolePrefix);
             var problem = Validate(request, result.GetValue(wait), result.GetValue(poll))
                 ?? (member is null ? null : ValidateMember(member, result.GetValue(region), memberRole));
             if (problem is not null)
@@ -86,7 +75,7 @@ public static class FleetCommand
                 await stderr.WriteLineAsync($"remediator fleet {action}: {problem}");
                 return ExitCodes.Usage;
             }
-            if (action == "fix" && !request.DryRun && !result.GetValue(yes) && !await ConfirmAsync(request, stdout, stdin))
+            if (action == ResolvFixParameterNames.Fix && !request.DryRun && !result.GetValue(yes) && !await ConfirmAsync(request, stdout, stdin))
             {
                 await stderr.WriteLineAsync($"remediator fleet fix: not confirmed; nothing was sent (use --yes to skip the question)");
                 return ExitCodes.Usage;

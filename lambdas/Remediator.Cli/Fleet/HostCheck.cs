@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Remediation.Contracts;
 
 namespace Remediator.Cli.Fleet;
 
@@ -25,9 +26,6 @@ public sealed record InstanceResult(
 /// <summary>Reads resolv-fix.sh's answer: its exit code and its last stdout line (the --json summary).</summary>
 public static class HostCheck
 {
-    /// <summary>resolv-fix.sh exit codes (hostscripts/README.md).</summary>
-    public const int Ok = 0, AtRisk = 1, BadUsage = 2, VerifyFailed = 3, EnvironmentError = 4;
-
     public static InstanceResult Read(string instanceId, string action, int? responseCode, string? output, string? status)
     {
         var summary = LastJsonLine(output);
@@ -40,12 +38,12 @@ public static class HostCheck
         var (verdict, detail) = responseCode switch
         {
             null => (Verdict.NoAnswer, $"no answer ({status ?? "pending"})"),
-            Ok when action == "fix" && changed => (Verdict.Fixed, "fixed: the VPC resolver is now within the first three nameservers"),
-            Ok => (Verdict.Healthy, "healthy: a non-loopback nameserver is within the first three"),
-            AtRisk => (Verdict.AtRisk, "at risk: only loopback nameservers among the first three; awsvpc tasks cannot resolve EFS"),
-            VerifyFailed => (Verdict.Failed, "the EFS name does not resolve through the VPC resolver: not a local-resolver problem"),
-            BadUsage => (Verdict.Failed, "the script rejected its parameters (exit 2)"),
-            EnvironmentError => (Verdict.Failed, "the script could not read or write resolv.conf (exit 4)"),
+            ResolvFixExitCodes.Ok when action == ResolvFixParameterNames.Fix && changed => (Verdict.Fixed, "fixed: the VPC resolver is now within the first three nameservers"),
+            ResolvFixExitCodes.Ok => (Verdict.Healthy, "healthy: a non-loopback nameserver is within the first three"),
+            ResolvFixExitCodes.AtRisk => (Verdict.AtRisk, "at risk: only loopback nameservers among the first three; awsvpc tasks cannot resolve EFS"),
+            ResolvFixExitCodes.VerifyHostUnresolved => (Verdict.Failed, "the EFS name does not resolve through the VPC resolver: not a local-resolver problem"),
+            ResolvFixExitCodes.Usage => (Verdict.Failed, $"the script rejected its parameters (exit {ResolvFixExitCodes.Usage})"),
+            ResolvFixExitCodes.Environment => (Verdict.Failed, $"the script could not read or write resolv.conf (exit {ResolvFixExitCodes.Environment})"),
             var code => (Verdict.Failed, $"failed with exit code {code} ({status})"),
         };
         return new InstanceResult(instanceId, verdict, manager, nameservers, detail);

@@ -1,5 +1,6 @@
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
+using Remediation.Contracts;
 
 namespace Remediator.Cli.Fleet;
 
@@ -17,10 +18,10 @@ public sealed class SsmFleetCommands(IAmazonSimpleSystemsManagement ssm) : IFlee
             Targets = [new Target { Key = "tag:" + request.TargetTagKey, Values = [request.Cluster] }],
             Parameters = new Dictionary<string, List<string>>
             {
-                ["Action"] = [request.Action],
-                ["Resolver"] = [request.Resolver],
-                ["VerifyHost"] = [""],
-                ["DryRun"] = [request.DryRun ? "yes" : "no"],
+                [ResolvFixParameterNames.Action] = [request.Action],
+                [ResolvFixParameterNames.Resolver] = [request.Resolver],
+                [ResolvFixParameterNames.VerifyHost] = [""],
+                [ResolvFixParameterNames.DryRun] = [YesNo.Text(request.DryRun)],
             },
             MaxConcurrency = request.MaxConcurrency,
             MaxErrors = request.MaxErrors,

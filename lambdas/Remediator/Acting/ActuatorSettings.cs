@@ -1,20 +1,21 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Remediation.Contracts;
 using Remediator.Planning;
 
 namespace Remediator.Acting;
 
 /// <summary>
-/// The act step's configuration (contracts.md, issue 5), read once at start-up like
+/// The act step's configuration (<see cref="RemediatorEnvironment"/>), read once at start-up like
 /// <see cref="RemediatorSettings"/>: a bad value is a <see cref="SettingsException"/> naming the variable.
 /// </summary>
 public sealed partial record ActuatorSettings
 {
-    public const string RunbookNameKey = "REMEDIATOR_RUNBOOK_NAME";
-    public const string AutomationRoleArnKey = "REMEDIATOR_AUTOMATION_ROLE_ARN";
-    public const string ClaimsTableKey = "REMEDIATOR_CLAIMS_TABLE";
-    public const string HostFixWindowMinutesKey = "REMEDIATOR_HOST_FIX_WINDOW_MINUTES";
-    public const string MetricsNamespaceKey = "REMEDIATOR_METRICS_NAMESPACE";
+    const string RunbookNameKey = RemediatorEnvironment.RunbookName;
+    const string AutomationRoleArnKey = RemediatorEnvironment.AutomationRoleArn;
+    const string ClaimsTableKey = RemediatorEnvironment.ClaimsTable;
+    const string HostFixWindowMinutesKey = RemediatorEnvironment.HostFixWindowMinutes;
+    const string MetricsNamespaceKey = RemediatorEnvironment.MetricsNamespace;
 
     public static readonly IReadOnlyList<string> Keys =
         [RunbookNameKey, AutomationRoleArnKey, ClaimsTableKey, HostFixWindowMinutesKey, MetricsNamespaceKey];
@@ -29,9 +30,9 @@ public sealed partial record ActuatorSettings
     public required string ClaimsTable { get; init; }
 
     /// <summary>One host fix per container instance within this window.</summary>
-    public TimeSpan HostFixWindow { get; init; } = TimeSpan.FromMinutes(15);
+    public TimeSpan HostFixWindow { get; init; } = TimeSpan.FromMinutes(RemediatorEnvironment.DefaultHostFixWindowMinutes);
 
-    public string MetricsNamespace { get; init; } = "EcsDnsRemediation";
+    public string MetricsNamespace { get; init; } = RemediatorMetrics.DefaultNamespace;
 
     /// <summary>Reads the settings through <paramref name="lookup"/>; null or blank means "use the default".</summary>
     public static ActuatorSettings From(Func<string, string?> lookup)
@@ -51,12 +52,12 @@ public sealed partial record ActuatorSettings
             throw Invalid(ClaimsTableKey, table, "a DynamoDB table name: 3-255 letters, digits, '_', '-' or '.'");
 
         var window = Get(HostFixWindowMinutesKey) is { } text
-            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= 1440
+            ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= RemediatorEnvironment.MaxHostFixWindowMinutes
                 ? TimeSpan.FromMinutes(minutes)
-                : throw Invalid(HostFixWindowMinutesKey, text, "a whole number of minutes from 1 to 1440")
-            : TimeSpan.FromMinutes(15);
+                : throw Invalid(HostFixWindowMinutesKey, text, $"a whole number of minutes from 1 to {RemediatorEnvironment.MaxHostFixWindowMinutes}")
+            : TimeSpan.FromMinutes(RemediatorEnvironment.DefaultHostFixWindowMinutes);
 
-        var ns = Get(MetricsNamespaceKey) ?? "EcsDnsRemediation";
+        var ns = Get(MetricsNamespaceKey) ?? RemediatorMetrics.DefaultNamespace;
         if (!MetricsNamespaceName().IsMatch(ns) || ns.StartsWith("AWS/", StringComparison.Ordinal))
             throw Invalid(MetricsNamespaceKey, ns, "a CloudWatch namespace: 1-255 letters, digits or . - _ / # :, not starting with AWS/");
 

@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
+using Remediation.Contracts;
 using Remediator.Planning;
 
 namespace Remediator.Acting;
 
-/// <summary>The claims table's keys (contracts.md) and the SSM client token derived from an event's key.</summary>
+/// <summary>The claims table's keys and the SSM client token derived from an event's key.</summary>
 public static class ClaimKeys
 {
     /// <summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Remediation.Contracts;
 
 namespace Remediator.Acting;
 
@@ -16,17 +17,19 @@ namespace Remediator.Acting;
 /// </summary>
 public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : IClaimStore
 {
+    const string Pk = ClaimsTable.PartitionKey;
+    const string ExpiresAt = ClaimsTable.ExpiresAt;
     const string Pending = "pending";
     const string Started = "started";
     const string Done = "done";
 
     static readonly Dictionary<string, string> Names = new()
     {
-        ["#pk"] = "pk",
+        ["#pk"] = Pk,
         ["#state"] = "state",
         ["#holder"] = "holder",
         ["#lease"] = "leaseUntil",
-        ["#expires"] = "expiresAt",
+        ["#expires"] = ExpiresAt,
         ["#owner"] = "owner",
         ["#detail"] = "detail",
         ["#started"] = "startedAt",
@@ -43,11 +46,11 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
                 TableName = table,
                 Item = new Dictionary<string, AttributeValue>
                 {
-                    ["pk"] = S(key),
+                    [Pk] = S(key),
                     ["state"] = S(Pending),
                     ["holder"] = S(holder),
                     ["leaseUntil"] = N(leaseUntil),
-                    ["expiresAt"] = N(expiresAt),
+                    [ExpiresAt] = N(expiresAt),
                 },
                 ConditionExpression = "attribute_not_exists(#pk) OR #expires < :now",
                 ExpressionAttributeNames = Pick("#pk", "#expires"),
@@ -72,7 +75,7 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
             var taken = await dynamo.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = table,
-                Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
+                Key = new Dictionary<string, AttributeValue> { [Pk] = S(key) },
                 UpdateExpression = "SET #holder = :holder, #lease = :lease",
                 ConditionExpression = "#holder = :previous AND #lease < :now AND #state <> :done",
                 ExpressionAttributeNames = Pick("#holder", "#lease", "#state"),
@@ -101,7 +104,7 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
             await dynamo.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = table,
-                Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
+                Key = new Dictionary<string, AttributeValue> { [Pk] = S(key) },
                 UpdateExpression = "SET #state = :started, #started = :at",
                 ConditionExpression = "#holder = :holder AND #state <> :done",
                 ExpressionAttributeNames = Pick("#state", "#started", "#holder"),
@@ -127,7 +130,7 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
             await dynamo.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = table,
-                Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
+                Key = new Dictionary<string, AttributeValue> { [Pk] = S(key) },
                 UpdateExpression = "SET #state = :done, #detail = :detail, #expires = :expires REMOVE #lease",
                 ConditionExpression = "#holder = :holder",
                 ExpressionAttributeNames = Pick("#state", "#detail", "#expires", "#lease", "#holder"),
@@ -154,7 +157,7 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
             await dynamo.DeleteItemAsync(new DeleteItemRequest
             {
                 TableName = table,
-                Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
+                Key = new Dictionary<string, AttributeValue> { [Pk] = S(key) },
                 ConditionExpression = "#holder = :holder AND #state <> :done",
                 ExpressionAttributeNames = Pick("#holder", "#state"),
                 ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":holder"] = S(holder), [":done"] = S(Done) },
@@ -178,12 +181,12 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
         var current = await dynamo.GetItemAsync(new GetItemRequest
         {
             TableName = table,
-            Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
+            Key = new Dictionary<string, AttributeValue> { [Pk] = S(key) },
             ConsistentRead = true,
             ProjectionExpression = "#owner, #expires, #lease, #started",
             ExpressionAttributeNames = Pick("#owner", "#expires", "#lease", "#started"),
         }, cancellationToken).ConfigureAwait(false);
-        if (current.Item is { Count: > 0 } item && Text(item, "owner") is { } holder && Time(item, "expiresAt") is { } end && end >= now)
+        if (current.Item is { Count: > 0 } item && Text(item, "owner") is { } holder && Time(item, ExpiresAt) is { } end && end >= now)
         {
             var started = item.ContainsKey("startedAt");
             if (holder == owner) return new InstanceClaim(true, owner, end, started);
@@ -197,10 +200,10 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
                 TableName = table,
                 Item = new Dictionary<string, AttributeValue>
                 {
-                    ["pk"] = S(key),
+                    [Pk] = S(key),
                     ["owner"] = S(owner),
                     ["leaseUntil"] = N(leaseUntil),
-                    ["expiresAt"] = N(windowEnd),
+                    [ExpiresAt] = N(windowEnd),
                 },
                 ConditionExpression = "attribute_not_exists(#pk) OR #expires < :now OR (attribute_not_exists(#started) AND #lease < :now)",
                 ExpressionAttributeNames = Pick("#pk", "#expires", "#started", "#lease"),
@@ -212,7 +215,7 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
         catch (ConditionalCheckFailedException e)
         {
             var old = e.Item ?? [];
-            return new InstanceClaim(false, Text(old, "owner") ?? "", Time(old, "expiresAt") ?? windowEnd, old.ContainsKey("startedAt"));
+            return new InstanceClaim(false, Text(old, "owner") ?? "", Time(old, ExpiresAt) ?? windowEnd, old.ContainsKey("startedAt"));
         }
     }
 
@@ -223,7 +226,7 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
             await dynamo.UpdateItemAsync(new UpdateItemRequest
             {
                 TableName = table,
-                Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
+                Key = new Dictionary<string, AttributeValue> { [Pk] = S(key) },
                 UpdateExpression = "SET #started = :at REMOVE #lease",
                 ConditionExpression = "#owner = :owner",
                 ExpressionAttributeNames = Pick("#started", "#lease", "#owner"),
@@ -243,7 +246,7 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
             await dynamo.DeleteItemAsync(new DeleteItemRequest
             {
                 TableName = table,
-                Key = new Dictionary<string, AttributeValue> { ["pk"] = S(key) },
+                Key = new Dictionary<string, AttributeValue> { [Pk] = S(key) },
                 ConditionExpression = "#owner = :owner",
                 ExpressionAttributeNames = Pick("#owner"),
                 ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":owner"] = S(owner) },

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Remediation.Contracts;
 using Remediator.Planning;
 
 namespace Remediator.Acting;
@@ -9,9 +10,9 @@ namespace Remediator.Acting;
 /// </summary>
 public sealed partial record OrganizationSettings
 {
-    public const string HubAccountKey = "REMEDIATOR_HUB_ACCOUNT";
-    public const string MemberRoleNameKey = "REMEDIATOR_MEMBER_ROLE_NAME";
-    public const string MemberRunbookNameKey = "REMEDIATOR_MEMBER_RUNBOOK_NAME";
+    const string HubAccountKey = RemediatorEnvironment.HubAccount;
+    const string MemberRoleNameKey = RemediatorEnvironment.MemberRoleName;
+    const string MemberRunbookNameKey = RemediatorEnvironment.MemberRunbookName;
 
     public static readonly IReadOnlyList<string> Keys = [HubAccountKey, MemberRoleNameKey, MemberRunbookNameKey];
 
@@ -32,7 +33,7 @@ public sealed partial record OrganizationSettings
 
     /// <summary>The access role <paramref name="roleName"/>-REGION of <paramref name="scope"/> (the CLI names the role itself).</summary>
     public static string MemberRoleArn(string roleName, AccountScope scope) =>
-        $"arn:{scope.Partition}:iam::{scope.Account}:role/{roleName}-{scope.Region}";
+        $"arn:{scope.Partition}:iam::{scope.Account}:role/{RemediationDocuments.MemberAccessRole(roleName, scope.Region)}";
 
     /// <summary>Whether <paramref name="roleName"/> can carry a region suffix within IAM's 64 characters.</summary>
     public static bool IsMemberRoleName(string roleName) => RoleName().IsMatch(roleName);

@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using Remediator.Planning;
 
 namespace Remediator.Acting;
@@ -18,27 +19,27 @@ public static class RunbookParameters
         var reschedule = plan.Reschedule;
         var parameters = new Dictionary<string, List<string>>(StringComparer.Ordinal)
         {
-            ["ClusterArn"] = [fix.ClusterArn],
-            ["ContainerInstanceArn"] = [fix.ContainerInstanceArn],
-            ["FixHost"] = [fixHost ? "yes" : "no"],
-            ["Resolver"] = [fix.Resolver],
-            ["Reschedule"] = [reschedule is null ? "no" : "yes"],
+            [RunbookParameterNames.ClusterArn] = [fix.ClusterArn],
+            [RunbookParameterNames.ContainerInstanceArn] = [fix.ContainerInstanceArn],
+            [RunbookParameterNames.FixHost] = [YesNo.Text(fixHost)],
+            [RunbookParameterNames.Resolver] = [fix.Resolver],
+            [RunbookParameterNames.Reschedule] = [YesNo.Text(reschedule is not null)],
         };
-        if (fix.VerifyHost is not null) parameters["VerifyHost"] = [fix.VerifyHost];
+        if (fix.VerifyHost is not null) parameters[RunbookParameterNames.VerifyHost] = [fix.VerifyHost];
         if ((reschedule?.TaskDefinitionArn ?? fix.TaskDefinitionArn) is { } taskDefinition)
-            parameters["TaskDefinitionArn"] = [taskDefinition];
-        if (automationRoleArn is not null) parameters["AutomationAssumeRole"] = [automationRoleArn];
+            parameters[RunbookParameterNames.TaskDefinitionArn] = [taskDefinition];
+        if (automationRoleArn is not null) parameters[RunbookParameterNames.AutomationAssumeRole] = [automationRoleArn];
         if (reschedule is null) return parameters;
 
-        parameters["Group"] = [reschedule.Group];
-        parameters["StartedBy"] = [reschedule.StartedBy];
-        parameters["CapacityProvider"] = [reschedule.CapacityProvider];
-        if (reschedule.Subnets.Count > 0) parameters["Subnets"] = [.. reschedule.Subnets];
+        parameters[RunbookParameterNames.Group] = [reschedule.Group];
+        parameters[RunbookParameterNames.StartedBy] = [reschedule.StartedBy];
+        parameters[RunbookParameterNames.CapacityProvider] = [reschedule.CapacityProvider];
+        if (reschedule.Subnets.Count > 0) parameters[RunbookParameterNames.Subnets] = [.. reschedule.Subnets];
         if (Planner.ContainerOverrideEntries(reschedule.OverridesJson) is { } overrides)
         {
             if (overrides.Any(o => o.Length > Planner.MaxParameterValueLength))
                 throw new ArgumentException("a container override longer than an Automation parameter value may be; the planner does not reschedule such a task", nameof(plan));
-            parameters["ContainerOverrides"] = [.. overrides];
+            parameters[RunbookParameterNames.ContainerOverrides] = [.. overrides];
         }
         return parameters;
     }

@@ -15,16 +15,14 @@ public sealed record StoppedTask
     public string? TaskDefinitionArn { get; init; }
     public string? ContainerInstanceArn { get; init; }
     public string? LaunchType { get; init; }
-    public string? CapacityProviderName { get; init; }
     public string? Group { get; init; }
     public string? StartedBy { get; init; }
-    public string? StopCode { get; init; }
     public string? StoppedReason { get; init; }
     public long? Version { get; init; }
     public IReadOnlyList<Attachment> Attachments { get; init; } = [];
     public IReadOnlyList<ContainerReason> Containers { get; init; } = [];
 
-    /// <summary>The task's overrides as compact JSON (re-serialized, so well-formed), or null.</summary>
+    /// <summary>The task's overrides object as the event's text carries it (well-formed: the parser read it), or null.</summary>
     public string? OverridesJson { get; init; }
 
     /// <summary>True when the task ran with a task ENI (awsvpc network mode).</summary>

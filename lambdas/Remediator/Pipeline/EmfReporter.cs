@@ -1,13 +1,14 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Remediation.Contracts;
 using Remediator.Planning;
 
 namespace Remediator.Pipeline;
 
 /// <summary>
-/// One CloudWatch Embedded Metric Format record per event (contracts.md): namespace from the settings,
-/// dimension sets [], [Outcome], [Outcome, Cause], metrics Events, HostFixes, Reschedules, Notifications.
+/// One CloudWatch Embedded Metric Format record per event (<see cref="RemediatorMetrics"/>): namespace from the
+/// settings, every metric under each of the dimension sets [], [Outcome], [Outcome, Cause].
 /// CloudWatch Logs turns the line into metrics: no API call. Written with Utf8JsonWriter (no reflection).
 /// An organization hub adds the dimension set [Account, Region] (<paramref name="accountDimensions"/>).
 /// </summary>
@@ -34,30 +35,26 @@ public sealed class EmfReporter(TextWriter writer, string metricsNamespace, Time
             json.WriteStartObject();
             json.WriteString("Namespace", metricsNamespace);
             json.WriteStartArray("Dimensions");
-            json.WriteStartArray();
-            json.WriteEndArray();
-            json.WriteStartArray();
-            json.WriteStringValue("Outcome");
-            json.WriteEndArray();
-            json.WriteStartArray();
-            json.WriteStringValue("Outcome");
-            json.WriteStringValue("Cause");
-            json.WriteEndArray();
+            foreach (var set in RemediatorMetrics.DimensionSets)
+            {
+                json.WriteStartArray();
+                foreach (var dimension in set) json.WriteStringValue(dimension);
+                json.WriteEndArray();
+            }
             var scope = accountDimensions ? AccountScope.Of(outcome.Plan) : null;
             if (scope is not null)
             {
                 json.WriteStartArray();
-                json.WriteStringValue("Account");
-                json.WriteStringValue("Region");
+                foreach (var dimension in RemediatorMetrics.AccountDimensionSet) json.WriteStringValue(dimension);
                 json.WriteEndArray();
             }
             json.WriteEndArray();
             json.WriteStartArray("Metrics");
-            foreach (var name in (ReadOnlySpan<string>)["Events", "HostFixes", "Reschedules", "Notifications"])
+            foreach (var name in RemediatorMetrics.Names)
             {
                 json.WriteStartObject();
                 json.WriteString("Name", name);
-                json.WriteString("Unit", "Count");
+                json.WriteString("Unit", RemediatorMetrics.Unit);
                 json.WriteEndObject();
             }
             json.WriteEndArray();
@@ -66,17 +63,17 @@ public sealed class EmfReporter(TextWriter writer, string metricsNamespace, Time
             json.WriteEndObject();
 
             var acted = outcome.Kind == OutcomeKind.Acted;
-            json.WriteString("Outcome", outcome.KindName);
-            json.WriteString("Cause", outcome.Cause);
+            json.WriteString(RemediatorMetrics.OutcomeDimension, outcome.KindName);
+            json.WriteString(RemediatorMetrics.CauseDimension, outcome.Cause);
             if (scope is not null)
             {
-                json.WriteString("Account", scope.Account);
-                json.WriteString("Region", scope.Region);
+                json.WriteString(RemediatorMetrics.AccountDimension, scope.Account);
+                json.WriteString(RemediatorMetrics.RegionDimension, scope.Region);
             }
-            json.WriteNumber("Events", 1);
-            json.WriteNumber("HostFixes", acted && outcome.Act?.HostFix == true ? 1 : 0);
-            json.WriteNumber("Reschedules", acted && outcome.Act?.Reschedule == true ? 1 : 0);
-            json.WriteNumber("Notifications", outcome.Plan.Decision == Decision.Notify ? 1 : 0);
+            json.WriteNumber(RemediatorMetrics.Events, 1);
+            json.WriteNumber(RemediatorMetrics.HostFixes, acted && outcome.Act?.HostFix == true ? 1 : 0);
+            json.WriteNumber(RemediatorMetrics.Reschedules, acted && outcome.Act?.Reschedule == true ? 1 : 0);
+            json.WriteNumber(RemediatorMetrics.Notifications, outcome.Plan.Decision == Decision.Notify ? 1 : 0);
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.WrittenSpan);

@@ -25,7 +25,5 @@ public sealed record ActResult(bool Acted, string Detail, IReadOnlyList<string> 
     /// <summary>Why nothing was done, as a metric's Cause (see <see cref="SkipCauses"/>); null when acted.</summary>
     public string? SkipCause { get; init; }
 
-    public static ActResult Skipped(string reason) => new(false, reason, []);
-
     public static ActResult Skipped(string cause, string reason) => new(false, reason, []) { SkipCause = cause };
 }

@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using Remediator.Planning;
 
 namespace Remediator.Pipeline;
@@ -17,7 +18,13 @@ public enum OutcomeKind
 
 public sealed record Outcome(OutcomeKind Kind, Plan Plan, string Detail, TimeSpan Elapsed, IReadOnlyList<string> Runs)
 {
-    public string KindName => Kind.ToString().ToLowerInvariant();
+    /// <summary>The Outcome metric dimension and log field.</summary>
+    public string KindName => Kind switch
+    {
+        OutcomeKind.Acted => RemediatorMetrics.Acted,
+        OutcomeKind.Skipped => RemediatorMetrics.Skipped,
+        _ => RemediatorMetrics.Failed,
+    };
 
     /// <summary>What the act step reported, when it ran.</summary>
     public ActResult? Act { get; init; }
@@ -30,5 +37,5 @@ public sealed record Outcome(OutcomeKind Kind, Plan Plan, string Detail, TimeSpa
         Act?.SkipCause
         ?? (Plan.Decision != Decision.Ignore && !Plan.Execute
             ? SkipCauses.Observe
-            : Plan.Cause is { } cause ? PlanDocument.Kebab(cause.ToString()) : "none");
+            : PlanDocument.Kebab(Plan.Cause.ToString()));
 }

@@ -1,6 +1,6 @@
 namespace Remediator.Pipeline;
 
-/// <summary>The Cause dimension of a skipped event when it is not the plan's own cause (contracts.md, EMF).</summary>
+/// <summary>The Cause dimension of a skipped event when it is not the plan's own cause (<see cref="Remediation.Contracts.RemediatorMetrics.CauseDimension"/>).</summary>
 public static class SkipCauses
 {
     /// <summary>The event (same task and version) was handled before.</summary>

@@ -1,3 +1,5 @@
+using Remediation.Contracts;
+
 namespace Remediator.Planning;
 
 /// <summary>

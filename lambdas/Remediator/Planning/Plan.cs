@@ -56,7 +56,7 @@ public sealed record Reschedule(
 /// <param name="Execute">False in observe mode: the plan is reported but never acted on.</param>
 public sealed record Plan(
     Decision Decision,
-    Cause? Cause,
+    Cause Cause,
     string Reason,
     Diagnosis Diagnosis,
     IReadOnlyList<PlannedAction> Actions,

@@ -7,7 +7,7 @@ namespace Remediator.Planning;
 public sealed record PlanDocument(
     string Decision,
     string Reason,
-    string? Cause,
+    string Cause,
     DiagnosisDocument Diagnosis,
     IReadOnlyList<ActionDocument> Actions,
     bool Execute,
@@ -17,7 +17,7 @@ public sealed record PlanDocument(
     public static PlanDocument From(Plan plan) => new(
         Kebab(plan.Decision.ToString()),
         plan.Reason,
-        plan.Cause is { } cause ? Kebab(cause.ToString()) : null,
+        Kebab(plan.Cause.ToString()),
         new DiagnosisDocument(
             plan.Diagnosis.IsCandidate ? "efs-mount-failure" : "none",
             plan.Diagnosis.IsCandidate ? Kebab(plan.Diagnosis.Form.ToString()) : null,

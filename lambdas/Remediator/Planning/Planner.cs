@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Remediation.Contracts;
 using Remediator.Diagnosing;
 using Remediator.Events;
 
@@ -33,7 +34,7 @@ public static class Planner
         // plan alike because both come here.
         settings = settings.ForAccount(AccountScope.Of(task.ClusterArn)?.Account);
         var diagnosis = Diagnoser.Diagnose(task);
-        var observe = settings.Mode == Mode.Observe;
+        var observe = settings.Mode == RemediationMode.Observe;
 
         Plan Decide(Decision decision, Cause cause, string reason, IReadOnlyList<PlannedAction>? actions = null)
         {
@@ -75,7 +76,7 @@ public static class Planner
             return Decide(Decision.Notify, Cause.NoTaskEni,
                 $"{what}, but the task has no ENI (bridge or host network mode): the mount ran in the host namespace, where the local resolver answers, so it is not the cause");
 
-        var attempt = EcsNames.Attempt(task.StartedBy);
+        var attempt = AttemptMarker.Parse(task.StartedBy);
         if (attempt >= settings.MaxAttempts)
             return Decide(Decision.Notify, Cause.AttemptLimit,
                 $"{what} again after {attempt} reschedule(s) by the Remediator, the limit ({settings.MaxAttempts}); stopping so that a broken host cannot cause an endless loop");
@@ -83,7 +84,7 @@ public static class Planner
         if (!EcsNames.IsContainerInstanceArn(task.ContainerInstanceArn))
             return Decide(Decision.Notify, Cause.InvalidEventField,
                 $"{what}, but the event has no valid containerInstanceArn: cannot tell which container instance to fix");
-        if (EcsNames.ForeignContainerInstance(task.ContainerInstanceArn, task.ClusterArn, task.Account, task.Region) is { } foreign)
+        if (ContainerInstanceOwner.Foreign(task.ContainerInstanceArn, task.ClusterArn, task.Account, task.Region) is { } foreign)
             return Decide(Decision.Notify, Cause.InvalidEventField, $"{what}, but {foreign}: not acting on a container instance the event does not vouch for");
 
         var actions = new List<PlannedAction>
@@ -133,7 +134,7 @@ public static class Planner
         var overrides = CanonicalOverrides(task.OverridesJson);
         var next = attempt + 1;
         return new Reschedule(task.ClusterArn!, task.TaskArn!, task.TaskDefinitionArn!, task.Group!,
-            EcsNames.AttemptMarker(next), next, settings.SafeCapacityProvider!, subnets, overrides);
+            AttemptMarker.Format(next), next, settings.SafeCapacityProvider!, subnets, overrides);
     }
 
     /// <summary>

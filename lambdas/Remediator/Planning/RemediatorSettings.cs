@@ -1,11 +1,6 @@
-namespace Remediator.Planning;
+using Remediation.Contracts;
 
-/// <summary>Whether plans are carried out or only reported.</summary>
-public enum Mode
-{
-    Remediate,
-    Observe,
-}
+namespace Remediator.Planning;
 
 /// <summary>
 /// The Remediator's configuration, read once at start-up from environment variables (the Lambda)
@@ -14,30 +9,30 @@ public enum Mode
 /// </summary>
 public sealed record RemediatorSettings
 {
-    public const string ModeKey = "REMEDIATOR_MODE";
-    public const string AllowedClustersKey = "REMEDIATOR_ALLOWED_CLUSTERS";
-    public const string MaxAttemptsKey = "REMEDIATOR_MAX_ATTEMPTS";
-    public const string VpcResolverKey = "REMEDIATOR_VPC_RESOLVER";
-    public const string SafeCapacityProviderKey = "REMEDIATOR_SAFE_CAPACITY_PROVIDER";
-    public const string RescheduleKey = "REMEDIATOR_RESCHEDULE";
-    public const string AccountSettingsKey = "REMEDIATOR_ACCOUNT_SETTINGS";
+    const string ModeKey = RemediatorEnvironment.Mode;
+    const string AllowedClustersKey = RemediatorEnvironment.AllowedClusters;
+    const string MaxAttemptsKey = RemediatorEnvironment.MaxAttempts;
+    const string VpcResolverKey = RemediatorEnvironment.VpcResolver;
+    const string SafeCapacityProviderKey = RemediatorEnvironment.SafeCapacityProvider;
+    const string RescheduleKey = RemediatorEnvironment.Reschedule;
+    const string AccountSettingsKey = RemediatorEnvironment.AccountSettings;
 
     /// <summary>
     /// Every key this record reads, for documentation and for rejecting unknown keys in files, except
-    /// <see cref="AccountSettingsKey"/>, which only an organization hub's function is given.
+    /// <see cref="RemediatorEnvironment.AccountSettings"/>, which only an organization hub's function is given.
     /// </summary>
     public static readonly IReadOnlyList<string> Keys =
         [ModeKey, AllowedClustersKey, MaxAttemptsKey, VpcResolverKey, SafeCapacityProviderKey, RescheduleKey];
 
-    public Mode Mode { get; init; } = Mode.Remediate;
+    public RemediationMode Mode { get; init; } = RemediationMode.Remediate;
 
     /// <summary>Cluster names allowed to be acted on; empty means every cluster.</summary>
     public IReadOnlySet<string> AllowedClusters { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
     /// <summary>Reschedules the Remediator may start for one original task before it only notifies.</summary>
-    public int MaxAttempts { get; init; } = 3;
+    public int MaxAttempts { get; init; } = RemediatorEnvironment.DefaultMaxAttempts;
 
-    public string VpcResolver { get; init; } = "169.254.169.253";
+    public string VpcResolver { get; init; } = Remediation.Contracts.VpcResolver.Default;
 
     /// <summary>The safe capacity provider that reschedules go to; null when none is named.</summary>
     public string? SafeCapacityProvider { get; init; }
@@ -49,28 +44,21 @@ public sealed record RemediatorSettings
     /// Organization scale: mode and reschedule of named member accounts (ACCOUNT:observe|remediate:on|off);
     /// other accounts get the settings above. Per account, not per OU: an event names its account, not its OU.
     /// </summary>
-    public IReadOnlyDictionary<string, (Mode Mode, bool Reschedule)> Accounts { get; init; } = NoAccounts;
+    public IReadOnlyDictionary<string, (RemediationMode Mode, bool Reschedule)> Accounts { get; init; } = NoAccounts;
 
     // One shared empty map, so that settings without account entries compare equal as records.
-    static readonly IReadOnlyDictionary<string, (Mode Mode, bool Reschedule)> NoAccounts = new Dictionary<string, (Mode, bool)>(StringComparer.Ordinal);
+    static readonly IReadOnlyDictionary<string, (RemediationMode Mode, bool Reschedule)> NoAccounts = new Dictionary<string, (RemediationMode, bool)>(StringComparer.Ordinal);
 
     public static RemediatorSettings Default { get; } = new();
-
-    /// <summary>Reads the settings from the process environment.</summary>
-    public static RemediatorSettings FromEnvironment() =>
-        From(key => Environment.GetEnvironmentVariable(key));
 
     /// <summary>Reads the settings through <paramref name="lookup"/>; null or blank means "use the default".</summary>
     public static RemediatorSettings From(Func<string, string?> lookup)
     {
         string? Get(string key) => lookup(key) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
 
-        var mode = Get(ModeKey) switch
-        {
-            null or "remediate" => Mode.Remediate,
-            "observe" => Mode.Observe,
-            var other => throw Invalid(ModeKey, other, "\"observe\" or \"remediate\""),
-        };
+        var modeText = Get(ModeKey);
+        var mode = RemediationModes.Parse(modeText)
+            ?? throw Invalid(ModeKey, modeText!, $"\"{RemediationModes.Observe}\" or \"{RemediationModes.Remediate}\"");
 
         var clusters = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in (Get(AllowedClustersKey) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -81,14 +69,14 @@ public sealed record RemediatorSettings
         }
 
         var maxAttempts = Get(MaxAttemptsKey) is { } text
-            ? int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 10
+            ? int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= RemediatorEnvironment.MaxMaxAttempts
                 ? n
-                : throw Invalid(MaxAttemptsKey, text, "a whole number from 1 to 10")
+                : throw Invalid(MaxAttemptsKey, text, $"a whole number from 1 to {RemediatorEnvironment.MaxMaxAttempts}")
             : Default.MaxAttempts;
 
         var resolver = Get(VpcResolverKey) ?? Default.VpcResolver;
         if (!IpLiteral.IsValid(resolver))
-            throw Invalid(VpcResolverKey, resolver, "a unicast IPv4 or IPv6 address (not loopback, multicast, reserved or IPv6 link-local), such as 169.254.169.253");
+            throw Invalid(VpcResolverKey, resolver, "a unicast IPv4 or IPv6 address (not loopback, multicast, reserved or IPv6 link-local), such as " + Remediation.Contracts.VpcResolver.Default);
 
         var provider = Get(SafeCapacityProviderKey);
         if (provider is not null && !EcsNames.IsCapacityProviderName(provider))
@@ -104,15 +92,12 @@ public sealed record RemediatorSettings
             var other => throw Invalid(RescheduleKey, other, "\"true\" or \"false\""),
         };
 
-        var accounts = new Dictionary<string, (Mode, bool)>(StringComparer.Ordinal);
+        var accounts = new Dictionary<string, (RemediationMode, bool)>(StringComparer.Ordinal);
         foreach (var item in (Get(AccountSettingsKey) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var fields = item.Split(':');
-            if (fields.Length != 3 || fields[0].Length != 12 || !fields[0].All(char.IsAsciiDigit)
-                || fields[1] is not ("observe" or "remediate") || fields[2] is not ("on" or "off")
-                || !accounts.TryAdd(fields[0], (fields[1] == "observe" ? Mode.Observe : Mode.Remediate, fields[2] == "on")))
+            if (AccountSettingItem.Parse(item) is not { } setting || !accounts.TryAdd(setting.Account, (setting.Mode, setting.Reschedule)))
                 throw Invalid(AccountSettingsKey, item, "a comma-separated list of ACCOUNT:observe|remediate:on|off items, one per account");
-            if (fields[2] == "on" && !reschedule)
+            if (setting.Reschedule && !reschedule)
                 throw new SettingsException($"{AccountSettingsKey}: {item} reschedules, but {RescheduleKey} is off or no {SafeCapacityProviderKey} is named");
         }
 

@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using System.Text;
 using Amazon.Runtime;
 using LocalAws;
@@ -91,8 +92,8 @@ public sealed class ActFaultTests
         using var death = new CancellationTokenSource();
         var acting = ActuatorSettings.From(key => key switch
         {
-            ActuatorSettings.RunbookNameKey => ActingHarness.Runbook,
-            ActuatorSettings.ClaimsTableKey => ActingHarness.Table,
+            RemediatorEnvironment.RunbookName => ActingHarness.Runbook,
+            RemediatorEnvironment.ClaimsTable => ActingHarness.Table,
             _ => null,
         });
         var dying = new RemediationPipeline(ActingHarness.Settings(), new SsmActuator(harness.Ssm,

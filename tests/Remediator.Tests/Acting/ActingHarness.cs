@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.DynamoDBv2;
@@ -22,7 +23,7 @@ public sealed class ActingHarness : IAsyncDisposable
     public const string Table = "remediation-claims";
     public const string Role = "arn:aws:iam::111122223333:role/remediation-automation";
 
-    /// <summary>The runbook's parameters (contracts.md), as the local endpoint's document declares them.</summary>
+    /// <summary>The runbook's parameters as the local endpoint's document declares them; tests/Infra.Tests/RunbookBindingSeamTests holds the function to the synthesized runbook itself.</summary>
     public static readonly string[] RunbookParameterNames =
     [
         "AutomationAssumeRole", "ClusterArn", "ContainerInstanceArn", "FixHost", "Resolver", "VerifyHost", "Reschedule",
@@ -38,9 +39,9 @@ public sealed class ActingHarness : IAsyncDisposable
         Clock = clock;
         var acting = ActuatorSettings.From(key => key switch
         {
-            ActuatorSettings.RunbookNameKey => Runbook,
-            ActuatorSettings.ClaimsTableKey => Table,
-            ActuatorSettings.AutomationRoleArnKey => Role,
+            RemediatorEnvironment.RunbookName => Runbook,
+            RemediatorEnvironment.ClaimsTable => Table,
+            RemediatorEnvironment.AutomationRoleArn => Role,
             _ => null,
         });
         // Only SSM gets the short attempt limit: the faults that need it are SSM's, and DynamoDB (moto, a Python
@@ -81,8 +82,8 @@ public sealed class ActingHarness : IAsyncDisposable
 
     public static RemediatorSettings Settings(string mode = "remediate") => RemediatorSettings.From(key => key switch
     {
-        RemediatorSettings.SafeCapacityProviderKey => "safe-capacity",
-        RemediatorSettings.ModeKey => mode,
+        RemediatorEnvironment.SafeCapacityProvider => "safe-capacity",
+        RemediatorEnvironment.Mode => mode,
         _ => null,
     });
 

@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using System.Text.Json.Nodes;
 using Remediator.Acting;
 using Remediator.Events;
@@ -54,20 +55,20 @@ public sealed class ActingUnitTests
     }
 
     [Theory]
-    [InlineData(ActuatorSettings.RunbookNameKey, null, "REMEDIATOR_RUNBOOK_NAME is not set")]
-    [InlineData(ActuatorSettings.RunbookNameKey, "bad name!", "REMEDIATOR_RUNBOOK_NAME: \"bad name!\" is not valid")]
-    [InlineData(ActuatorSettings.ClaimsTableKey, null, "REMEDIATOR_CLAIMS_TABLE is not set")]
-    [InlineData(ActuatorSettings.HostFixWindowMinutesKey, "0", "REMEDIATOR_HOST_FIX_WINDOW_MINUTES: \"0\" is not valid")]
-    [InlineData(ActuatorSettings.HostFixWindowMinutesKey, "1441", "REMEDIATOR_HOST_FIX_WINDOW_MINUTES: \"1441\" is not valid")]
-    [InlineData(ActuatorSettings.AutomationRoleArnKey, "arn:aws:iam::1:user/x", "REMEDIATOR_AUTOMATION_ROLE_ARN")]
-    [InlineData(ActuatorSettings.AutomationRoleArnKey, "arn:aws:iam::11112222333\u0663:role/x", "REMEDIATOR_AUTOMATION_ROLE_ARN")]
-    [InlineData(ActuatorSettings.MetricsNamespaceKey, "AWS/ECS", "REMEDIATOR_METRICS_NAMESPACE")]
+    [InlineData(RemediatorEnvironment.RunbookName, null, "REMEDIATOR_RUNBOOK_NAME is not set")]
+    [InlineData(RemediatorEnvironment.RunbookName, "bad name!", "REMEDIATOR_RUNBOOK_NAME: \"bad name!\" is not valid")]
+    [InlineData(RemediatorEnvironment.ClaimsTable, null, "REMEDIATOR_CLAIMS_TABLE is not set")]
+    [InlineData(RemediatorEnvironment.HostFixWindowMinutes, "0", "REMEDIATOR_HOST_FIX_WINDOW_MINUTES: \"0\" is not valid")]
+    [InlineData(RemediatorEnvironment.HostFixWindowMinutes, "1441", "REMEDIATOR_HOST_FIX_WINDOW_MINUTES: \"1441\" is not valid")]
+    [InlineData(RemediatorEnvironment.AutomationRoleArn, "arn:aws:iam::1:user/x", "REMEDIATOR_AUTOMATION_ROLE_ARN")]
+    [InlineData(RemediatorEnvironment.AutomationRoleArn, "arn:aws:iam::11112222333\u0663:role/x", "REMEDIATOR_AUTOMATION_ROLE_ARN")]
+    [InlineData(RemediatorEnvironment.MetricsNamespace, "AWS/ECS", "REMEDIATOR_METRICS_NAMESPACE")]
     public void ActuatorSettings_BadValue_ErrorNamesTheVariable(string key, string? value, string expected)
     {
         var values = new Dictionary<string, string?>
         {
-            [ActuatorSettings.RunbookNameKey] = "Runbook",
-            [ActuatorSettings.ClaimsTableKey] = "claims",
+            [RemediatorEnvironment.RunbookName] = "Runbook",
+            [RemediatorEnvironment.ClaimsTable] = "claims",
             [key] = value,
         };
 
@@ -81,8 +82,8 @@ public sealed class ActingUnitTests
     {
         var settings = ActuatorSettings.From(k => k switch
         {
-            ActuatorSettings.RunbookNameKey => "Runbook",
-            ActuatorSettings.ClaimsTableKey => "claims",
+            RemediatorEnvironment.RunbookName => "Runbook",
+            RemediatorEnvironment.ClaimsTable => "claims",
             _ => null,
         });
 

@@ -11,8 +11,8 @@ public sealed class CliAwsFreeTests
         var directory = Directory.CreateTempSubdirectory("remediator-cli-");
         try
         {
-            // Only the CLI, the Remediator and System.CommandLine: no AWSSDK*.dll and no deps.json that would name them.
-            foreach (var file in new[] { "Remediator.Cli.dll", "Remediator.Cli.runtimeconfig.json", "Remediator.dll", "System.CommandLine.dll" })
+            // Only the CLI, the Remediator, the contracts and System.CommandLine: no AWSSDK*.dll and no deps.json that would name them.
+            foreach (var file in new[] { "Remediator.Cli.dll", "Remediator.Cli.runtimeconfig.json", "Remediator.dll", "Remediation.Contracts.dll", "System.CommandLine.dll" })
                 File.Copy(Path.Combine(AppContext.BaseDirectory, file), Path.Combine(directory.FullName, file));
             var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var arg in new[] { Path.Combine(directory.FullName, "Remediator.Cli.dll"), "plan", SampleEvents.Path("ec2-awsvpc-standalone.json") })

@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using System.Text;
 using System.Text.Json.Nodes;
 using LocalAws;
@@ -15,7 +16,7 @@ public sealed class FunctionEndToEndTests
         ["AWS_ACCESS_KEY_ID"] = "test",
         ["AWS_SECRET_ACCESS_KEY"] = "test",
         ["AWS_MAX_ATTEMPTS"] = "3",
-        [RemediatorSettings.SafeCapacityProviderKey] = "safe-capacity",
+        [RemediatorEnvironment.SafeCapacityProvider] = "safe-capacity",
         ["REMEDIATOR_RUNBOOK_NAME"] = ActingHarness.Runbook,
         ["REMEDIATOR_CLAIMS_TABLE"] = ActingHarness.Table,
         ["REMEDIATOR_HOST_FIX_WINDOW_MINUTES"] = "30",

@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using System.Diagnostics;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
@@ -12,7 +13,7 @@ namespace Remediator.Tests.Acting;
 public sealed class RunbookParametersTests
 {
     static readonly RemediatorSettings WithReschedule =
-        RemediatorSettings.From(k => k == RemediatorSettings.SafeCapacityProviderKey ? "safe-capacity" : null);
+        RemediatorSettings.From(k => k == RemediatorEnvironment.SafeCapacityProvider ? "safe-capacity" : null);
 
     /// <summary>min/max of AutomationParameterValue and AutomationParameterValueList, read from botocore's ssm model.</summary>
     static readonly Lazy<(int MinLength, int MaxLength, int MaxValues)> Limits = new(() =>

@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using System.Text.Json.Nodes;
 using LocalAws.Models;
 using Remediator.Acting;
@@ -33,11 +34,11 @@ public sealed class PlanAwsCliTests : IDisposable
         var path = Path.Combine(scratch.FullName, $"config-{Guid.NewGuid():N}.json");
         File.WriteAllText(path, new JsonObject
         {
-            [RemediatorSettings.SafeCapacityProviderKey] = "safe-capacity",
-            [RemediatorSettings.ModeKey] = mode,
-            [ActuatorSettings.RunbookNameKey] = runbook,
-            [ActuatorSettings.AutomationRoleArnKey] = ActingHarness.Role,
-            [ActuatorSettings.ClaimsTableKey] = ActingHarness.Table,
+            [RemediatorEnvironment.SafeCapacityProvider] = "safe-capacity",
+            [RemediatorEnvironment.Mode] = mode,
+            [RemediatorEnvironment.RunbookName] = runbook,
+            [RemediatorEnvironment.AutomationRoleArn] = ActingHarness.Role,
+            [RemediatorEnvironment.ClaimsTable] = ActingHarness.Table,
         }.ToJsonString());
         return path;
     }
@@ -155,7 +156,7 @@ public sealed class PlanAwsCliTests : IDisposable
 
         Assert.Equal(ExitCodes.Usage, exit);
         Assert.Equal("", stdout);
-        Assert.Contains(ActuatorSettings.RunbookNameKey, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Contains(RemediatorEnvironment.RunbookName, Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
     /// <summary>A hub's settings and an event of another account: the member's runbook, under its own role, as MemberActuator starts it.</summary>
@@ -165,12 +166,12 @@ public sealed class PlanAwsCliTests : IDisposable
         var config = Path.Combine(scratch.FullName, "hub.json");
         File.WriteAllText(config, new JsonObject
         {
-            [RemediatorSettings.SafeCapacityProviderKey] = "safe-capacity",
-            [ActuatorSettings.RunbookNameKey] = ActingHarness.Runbook,
-            [ActuatorSettings.AutomationRoleArnKey] = ActingHarness.Role,
-            [OrganizationSettings.HubAccountKey] = "999988887777",
-            [OrganizationSettings.MemberRoleNameKey] = "EcsDnsRemediationMember",
-            [OrganizationSettings.MemberRunbookNameKey] = "EcsDnsRemediationMember-Remediate",
+            [RemediatorEnvironment.SafeCapacityProvider] = "safe-capacity",
+            [RemediatorEnvironment.RunbookName] = ActingHarness.Runbook,
+            [RemediatorEnvironment.AutomationRoleArn] = ActingHarness.Role,
+            [RemediatorEnvironment.HubAccount] = "999988887777",
+            [RemediatorEnvironment.MemberRoleName] = "EcsDnsRemediationMember",
+            [RemediatorEnvironment.MemberRunbookName] = "EcsDnsRemediationMember-Remediate",
         }.ToJsonString());
 
         var (exit, stdout, stderr) = await RunAsync(Corpus.Path("failure/ec2-awsvpc-standalone.json"), config);

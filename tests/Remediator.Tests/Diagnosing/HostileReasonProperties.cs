@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
+using Remediation.Contracts;
 using Remediator.Diagnosing;
 using Remediator.Events;
 using Remediator.Planning;
@@ -59,7 +60,7 @@ public class HostileReasonProperties
                 "arn:aws:ecs:us-east-1:111122223333:task-definition/app:7", "family:app", "service:web",
                 "ecs-dns-remediation/attempt-1", "ecs-dns-remediation/attempt-99999", "subnet-0a1b2c3d4e5f60718"),
             Fragment);
-        var settings = RemediatorSettings.From(k => k == RemediatorSettings.SafeCapacityProviderKey ? "safe" : null);
+        var settings = RemediatorSettings.From(k => k == RemediatorEnvironment.SafeCapacityProvider ? "safe" : null);
 
         Gen.Select(Reason, hostileArn, hostileArn, Gen.Select(hostileArn, hostileArn, (a, b) => (a, b))).Sample((reason, instance, taskDefinition, rest) =>
         {

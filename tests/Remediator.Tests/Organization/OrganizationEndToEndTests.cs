@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using System.Text;
 using System.Text.Json.Nodes;
 using Amazon.Runtime;
@@ -68,14 +69,14 @@ public sealed class OrganizationEndToEndTests : IAsyncLifetime
         ["AWS_ACCESS_KEY_ID"] = hubKey.Id,
         ["AWS_SECRET_ACCESS_KEY"] = hubKey.Secret,
         ["AWS_MAX_ATTEMPTS"] = "2",
-        [RemediatorSettings.SafeCapacityProviderKey] = "dns-safe-capacity",
-        [RemediatorSettings.AccountSettingsKey] = accountSettings,
-        [ActuatorSettings.RunbookNameKey] = HubRunbook,
-        [ActuatorSettings.AutomationRoleArnKey] = HubRunbookRole,
-        [ActuatorSettings.ClaimsTableKey] = ActingHarness.Table,
-        [OrganizationSettings.HubAccountKey] = Hub,
-        [OrganizationSettings.MemberRoleNameKey] = MemberRoleName,
-        [OrganizationSettings.MemberRunbookNameKey] = MemberRunbook,
+        [RemediatorEnvironment.SafeCapacityProvider] = "dns-safe-capacity",
+        [RemediatorEnvironment.AccountSettings] = accountSettings,
+        [RemediatorEnvironment.RunbookName] = HubRunbook,
+        [RemediatorEnvironment.AutomationRoleArn] = HubRunbookRole,
+        [RemediatorEnvironment.ClaimsTable] = ActingHarness.Table,
+        [RemediatorEnvironment.HubAccount] = Hub,
+        [RemediatorEnvironment.MemberRoleName] = MemberRoleName,
+        [RemediatorEnvironment.MemberRunbookName] = MemberRunbook,
     };
 
     /// <summary>The standalone failure sample, moved to <paramref name="account"/> and <paramref name="region"/>.</summary>

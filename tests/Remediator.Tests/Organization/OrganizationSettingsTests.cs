@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using Remediator.Acting;
 using Remediator.Planning;
 
@@ -10,9 +11,9 @@ public class OrganizationSettingsTests
 
     static readonly (string, string)[] Complete =
     [
-        (OrganizationSettings.HubAccountKey, "111122223333"),
-        (OrganizationSettings.MemberRoleNameKey, "EcsDnsRemediationMember"),
-        (OrganizationSettings.MemberRunbookNameKey, "EcsDnsRemediationMember-Remediate"),
+        (RemediatorEnvironment.HubAccount, "111122223333"),
+        (RemediatorEnvironment.MemberRoleName, "EcsDnsRemediationMember"),
+        (RemediatorEnvironment.MemberRunbookName, "EcsDnsRemediationMember-Remediate"),
     ];
 
     [Fact]
@@ -30,9 +31,9 @@ public class OrganizationSettingsTests
     }
 
     [Theory]
-    [InlineData(OrganizationSettings.HubAccountKey, "1111")]
-    [InlineData(OrganizationSettings.MemberRoleNameKey, "a role")]
-    [InlineData(OrganizationSettings.MemberRunbookNameKey, "x")]
+    [InlineData(RemediatorEnvironment.HubAccount, "1111")]
+    [InlineData(RemediatorEnvironment.MemberRoleName, "a role")]
+    [InlineData(RemediatorEnvironment.MemberRunbookName, "x")]
     public void From_BadValue_FailsNamingTheVariable(string key, string value)
     {
         var values = Complete.Where(c => c.Item1 != key).Append((key, value)).ToArray();
@@ -45,9 +46,9 @@ public class OrganizationSettingsTests
     [Fact]
     public void From_OnlyTheHubAccount_FailsNamingTheMissingVariable()
     {
-        var error = Assert.Throws<SettingsException>(() => From((OrganizationSettings.HubAccountKey, "111122223333")));
+        var error = Assert.Throws<SettingsException>(() => From((RemediatorEnvironment.HubAccount, "111122223333")));
 
-        Assert.StartsWith(OrganizationSettings.MemberRoleNameKey + " is not set", error.Message);
+        Assert.StartsWith(RemediatorEnvironment.MemberRoleName + " is not set", error.Message);
     }
 
     [Theory]
@@ -72,13 +73,13 @@ public class OrganizationSettingsTests
     {
         var settings = RemediatorSettings.From(k => k switch
         {
-            RemediatorSettings.SafeCapacityProviderKey => "safe",
-            RemediatorSettings.AccountSettingsKey => "222233334444:observe:off, 333344445555:remediate:on",
+            RemediatorEnvironment.SafeCapacityProvider => "safe",
+            RemediatorEnvironment.AccountSettings => "222233334444:observe:off, 333344445555:remediate:on",
             _ => null,
         });
 
-        Assert.Equal((Mode.Observe, false), (settings.ForAccount("222233334444").Mode, settings.ForAccount("222233334444").Reschedule));
-        Assert.Equal((Mode.Remediate, true), (settings.ForAccount("333344445555").Mode, settings.ForAccount("333344445555").Reschedule));
+        Assert.Equal((RemediationMode.Observe, false), (settings.ForAccount("222233334444").Mode, settings.ForAccount("222233334444").Reschedule));
+        Assert.Equal((RemediationMode.Remediate, true), (settings.ForAccount("333344445555").Mode, settings.ForAccount("333344445555").Reschedule));
         Assert.Same(settings, settings.ForAccount("444455556666"));
         Assert.Same(settings, settings.ForAccount(null));
     }
@@ -90,16 +91,16 @@ public class OrganizationSettingsTests
     [InlineData("222233334444:observe:off,222233334444:remediate:off")]
     public void From_BadAccountSettings_FailsNamingTheVariable(string value)
     {
-        var error = Assert.Throws<SettingsException>(() => RemediatorSettings.From(k => k == RemediatorSettings.AccountSettingsKey ? value : null));
+        var error = Assert.Throws<SettingsException>(() => RemediatorSettings.From(k => k == RemediatorEnvironment.AccountSettings ? value : null));
 
-        Assert.StartsWith(RemediatorSettings.AccountSettingsKey + ":", error.Message);
+        Assert.StartsWith(RemediatorEnvironment.AccountSettings + ":", error.Message);
     }
 
     [Fact]
     public void From_AccountReschedulesWithoutSafeCapacity_Fails()
     {
-        var error = Assert.Throws<SettingsException>(() => RemediatorSettings.From(k => k == RemediatorSettings.AccountSettingsKey ? "222233334444:remediate:on" : null));
+        var error = Assert.Throws<SettingsException>(() => RemediatorSettings.From(k => k == RemediatorEnvironment.AccountSettings ? "222233334444:remediate:on" : null));
 
-        Assert.StartsWith(RemediatorSettings.AccountSettingsKey + ":", error.Message);
+        Assert.StartsWith(RemediatorEnvironment.AccountSettings + ":", error.Message);
     }
 }

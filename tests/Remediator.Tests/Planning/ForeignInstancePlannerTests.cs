@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using System.Text.Json.Nodes;
 using Remediator.Events;
 using Remediator.Planning;
@@ -9,7 +10,7 @@ namespace Remediator.Tests.Planning;
 public sealed class ForeignInstancePlannerTests
 {
     static readonly RemediatorSettings WithReschedule =
-        RemediatorSettings.From(k => k == RemediatorSettings.SafeCapacityProviderKey ? "safe-capacity" : null);
+        RemediatorSettings.From(k => k == RemediatorEnvironment.SafeCapacityProvider ? "safe-capacity" : null);
 
     static Plan PlanOf(Action<JsonObject> edit, string sample = "failure/ec2-awsvpc-service.json") =>
         Planner.Plan(EventParser.Parse(Corpus.Edited(sample, edit)), WithReschedule);

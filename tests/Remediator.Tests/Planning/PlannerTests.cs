@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using System.Text.Json.Nodes;
 using Remediator.Events;
 using Remediator.Planning;
@@ -10,7 +11,7 @@ public class PlannerTests
     static readonly RemediatorSettings Defaults = RemediatorSettings.Default;
 
     static readonly RemediatorSettings WithReschedule =
-        RemediatorSettings.From(k => k == RemediatorSettings.SafeCapacityProviderKey ? "safe-capacity" : null);
+        RemediatorSettings.From(k => k == RemediatorEnvironment.SafeCapacityProvider ? "safe-capacity" : null);
 
     static Plan PlanOf(string sample, RemediatorSettings? settings = null) =>
         Planner.Plan(EventParser.Parse(Corpus.Bytes(sample)), settings ?? Defaults);
@@ -230,7 +231,7 @@ public class PlannerTests
     [Fact]
     public void Plan_LowerAttemptLimit_StopsEarlier()
     {
-        var settings = RemediatorSettings.From(k => k == RemediatorSettings.MaxAttemptsKey ? "1" : null);
+        var settings = RemediatorSettings.From(k => k == RemediatorEnvironment.MaxAttempts ? "1" : null);
 
         var plan = PlanOf("failure/ec2-awsvpc-rescheduled-once.json", settings);
 
@@ -243,8 +244,8 @@ public class PlannerTests
     {
         var observe = RemediatorSettings.From(k => k switch
         {
-            RemediatorSettings.ModeKey => "observe",
-            RemediatorSettings.SafeCapacityProviderKey => "safe-capacity",
+            RemediatorEnvironment.Mode => "observe",
+            RemediatorEnvironment.SafeCapacityProvider => "safe-capacity",
             _ => null,
         });
 
@@ -261,7 +262,7 @@ public class PlannerTests
     [Fact]
     public void Plan_ClusterNotInAllowlist_Ignores()
     {
-        var settings = RemediatorSettings.From(k => k == RemediatorSettings.AllowedClustersKey ? "staging, batch" : null);
+        var settings = RemediatorSettings.From(k => k == RemediatorEnvironment.AllowedClusters ? "staging, batch" : null);
 
         var plan = PlanOf("failure/ec2-awsvpc-service.json", settings);
 
@@ -272,7 +273,7 @@ public class PlannerTests
     [Fact]
     public void Plan_ClusterInAllowlistByArn_Remediates()
     {
-        var settings = RemediatorSettings.From(k => k == RemediatorSettings.AllowedClustersKey
+        var settings = RemediatorSettings.From(k => k == RemediatorEnvironment.AllowedClusters
             ? "staging,arn:aws:ecs:us-east-1:111122223333:cluster/prod" : null);
 
         Assert.Equal(Decision.Remediate, PlanOf("failure/ec2-awsvpc-service.json", settings).Decision);

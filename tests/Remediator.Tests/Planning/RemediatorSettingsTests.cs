@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using Remediator.Planning;
 
 namespace Remediator.Tests.Planning;
@@ -12,7 +13,7 @@ public class RemediatorSettingsTests
     {
         var settings = From();
 
-        Assert.Equal(Mode.Remediate, settings.Mode);
+        Assert.Equal(RemediationMode.Remediate, settings.Mode);
         Assert.Empty(settings.AllowedClusters);
         Assert.True(settings.IsClusterAllowed("any"));
         Assert.Equal(3, settings.MaxAttempts);
@@ -25,30 +26,30 @@ public class RemediatorSettingsTests
     [Fact]
     public void From_SafeCapacityProviderNamed_TurnsReschedulingOn()
     {
-        Assert.True(From((RemediatorSettings.SafeCapacityProviderKey, "safe")).Reschedule);
-        Assert.False(From((RemediatorSettings.SafeCapacityProviderKey, "safe"), (RemediatorSettings.RescheduleKey, "false")).Reschedule);
+        Assert.True(From((RemediatorEnvironment.SafeCapacityProvider, "safe")).Reschedule);
+        Assert.False(From((RemediatorEnvironment.SafeCapacityProvider, "safe"), (RemediatorEnvironment.Reschedule, "false")).Reschedule);
     }
 
     [Theory]
-    [InlineData(RemediatorSettings.ModeKey, "enforce")]
-    [InlineData(RemediatorSettings.MaxAttemptsKey, "0")]
-    [InlineData(RemediatorSettings.MaxAttemptsKey, "11")]
-    [InlineData(RemediatorSettings.MaxAttemptsKey, "-1")]
-    [InlineData(RemediatorSettings.MaxAttemptsKey, "three")]
-    [InlineData(RemediatorSettings.VpcResolverKey, "dns.example.com")]
-    [InlineData(RemediatorSettings.VpcResolverKey, "169.254.169")]
-    [InlineData(RemediatorSettings.VpcResolverKey, "1.2.3.4; reboot")]
-    [InlineData(RemediatorSettings.VpcResolverKey, "fe80::1%eth0")]
-    [InlineData(RemediatorSettings.VpcResolverKey, "010.1.1.1")]
-    [InlineData(RemediatorSettings.VpcResolverKey, "127.0.0.1")]
-    [InlineData(RemediatorSettings.VpcResolverKey, "127.0.0.53")]
-    [InlineData(RemediatorSettings.VpcResolverKey, "0.0.0.0")]
-    [InlineData(RemediatorSettings.VpcResolverKey, "::1")]
-    [InlineData(RemediatorSettings.VpcResolverKey, "::ffff:127.0.0.1")]
-    [InlineData(RemediatorSettings.AllowedClustersKey, "prod,bad name")]
-    [InlineData(RemediatorSettings.SafeCapacityProviderKey, "safe capacity")]
-    [InlineData(RemediatorSettings.RescheduleKey, "yes")]
-    [InlineData(RemediatorSettings.RescheduleKey, "true")]
+    [InlineData(RemediatorEnvironment.Mode, "enforce")]
+    [InlineData(RemediatorEnvironment.MaxAttempts, "0")]
+    [InlineData(RemediatorEnvironment.MaxAttempts, "11")]
+    [InlineData(RemediatorEnvironment.MaxAttempts, "-1")]
+    [InlineData(RemediatorEnvironment.MaxAttempts, "three")]
+    [InlineData(RemediatorEnvironment.VpcResolver, "dns.example.com")]
+    [InlineData(RemediatorEnvironment.VpcResolver, "169.254.169")]
+    [InlineData(RemediatorEnvironment.VpcResolver, "1.2.3.4; reboot")]
+    [InlineData(RemediatorEnvironment.VpcResolver, "fe80::1%eth0")]
+    [InlineData(RemediatorEnvironment.VpcResolver, "010.1.1.1")]
+    [InlineData(RemediatorEnvironment.VpcResolver, "127.0.0.1")]
+    [InlineData(RemediatorEnvironment.VpcResolver, "127.0.0.53")]
+    [InlineData(RemediatorEnvironment.VpcResolver, "0.0.0.0")]
+    [InlineData(RemediatorEnvironment.VpcResolver, "::1")]
+    [InlineData(RemediatorEnvironment.VpcResolver, "::ffff:127.0.0.1")]
+    [InlineData(RemediatorEnvironment.AllowedClusters, "prod,bad name")]
+    [InlineData(RemediatorEnvironment.SafeCapacityProvider, "safe capacity")]
+    [InlineData(RemediatorEnvironment.Reschedule, "yes")]
+    [InlineData(RemediatorEnvironment.Reschedule, "true")]
     public void From_BadValue_FailsNamingTheVariable(string key, string value)
     {
         var error = Assert.Throws<SettingsException>(() => From((key, value)));
@@ -62,6 +63,6 @@ public class RemediatorSettingsTests
     [InlineData("fd00:ec2::253")]
     public void From_IpLiteralResolver_IsAccepted(string resolver)
     {
-        Assert.Equal(resolver, From((RemediatorSettings.VpcResolverKey, resolver)).VpcResolver);
+        Assert.Equal(resolver, From((RemediatorEnvironment.VpcResolver, resolver)).VpcResolver);
     }
 }

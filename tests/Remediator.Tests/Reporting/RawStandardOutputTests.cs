@@ -1,3 +1,4 @@
+using Remediation.Contracts;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -33,7 +34,7 @@ public sealed class RawStandardOutputTests : IDisposable
         ["AWS_ACCESS_KEY_ID"] = "test",
         ["AWS_SECRET_ACCESS_KEY"] = "test",
         ["AWS_MAX_ATTEMPTS"] = "1",
-        [RemediatorSettings.SafeCapacityProviderKey] = "safe-capacity",
+        [RemediatorEnvironment.SafeCapacityProvider] = "safe-capacity",
         ["REMEDIATOR_RUNBOOK_NAME"] = "EcsDnsRemediation-Remediate",
         ["REMEDIATOR_CLAIMS_TABLE"] = "claims",
         ["REMEDIATOR_HOST_FIX_WINDOW_MINUTES"] = "15",

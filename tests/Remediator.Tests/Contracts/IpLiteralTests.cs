@@ -1,6 +1,6 @@
-using Remediator.Planning;
+using Remediation.Contracts;
 
-namespace Remediator.Tests.Planning;
+namespace Remediator.Tests.Contracts;
 
 /// <summary>The one resolver-address rule (unicast only), the same cases resolv-fix.sh is tested with.</summary>
 public sealed class IpLiteralTests
@@ -42,6 +42,10 @@ public sealed class IpLiteralTests
     [InlineData("fe80::1%eth0")]
     [InlineData("::127.0.0.1")]
     [InlineData("::ffff:1.2.3.4")]
+    [InlineData("::ffff:7f00:1")]
+    [InlineData("::ffff:a00:2")]
+    [InlineData("0:0:0:0:0:FFFF:a9fe:a9fd")]
+    [InlineData("::ffff:0:0")]
     [InlineData("1::2::3")]
     [InlineData("[2001:db8::1]")]
     [InlineData("2001:db8::1\n")]
