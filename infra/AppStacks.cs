@@ -59,7 +59,7 @@ public sealed record AppStacks
             TargetClusters = targets,
             TaskSubnetIds = capacity.TaskSubnetIds,
             TaskSecurityGroupIds = capacity.TaskSecurityGroupIds,
-            SafeCapacityAlarmName = capacity.SafeCapacity.NoSafeInstanceAlarm.AlarmName,
+            SafeCapacityAlarmName = SafeCapacity.NoSafeInstanceAlarmName(capacity),
             StackProps = new StackProps { Description = "ECS DNS remediation: detects awsvpc + EFS tasks that fail to resolve their file system behind a local resolver, and fixes the container instance" },
         });
         remediation.AddDependency(capacity, "rescheduled tasks go to the safe capacity provider");

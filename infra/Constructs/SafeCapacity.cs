@@ -42,6 +42,9 @@ public sealed class SafeCapacity : Construct
     /// <summary>Where the user data writes the boot script; the units it installs call it there.</summary>
     public const string BootScriptPath = "/usr/local/sbin/ecs-dns-safe-capacity-boot.sh";
 
+    /// <summary>The no-safe-instance alarm's fixed name in <paramref name="stack"/>: rules and outputs find it by name.</summary>
+    public static string NoSafeInstanceAlarmName(Stack stack) => $"{stack.StackName}-NoSafeInstance";
+
     public AutoScalingGroup AutoScalingGroup { get; }
 
     public AsgCapacityProvider CapacityProvider { get; }
@@ -145,7 +148,7 @@ public sealed class SafeCapacity : Construct
             AutoScalingGroup = AutoScalingGroup,
             ClusterName = props.ClusterName,
             CapacityProviderName = props.CapacityProviderName,
-            AlarmName = $"{stack.StackName}-NoSafeInstance",
+            AlarmName = NoSafeInstanceAlarmName(stack),
         });
 
         // The association resource sets the cluster's whole provider list: name the existing ones or they are dropped.

@@ -22,12 +22,8 @@ public sealed class SafeCapacityAlarm : Construct
 
     public Alarm Alarm { get; }
 
-    /// <summary>The fixed name, as plain text: another stack may refer to it without an export.</summary>
-    public string AlarmName { get; }
-
     public SafeCapacityAlarm(Construct scope, string id, SafeCapacityAlarmProps props) : base(scope, id)
     {
-        AlarmName = props.AlarmName;
         var safe = new Metric(new MetricProps
         {
             Namespace = SafeCapacityMetrics.Namespace,
@@ -51,7 +47,7 @@ public sealed class SafeCapacityAlarm : Construct
 
         Alarm = new Alarm(this, "Alarm", new AlarmProps
         {
-            AlarmName = AlarmName,
+            AlarmName = props.AlarmName,
             AlarmDescription = $"Safe capacity {props.CapacityProviderName} of cluster {props.ClusterName} has in-service instances but none marked dns.local-resolver=none and still healthy: awsvpc tasks with EFS volumes cannot be placed. See /var/log/ecs-dns-safe-capacity.log on the instances.",
             Metric = new MathExpression(new MathExpressionProps
             {

@@ -114,8 +114,9 @@ public sealed class CapacityStack : Stack
             }
         }
 
-        // The alarm's name is fixed, so its ARN is known without Fn::GetAtt, which moto's CloudFormation cannot
-        // resolve for an alarm (the deploy rehearsal).
+        // The remediation topic lives in the stack that depends on this one: no reference back without a cycle.
+        // The ARN is built from the alarm's fixed name rather than read with Fn::GetAtt: the same value, and a
+        // template that tools without a model of AWS::CloudWatch::Alarm (moto's CloudFormation) can still create.
         _ = new CfnOutput(this, "NoSafeInstanceAlarmOutput", new CfnOutputProps
         {
             Key = "NoSafeInstanceAlarmArn",
@@ -123,7 +124,7 @@ public sealed class CapacityStack : Stack
             {
                 Service = "cloudwatch",
                 Resource = "alarm",
-                ResourceName = SafeCapacity.NoSafeInstanceAlarm.AlarmName,
+                ResourceName = SafeCapacity.NoSafeInstanceAlarmName(this),
                 ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
             }),
             Description = "Alarm: the safe capacity has in-service instances but none marked safe. EcsDnsRemediation's rule reports its ALARM state to the notification topic.",
