@@ -128,11 +128,17 @@ dotnet_tool() {
   return "${rc}"
 }
 
-# cdk-nag over the organization variant that cfn-lint-variants.sh synthesized: the hub's templates, then the
-# member template its StackSet deploys (a cloud assembly of its own in member.out).
-nag_organization() {
-  local assembly="${ROOT}/.artifacts/cfn-lint/organization"
-  npm run -s nag -- "${assembly}" && npm run -s nag -- "${assembly}/member.out"
+# cdk-nag over every variant that cfn-lint-variants.sh synthesized (the sandbox, an existing cluster, the
+# organization hub...), and over the member template an organization's StackSet deploys (a cloud assembly of its
+# own in member.out). Every finding must be acknowledged with a reason in every variant, not only the default.
+nag_variants() {
+  local assembly rc=0
+  for assembly in "${ROOT}"/.artifacts/cfn-lint/*/ "${ROOT}"/.artifacts/cfn-lint/*/member.out/; do
+    [[ -f "${assembly}/manifest.json" ]] || continue
+    echo "== ${assembly#"${ROOT}/"}"
+    npm run -s nag -- "${assembly}" || rc=1
+  done
+  return "${rc}"
 }
 
 # The lab (root): failure, host fix, failure again, with timings; its JSON line is checked.
@@ -156,7 +162,7 @@ main() {
   suite_command "cdk synth" npx --no-install cdk synth --quiet
   suite_command "cdk-nag" npm run -s nag
   suite_command "cfn-lint (5 variants)" tests/infra/cfn-lint-variants.sh
-  suite_command "cdk-nag (organization)" nag_organization
+  suite_command "cdk-nag (variants)" nag_variants
   suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
   suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root"
   suite_command "lab" lab

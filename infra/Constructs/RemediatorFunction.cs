@@ -88,7 +88,7 @@ public sealed class RemediatorFunction : Construct
             MemorySize = 512,
             // Two SSM calls and a DynamoDB claim, each with the SDK's retries and backoff, fit well inside 60 s;
             // a longer hang is a fault that the asynchronous retry handles better.
-            Timeout = Duration.Seconds(60),
+            Timeout = Duration.Seconds(Remediation.Contracts.ClaimsTable.FunctionTimeout.TotalSeconds),
             // When set, bounds the SSM and DynamoDB call rate when a bad AMI makes a whole fleet fail at once
             // (the asynchronous queue absorbs the burst, up to MaxEventAge). Unset by default: a reservation
             // fails to deploy on accounts whose whole concurrency quota is 10, as new accounts' is.

@@ -17,9 +17,18 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
             ("Architectures", new[] { "arm64" }),
             ("Handler", "Remediator::Remediator.Function::Handle"),
             ("MemorySize", 512),
-            ("Timeout", 60),
+            ("Timeout", 50),
             ("LoggingConfig", Match.ObjectLike(Props(("LogFormat", "JSON")))))));
         app.Remediation.HasResourceProperties("AWS::Logs::LogGroup", Match.ObjectLike(Props(("RetentionInDays", 90))));
+    }
+
+    [Fact]
+    public void Function_Timeout_IsBelowTheClaimLease()
+    {
+        var timeout = (int)SynthesizedApp.Single(app.RemediationJson, "AWS::Lambda::Function")["Timeout"]!;
+
+        // A live invocation must never outlive its own claim, or another could take it over while it acts.
+        Assert.True(TimeSpan.FromSeconds(timeout) < ClaimsTable.Lease, $"timeout {timeout} s, lease {ClaimsTable.Lease.TotalSeconds} s");
     }
 
     [Fact]

@@ -87,7 +87,7 @@ for path in sorted(glob.glob(f"{assembly}/*.template.json")):
     if stack["StackStatus"] != "CREATE_COMPLETE" or missing:
         print(f"  FAILED: status {stack['StackStatus']}, missing outputs {sorted(missing)}")
         failed += 1
-    for key in ("RunbookName", "ResolvFixDocumentName", "DiagnoseDocumentName"):
+    for key in ("RunbookName", "ResolvFixDocumentName", "DiagnoseDocumentName", "EfsEvidenceDocumentName"):
         value = next((o["OutputValue"] for o in stack.get("Outputs", []) if o["OutputKey"] == key), None)
         if value:
             # ListDocuments, not DescribeDocument: moto keeps a template's JSON Content as an object and its

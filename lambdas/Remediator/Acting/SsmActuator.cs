@@ -2,6 +2,7 @@ using System.Net;
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
+using Remediation.Contracts;
 using Remediator.Pipeline;
 using Remediator.Planning;
 
@@ -37,12 +38,8 @@ public sealed class SsmActuator(
     ActuatorSettings settings,
     TimeProvider? clock = null) : IActuator
 {
-    /// <summary>
-    /// How long a pending event claim keeps others out. Longer than an invocation may run (the function's
-    /// timeout must be shorter), and no longer than Lambda's first asynchronous retry delay (one minute),
-    /// so the retry of a crashed invocation can take over.
-    /// </summary>
-    public static readonly TimeSpan Lease = TimeSpan.FromSeconds(60);
+    /// <summary>How long a pending claim keeps others out (<see cref="ClaimsTable.Lease"/>).</summary>
+    public static readonly TimeSpan Lease = ClaimsTable.Lease;
 
     /// <summary>How long a done event claim is kept: beyond EventBridge's 24 h retry and Lambda's 6 h event age.</summary>
     public static readonly TimeSpan EventRetention = TimeSpan.FromDays(2);
