@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Remediation.Contracts;
 using Remediator.Planning;
+using static Remediator.Planning.SettingValues;
 
 namespace Remediator.Acting;
 
@@ -37,11 +38,11 @@ public sealed partial record ActuatorSettings
     /// <summary>Reads the settings through <paramref name="lookup"/>; null or blank means "use the default".</summary>
     public static ActuatorSettings From(Func<string, string?> lookup)
     {
-        string? Get(string key) => lookup(key) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        string? Get(string key) => SettingValues.Get(lookup, key);
 
         var runbook = Get(RunbookNameKey) ?? throw Missing(RunbookNameKey, "the SSM Automation runbook name");
-        if (!DocumentName().IsMatch(runbook))
-            throw Invalid(RunbookNameKey, runbook, "an SSM document name: 3-128 letters, digits, '_', '-' or '.'");
+        if (!SettingValues.IsDocumentName(runbook))
+            throw Invalid(RunbookNameKey, runbook, SettingValues.DocumentNameExpected);
 
         var role = Get(AutomationRoleArnKey);
         if (role is not null && !RoleArn().IsMatch(role))
@@ -71,13 +72,6 @@ public sealed partial record ActuatorSettings
         };
     }
 
-    static SettingsException Missing(string key, string what) => new($"{key} is not set; expected {what}");
-
-    static SettingsException Invalid(string key, string value, string expected) =>
-        new($"{key}: \"{Events.Printable.Truncate(value, 80)}\" is not valid; expected {expected}");
-
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]{3,128}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex DocumentName();
 
     [GeneratedRegex(@"^arn:aws(?:-[a-z]+)*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]{1,512}\z", RegexOptions.CultureInvariant)]
     private static partial Regex RoleArn();

@@ -41,7 +41,7 @@ public sealed partial record OrganizationSettings
     /// <summary>Reads the settings; null when none of the keys is set, an error when only some are.</summary>
     public static OrganizationSettings? From(Func<string, string?> lookup)
     {
-        string? Get(string key) => lookup(key) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        string? Get(string key) => SettingValues.Get(lookup, key);
         var hub = Get(HubAccountKey);
         var role = Get(MemberRoleNameKey);
         var runbook = Get(MemberRunbookNameKey);
@@ -51,22 +51,19 @@ public sealed partial record OrganizationSettings
             throw Invalid(HubAccountKey, hub, "the hub's 12-digit account id (set with the other organization keys)");
         if (role is null || !RoleName().IsMatch(role))
             throw Invalid(MemberRoleNameKey, role, "an IAM role name of at most 48 characters (the region is appended)");
-        if (runbook is null || !DocumentName().IsMatch(runbook))
-            throw Invalid(MemberRunbookNameKey, runbook, "an SSM document name: 3-128 letters, digits, '_', '-' or '.'");
+        if (runbook is null || !SettingValues.IsDocumentName(runbook))
+            throw Invalid(MemberRunbookNameKey, runbook, SettingValues.DocumentNameExpected);
         return new OrganizationSettings { HubAccount = hub, MemberRoleName = role, MemberRunbookName = runbook };
     }
 
     static SettingsException Invalid(string key, string? value, string expected) => value is null
-        ? new($"{key} is not set; expected {expected}")
-        : new($"{key}: \"{Events.Printable.Truncate(value, 80)}\" is not valid; expected {expected}");
+        ? SettingValues.Missing(key, expected)
+        : SettingValues.Invalid(key, value, expected);
 
-    [GeneratedRegex(@"^\d{12}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[0-9]{12}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Account();
 
     // 64 characters at most in IAM, less "-" and the longest region name (14 characters, ap-southeast-5).
-    [GeneratedRegex(@"^[A-Za-z0-9+=,.@_-]{1,48}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^[A-Za-z0-9+=,.@_-]{1,48}\z", RegexOptions.CultureInvariant)]
     private static partial Regex RoleName();
-
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]{3,128}$", RegexOptions.CultureInvariant)]
-    private static partial Regex DocumentName();
 }

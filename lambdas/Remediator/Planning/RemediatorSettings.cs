@@ -1,4 +1,5 @@
 using Remediation.Contracts;
+using static Remediator.Planning.SettingValues;
 
 namespace Remediator.Planning;
 
@@ -54,7 +55,7 @@ public sealed record RemediatorSettings
     /// <summary>Reads the settings through <paramref name="lookup"/>; null or blank means "use the default".</summary>
     public static RemediatorSettings From(Func<string, string?> lookup)
     {
-        string? Get(string key) => lookup(key) is { } v && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        string? Get(string key) => SettingValues.Get(lookup, key);
 
         var modeText = Get(ModeKey);
         var mode = RemediationModes.Parse(modeText)
@@ -118,9 +119,6 @@ public sealed record RemediatorSettings
         account is not null && Accounts.TryGetValue(account, out var own) ? this with { Mode = own.Mode, Reschedule = own.Reschedule } : this;
 
     public bool IsClusterAllowed(string clusterName) => AllowedClusters.Count == 0 || AllowedClusters.Contains(clusterName);
-
-    static SettingsException Invalid(string key, string value, string expected) =>
-        new($"{key}: \"{Events.Printable.Truncate(value, 80)}\" is not valid; expected {expected}");
 }
 
 /// <summary>A configuration value that cannot be used; the message names the variable.</summary>

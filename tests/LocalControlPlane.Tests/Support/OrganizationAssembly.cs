@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LocalControlPlane.Documents;
 using LocalControlPlane.Templates;
 
@@ -19,22 +18,10 @@ public sealed class OrganizationAssembly : IDisposable
     public OrganizationAssembly()
     {
         Root = Remediation.Testing.RepositoryRoot.Path;
-        var start = new ProcessStartInfo("npx") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[]
-                 {
-                     "--no-install", "cdk", "synth", "--quiet", "--output", directory,
-                     "-c", "remediation:organizationId=o-a1b2c3d4e5",
-                     "-c", "remediation:organizationTargets=ou-ab12-cdef3456",
-                     "-c", $"remediation:organizationRegions=us-east-1,{MemberRegion}",
-                 })
-            start.ArgumentList.Add(argument);
-        start.Environment["CDK_DISABLE_VERSION_CHECK"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("npx did not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"cdk synth failed ({process.ExitCode}): {stderr.Result[^Math.Min(2000, stderr.Result.Length)..]}");
+        CdkSynth.Run(Root, directory,
+            "remediation:organizationId=o-a1b2c3d4e5",
+            "remediation:organizationTargets=ou-ab12-cdef3456",
+            $"remediation:organizationRegions=us-east-1,{MemberRegion}");
         Member = DocumentCatalog.Load(Path.Combine(directory, "member.out"), new LocalAccount { AccountId = MemberAccount, Region = MemberRegion });
     }
 

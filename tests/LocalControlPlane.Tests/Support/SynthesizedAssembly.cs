@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using LocalControlPlane.Documents;
 
 namespace LocalControlPlane.Tests.Support;
@@ -23,7 +22,7 @@ public sealed class SynthesizedAssembly : IDisposable
         else
         {
             temporary = Path.Combine(Path.GetTempPath(), "local-control-plane-synth-" + Guid.NewGuid().ToString("N"));
-            Synthesize(temporary);
+            CdkSynth.Run(Root, temporary);
             Directory = temporary;
         }
         Catalog = DocumentCatalog.Load(Directory);
@@ -52,18 +51,5 @@ public sealed class SynthesizedAssembly : IDisposable
                 && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
             .Append(Path.Combine(Root, "cdk.json"));
         return sources.All(f => File.GetLastWriteTimeUtc(f) <= manifest.LastWriteTimeUtc);
-    }
-
-    void Synthesize(string output)
-    {
-        var start = new ProcessStartInfo("npx") { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "--no-install", "cdk", "synth", "--quiet", "--output", output }) start.ArgumentList.Add(argument);
-        start.Environment["CDK_DISABLE_VERSION_CHECK"] = "1";
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("npx did not start");
-        var stderr = process.StandardError.ReadToEndAsync();
-        _ = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"cdk synth failed ({process.ExitCode}): {stderr.Result[^Math.Min(2000, stderr.Result.Length)..]}");
     }
 }

@@ -32,6 +32,7 @@ public class OrganizationSettingsTests
 
     [Theory]
     [InlineData(RemediatorEnvironment.HubAccount, "1111")]
+    [InlineData(RemediatorEnvironment.HubAccount, "\u0661\u0661\u0661\u0661\u0662\u0662\u0662\u0662\u0663\u0663\u0663\u0663")]
     [InlineData(RemediatorEnvironment.MemberRoleName, "a role")]
     [InlineData(RemediatorEnvironment.MemberRunbookName, "x")]
     public void From_BadValue_FailsNamingTheVariable(string key, string value)
