@@ -126,19 +126,26 @@ Files (under DIR):
 EOF
 }
 
-# Sets PRINTABLE to the text with control bytes as \xNN, so arguments
-# cannot move a terminal's cursor or forge log lines.
-printable() {
-  local s="$1" i hex ch
+# Sets ESCAPED to the text with each control byte as PREFIX and two hex
+# digits. Arguments: text, prefix (\x for messages, \u00 for JSON).
+escape_controls() {
+  local s="$1" prefix="$2" i hex ch
   if [[ "${s}" == *[[:cntrl:]]* ]]; then
     for ((i = 1; i < 32; i++)); do
       printf -v hex '%02x' "${i}"
       printf -v ch '%b' "\\x${hex}"
-      s="${s//"${ch}"/\\x${hex}}"
+      s="${s//"${ch}"/"${prefix}${hex}"}"
     done
-    s="${s//$'\x7f'/\\x7f}"
+    s="${s//$'\x7f'/"${prefix}7f"}"
   fi
-  PRINTABLE="${s}"
+  ESCAPED="${s}"
+}
+
+# Sets PRINTABLE to the text with control bytes as \xNN, so arguments
+# cannot move a terminal's cursor or forge log lines.
+printable() {
+  escape_controls "$1" '\x'
+  PRINTABLE="${ESCAPED}"
 }
 
 # Prints an error message on stderr, control bytes escaped.
@@ -169,14 +176,8 @@ json_str() {
   local s="$1" i hex ch out=""
   s="${s//\\/\\\\}"
   s="${s//\"/\\\"}"
-  if [[ "${s}" == *[[:cntrl:]]* ]]; then
-    for ((i = 1; i < 32; i++)); do
-      printf -v hex '%02x' "${i}"
-      printf -v ch '%b' "\\x${hex}"
-      s="${s//"${ch}"/\\u00${hex}}"
-    done
-    s="${s//$'\x7f'/\\u007f}"
-  fi
+  escape_controls "${s}" '\u00'
+  s="${ESCAPED}"
   if ! is_utf8 "${s}"; then
     for ((i = 0; i < ${#s}; i++)); do
       ch="${s:i:1}"
