@@ -47,7 +47,9 @@ suite_dotnet() {
 
   banner "dotnet test"
   local rc=0 passed=0 failed=0 line p f
-  run_logged dotnet-test dotnet test "${ROOT}/Remediation.sln" --no-build --nologo -v:quiet || rc=$?
+  # The console stays quiet; each assembly's TRX file in LOGS/trx keeps every failure's message and stack.
+  run_logged dotnet-test dotnet test "${ROOT}/Remediation.sln" --no-build --nologo -v:quiet \
+    --logger trx --results-directory "${LOGS}/trx" || rc=$?
   while IFS= read -r line; do
     p=$(sed -E 's/.*Passed: *([0-9]+).*/\1/' <<<"${line}")
     f=$(sed -E 's/.*Failed: *([0-9]+).*/\1/' <<<"${line}")
