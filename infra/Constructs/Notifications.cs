@@ -28,11 +28,22 @@ public sealed class Notifications : Construct
         });
         Key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
         {
-            Sid = "AlarmsAndEventsPublish",
-            Principals = [new ServicePrincipal("cloudwatch.amazonaws.com"), new ServicePrincipal("events.amazonaws.com")],
+            Sid = "AlarmsPublish",
+            Principals = [new ServicePrincipal("cloudwatch.amazonaws.com")],
             Actions = ["kms:Decrypt", "kms:GenerateDataKey"],
             Resources = ["*"],
             Conditions = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["aws:SourceAccount"] = stack.Account } },
+        }));
+        // No source condition: the SNS Developer Guide (Key management, "Enable compatibility between event sources
+        // from AWS services and encrypted topics", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html)
+        // does not support one for EventBridge to encrypted topics, and with one every rule's delivery fails. The
+        // key serves this topic alone, and the topic policy still decides which rules may publish.
+        Key.AddToResourcePolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "EventsPublish",
+            Principals = [new ServicePrincipal("events.amazonaws.com")],
+            Actions = ["kms:Decrypt", "kms:GenerateDataKey"],
+            Resources = ["*"],
         }));
 
         Topic = new Topic(this, "Topic", new TopicProps

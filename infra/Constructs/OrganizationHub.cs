@@ -130,7 +130,15 @@ public sealed class OrganizationHub : Construct
             {
                 new CfnStackSet.StackInstancesProperty
                 {
-                    DeploymentTargets = new CfnStackSet.DeploymentTargetsProperty { OrganizationalUnitIds = org.Targets.ToArray() },
+                    // The hub account may sit in its own target OUs; a member stack instance there would run every
+                    // event twice. StackSets' account filter (DeploymentTargets AccountFilterType DIFFERENCE, AWS
+                    // CloudFormation User Guide, AWS::CloudFormation::StackSet DeploymentTargets) leaves it out.
+                    DeploymentTargets = new CfnStackSet.DeploymentTargetsProperty
+                    {
+                        OrganizationalUnitIds = org.Targets.ToArray(),
+                        AccountFilterType = "DIFFERENCE",
+                        Accounts = [stack.Account],
+                    },
                     Regions = org.Regions.ToArray(),
                 },
             },

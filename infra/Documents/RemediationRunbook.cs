@@ -30,7 +30,9 @@ public sealed record RunbookDefaults
 /// <remarks>
 /// Branches read only outputs of steps that succeeded: the evidence command exits 0 with its verdict on the
 /// first output line. A failed command goes to a notification through onFailure step:NAME and, being a
-/// critical step, leaves the execution Failed; no aws:executeScript is needed to fail it.
+/// critical step, leaves the execution Failed; no aws:executeScript is needed to fail it. Every step that runs a
+/// command says isCritical itself: the user guide gives true as the default (automation-branchdocs.html), the
+/// StepExecution API reference does not.
 /// </remarks>
 public static class RemediationRunbook
 {
@@ -170,13 +172,14 @@ public static class RemediationRunbook
                 },
                 ["propagateTags"] = "TASK_DEFINITION",
             }, next: null, outputs: [Output("TaskArn", "$.tasks[0].taskArn", "String")]),
-            // The end of the runs that reschedule nothing; aws:branch needs a step to send them to.
+            // The end of the runs that reschedule nothing; aws:branch needs a step to send them to. One second:
+            // aws:sleep documents an ISO 8601 duration, not that a zero one is accepted.
             new Dictionary<string, object>
             {
                 ["name"] = "Done",
                 ["action"] = "aws:sleep",
                 ["isEnd"] = true,
-                ["inputs"] = new Dictionary<string, object> { ["Duration"] = "PT0S" },
+                ["inputs"] = new Dictionary<string, object> { ["Duration"] = "PT1S" },
             },
         };
 
@@ -194,7 +197,7 @@ public static class RemediationRunbook
     static Dictionary<string, object> Step(string name, string action, Dictionary<string, object> inputs, string? next,
         object[]? outputs = null)
     {
-        var step = new Dictionary<string, object> { ["name"] = name, ["action"] = action, ["inputs"] = inputs };
+        var step = new Dictionary<string, object> { ["name"] = name, ["action"] = action, ["isCritical"] = true, ["inputs"] = inputs };
         if (outputs is not null)
             step["outputs"] = outputs;
         if (next is not null)
@@ -209,6 +212,7 @@ public static class RemediationRunbook
     {
         ["name"] = name,
         ["action"] = "aws:runCommand",
+        ["isCritical"] = true,
         ["onFailure"] = "step:" + onFailure,
         ["timeoutSeconds"] = timeoutSeconds,
         ["inputs"] = new Dictionary<string, object>

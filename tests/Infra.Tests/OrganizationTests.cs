@@ -66,6 +66,23 @@ public class OrganizationTests(OrganizationApp app) : IClassFixture<Organization
         Assert.Contains("arn:aws:iam::111122223333:role/platform-operator", principals, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A hub account inside its own target OUs would get a member stack instance too: two runbooks, two
+    /// associations, every event forwarded to itself. StackSets' account filter (DeploymentTargets
+    /// AccountFilterType DIFFERENCE, AWS CloudFormation User Guide, AWS::CloudFormation::StackSet DeploymentTargets)
+    /// leaves it out; cfn-lint's schema accepts the property.
+    /// </summary>
+    [Fact]
+    public void StackSet_Targets_LeaveTheHubAccountOut()
+    {
+        var stackSet = SynthesizedApp.Single(app.RemediationJson, "AWS::CloudFormation::StackSet");
+
+        var targets = Assert.Single(stackSet["StackInstancesGroup"]!.AsArray())!["DeploymentTargets"]!;
+        Assert.Equal("DIFFERENCE", (string?)targets["AccountFilterType"]);
+        Assert.Equal("""[{"Ref":"AWS::AccountId"}]""", targets["Accounts"]!.ToJsonString());
+        Assert.Equal("""["ou-ab12-cdef3456","ou-ab12-99998888"]""", targets["OrganizationalUnitIds"]!.ToJsonString());
+    }
+
     [Fact]
     public void HubRule_OnTheHubBus_SendsTheSamePatternToTheRemediator()
     {

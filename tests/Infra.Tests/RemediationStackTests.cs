@@ -54,6 +54,35 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
         Assert.StartsWith("{\"Ref\":\"NotificationsTopic", alarms["Resource"]!.ToJsonString());
     }
 
+    /// <summary>
+    /// The SNS Developer Guide (Key management, "Enable compatibility between event sources from AWS services and
+    /// encrypted topics", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html) gives EventBridge's key
+    /// policy statement no source condition: with one, every rule's delivery to the encrypted topic fails.
+    /// </summary>
+    [Fact]
+    public void KeyPolicy_EventBridge_MayUseTheTopicKeyWithoutASourceCondition()
+    {
+        var statements = SynthesizedApp.Single(app.RemediationJson, "AWS::KMS::Key")["KeyPolicy"]!["Statement"]!.AsArray();
+
+        var events = Assert.Single(statements, s => s!["Principal"]?["Service"]?.ToJsonString().Contains("events.amazonaws.com", StringComparison.Ordinal) == true)!;
+        Assert.Equal("\"events.amazonaws.com\"", events["Principal"]!["Service"]!.ToJsonString());
+        Assert.Contains("kms:GenerateDataKey", events["Action"]!.ToJsonString(), StringComparison.Ordinal);
+        Assert.Contains("kms:Decrypt", events["Action"]!.ToJsonString(), StringComparison.Ordinal);
+        var conditions = events["Condition"]?.ToJsonString() ?? "";
+        Assert.DoesNotContain("aws:SourceAccount", conditions, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("aws:SourceArn", conditions, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("aws:SourceOrgID", conditions, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void KeyPolicy_CloudWatchAlarms_MayUseTheTopicKeyFromThisAccountOnly()
+    {
+        var statements = SynthesizedApp.Single(app.RemediationJson, "AWS::KMS::Key")["KeyPolicy"]!["Statement"]!.AsArray();
+
+        var alarms = Assert.Single(statements, s => s!["Principal"]?["Service"]?.ToJsonString().Contains("cloudwatch.amazonaws.com", StringComparison.Ordinal) == true)!;
+        Assert.Equal("{\"Ref\":\"AWS::AccountId\"}", alarms["Condition"]!["StringEquals"]!["aws:SourceAccount"]!.ToJsonString());
+    }
+
     [Fact]
     public void Association_Document_IsReferencedSoItIsCreatedFirst()
     {

@@ -80,8 +80,8 @@ public class RunbookTests(DefaultApp app) : IClassFixture<DefaultApp>
         var steps = Runbook()["Content"]!["mainSteps"]!.AsArray().Select(s => s!.AsObject()).ToList();
 
         Assert.Equal(onFailure, (string?)Step(step)["onFailure"]);
-        // Critical (the default): its failure makes the execution Failed although the notification runs.
-        Assert.Null(Step(step)["isCritical"]);
+        // Critical: its failure makes the execution Failed although the notification runs.
+        Assert.True((bool)Step(step)["isCritical"]!);
         var notify = Step(onFailure["step:".Length..]);
         Assert.True((bool)notify["isEnd"]!);
         Assert.DoesNotContain("{{" + step + ".", notify.ToJsonString(), StringComparison.Ordinal);
@@ -125,5 +125,31 @@ public class RunbookTests(DefaultApp app) : IClassFixture<DefaultApp>
             .OfType<string>();
         Assert.All(targets, t => Assert.Contains(t, names));
         Assert.All(steps.Where(s => s["nextStep"] is null && (string?)s["action"] != "aws:branch"), s => Assert.True((bool)s["isEnd"]!));
+    }
+
+    /// <summary>
+    /// The user guide calls isCritical's default true (automation-branchdocs.html) while the StepExecution API
+    /// reference leaves it unstated: every step that runs a command says it itself.
+    /// </summary>
+    [Fact]
+    public void Runbook_StepsThatRunACommand_SetIsCriticalExplicitly()
+    {
+        var commands = Runbook()["Content"]!["mainSteps"]!.AsArray().Select(s => s!.AsObject())
+            .Where(s => (string?)s["action"] is "aws:runCommand" or "aws:executeAwsApi" or "aws:executeScript")
+            .ToList();
+
+        Assert.NotEmpty(commands);
+        Assert.All(commands, s => Assert.True(s["isCritical"] is JsonValue v && v.TryGetValue<bool>(out _), $"{s["name"]} leaves isCritical to the default"));
+    }
+
+    /// <summary>aws:sleep documents a duration, not that a zero one is accepted: no step sleeps zero.</summary>
+    [Fact]
+    public void Runbook_Sleeps_NeverForZero()
+    {
+        var sleeps = Runbook()["Content"]!["mainSteps"]!.AsArray().Select(s => s!.AsObject())
+            .Where(s => (string?)s["action"] == "aws:sleep")
+            .Select(s => System.Xml.XmlConvert.ToTimeSpan((string)s["inputs"]!["Duration"]!));
+
+        Assert.All(sleeps, d => Assert.True(d > TimeSpan.Zero));
     }
 }
