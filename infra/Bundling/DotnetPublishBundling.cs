@@ -10,6 +10,9 @@ namespace Infra.Bundling;
 /// </summary>
 public sealed class DotnetPublishBundling(string projectFile) : DeputyBase, ILocalBundling
 {
+    /// <summary>How the function is published; part of its asset hash (<see cref="RemediatorCode.SourceHash"/>).</summary>
+    public static readonly IReadOnlyList<string> PublishOptions = ["-c", "Release", "-r", "linux-arm64", "--self-contained", "false"];
+
     /// <summary>Publishes into <paramref name="outputDir"/>; a failed publish throws (returning false would mean "use Docker").</summary>
     public bool TryBundle(string outputDir, IBundlingOptions options)
     {
@@ -19,11 +22,7 @@ public sealed class DotnetPublishBundling(string projectFile) : DeputyBase, ILoc
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
-                 {
-                     "publish", projectFile, "-c", "Release", "-r", "linux-arm64", "--self-contained", "false",
-                     "-o", outputDir, "--nologo", "-v", "quiet",
-                 })
+        foreach (var arg in (string[])["publish", projectFile, .. PublishOptions, "-o", outputDir, "--nologo", "-v", "quiet"])
             start.ArgumentList.Add(arg);
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet publish: could not start dotnet");
