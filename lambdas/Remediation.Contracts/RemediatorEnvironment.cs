@@ -21,6 +21,12 @@ public static class RemediatorEnvironment
     /// <summary>The safe capacity provider reschedules go to.</summary>
     public const string SafeCapacityProvider = "REMEDIATOR_SAFE_CAPACITY_PROVIDER";
 
+    /// <summary>
+    /// Comma-separated ARNs of the clusters the safe capacity provider is associated with, the only ones where
+    /// RunTask takes it; the CDK app always sets it. Unset: not known, a reschedule may go to any allowed cluster.
+    /// </summary>
+    public const string SafeCapacityClusters = "REMEDIATOR_SAFE_CAPACITY_CLUSTERS";
+
     /// <summary>"true" or "false": whether standalone tasks are rescheduled.</summary>
     public const string Reschedule = "REMEDIATOR_RESCHEDULE";
 

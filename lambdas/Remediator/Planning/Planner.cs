@@ -98,6 +98,8 @@ public static class Planner
             reason += "; the service scheduler starts its replacement";
         else if (!settings.Reschedule)
             reason += "; rescheduling is off (no safe capacity provider named)";
+        else if (!settings.IsSafeCapacityCluster(task.ClusterArn!))
+            reason += $"; not rescheduled: the safe capacity provider {settings.SafeCapacityProvider} is not associated with cluster {task.ClusterArn}, so RunTask would refuse it; the host fix alone";
         else if (RescheduleOf(task, attempt, settings) is { } reschedule)
         {
             if (ContainerOverrideEntries(reschedule.OverridesJson) is { } entries

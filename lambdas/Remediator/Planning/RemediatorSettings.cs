@@ -16,6 +16,7 @@ public sealed record RemediatorSettings
     const string VpcResolverKey = RemediatorEnvironment.VpcResolver;
     const string SafeCapacityProviderKey = RemediatorEnvironment.SafeCapacityProvider;
     const string RescheduleKey = RemediatorEnvironment.Reschedule;
+    const string SafeCapacityClustersKey = RemediatorEnvironment.SafeCapacityClusters;
     const string AccountSettingsKey = RemediatorEnvironment.AccountSettings;
 
     /// <summary>
@@ -23,7 +24,7 @@ public sealed record RemediatorSettings
     /// <see cref="RemediatorEnvironment.AccountSettings"/>, which only an organization hub's function is given.
     /// </summary>
     public static readonly IReadOnlyList<string> Keys =
-        [ModeKey, AllowedClustersKey, MaxAttemptsKey, VpcResolverKey, SafeCapacityProviderKey, RescheduleKey];
+        [ModeKey, AllowedClustersKey, MaxAttemptsKey, VpcResolverKey, SafeCapacityProviderKey, RescheduleKey, SafeCapacityClustersKey];
 
     public RemediationMode Mode { get; init; } = RemediationMode.Remediate;
 
@@ -37,6 +38,9 @@ public sealed record RemediatorSettings
 
     /// <summary>The safe capacity provider that reschedules go to; null when none is named.</summary>
     public string? SafeCapacityProvider { get; init; }
+
+    /// <summary>ARNs of the clusters the safe capacity provider is associated with; null when not known.</summary>
+    public IReadOnlySet<string>? SafeCapacityClusters { get; init; }
 
     /// <summary>Whether standalone tasks are rescheduled: on once a safe capacity provider is named.</summary>
     public bool Reschedule { get; init; }
@@ -93,6 +97,15 @@ public sealed record RemediatorSettings
             var other => throw Invalid(RescheduleKey, other, "\"true\" or \"false\""),
         };
 
+        HashSet<string>? safeClusters = null;
+        if (Get(SafeCapacityClustersKey) is { } safeText)
+        {
+            safeClusters = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var item in safeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                safeClusters.Add(EcsNames.IsClusterArn(item) ? item : throw Invalid(SafeCapacityClustersKey, item,
+                    "a comma-separated list of cluster ARNs (a name alone would match a member account's cluster too)"));
+        }
+
         var accounts = new Dictionary<string, (RemediationMode, bool)>(StringComparer.Ordinal);
         foreach (var item in (Get(AccountSettingsKey) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -110,6 +123,7 @@ public sealed record RemediatorSettings
             VpcResolver = resolver,
             SafeCapacityProvider = provider,
             Reschedule = reschedule,
+            SafeCapacityClusters = safeClusters,
             Accounts = accounts.Count == 0 ? NoAccounts : accounts,
         };
     }
@@ -119,6 +133,9 @@ public sealed record RemediatorSettings
         account is not null && Accounts.TryGetValue(account, out var own) ? this with { Mode = own.Mode, Reschedule = own.Reschedule } : this;
 
     public bool IsClusterAllowed(string clusterName) => AllowedClusters.Count == 0 || AllowedClusters.Contains(clusterName);
+
+    /// <summary>Whether RunTask may send a task of <paramref name="clusterArn"/> to the safe capacity provider.</summary>
+    public bool IsSafeCapacityCluster(string clusterArn) => SafeCapacityClusters is null || SafeCapacityClusters.Contains(clusterArn);
 }
 
 /// <summary>A configuration value that cannot be used; the message names the variable.</summary>
