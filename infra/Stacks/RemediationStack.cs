@@ -56,7 +56,7 @@ public sealed class RemediationStack : Stack
         Remediator = new RemediatorFunction(this, "Remediator", new RemediatorFunctionProps
         {
             Code = props.RemediatorCode,
-            Settings = RemediatorSettings(config),
+            Settings = RemediatorSettings(config, SafeCapacityClusterArn(config)),
             Runbook = Runbook,
             ReservedConcurrency = config.ReservedConcurrency,
         });
@@ -102,8 +102,15 @@ public sealed class RemediationStack : Stack
         _ = new CfnOutput(this, "AssociationOutput", new CfnOutputProps { Key = "AssociationId", Value = association.Association.Ref });
     }
 
+    /// <summary>
+    /// The one cluster the capacity stack associates the safe capacity provider with (an Auto Scaling group
+    /// capacity provider belongs to one cluster), as an ARN: a member account's cluster of the same name is not it.
+    /// </summary>
+    string SafeCapacityClusterArn(RemediationConfig config) =>
+        FormatArn(new ArnComponents { Service = "ecs", Resource = "cluster", ResourceName = config.EffectiveClusterName });
+
     /// <summary>The Remediator's policy settings for this configuration; the function adds its resources' names.</summary>
-    static Dictionary<string, string> RemediatorSettings(RemediationConfig config) => new()
+    static Dictionary<string, string> RemediatorSettings(RemediationConfig config, string safeCapacityClusterArn) => new()
     {
         [RemediatorEnvironment.Mode] = RemediationModes.Text(config.Mode),
         [RemediatorEnvironment.AllowedClusters] = string.Join(",", config.AllowedClusters),
@@ -111,6 +118,7 @@ public sealed class RemediationStack : Stack
         [RemediatorEnvironment.VpcResolver] = config.VpcResolver,
         [RemediatorEnvironment.SafeCapacityProvider] = config.SafeCapacityProviderName,
         [RemediatorEnvironment.Reschedule] = config.Reschedule ? "true" : "false",
+        [RemediatorEnvironment.SafeCapacityClusters] = safeCapacityClusterArn,
         [RemediatorEnvironment.HostFixWindowMinutes] = config.HostFixWindowMinutes.ToString(CultureInfo.InvariantCulture),
         [RemediatorEnvironment.MetricsNamespace] = RemediatorMetrics.DefaultNamespace,
     };

@@ -148,6 +148,18 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
         Assert.StartsWith("{\"Ref\":\"RemediatorClaims", variables["REMEDIATOR_CLAIMS_TABLE"]!.ToJsonString());
     }
 
+    /// <summary>RunTask takes the safe capacity provider only in a cluster it is associated with: the function knows which.</summary>
+    [Fact]
+    public void Function_SafeCapacityClusters_AreTheClusterOfTheProvidersAssociation()
+    {
+        var variables = SynthesizedApp.Single(app.RemediationJson, "AWS::Lambda::Function")["Environment"]!["Variables"]!;
+        var association = SynthesizedApp.Single(app.CapacityJson, "AWS::ECS::ClusterCapacityProviderAssociations");
+
+        var clusters = variables[RemediatorEnvironment.SafeCapacityClusters]!.ToJsonString();
+        Assert.Contains(":ecs:", clusters, StringComparison.Ordinal);
+        Assert.EndsWith($":cluster/{(string)association["Cluster"]!}\"]]}}", clusters, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void ClaimsTable_Shape_FollowsTheContract()
     {
