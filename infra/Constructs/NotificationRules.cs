@@ -1,6 +1,7 @@
 using Amazon.CDK.AWS.Events;
 using Amazon.CDK.AWS.Events.Targets;
 using Constructs;
+using Infra.Documents;
 
 namespace Infra.Constructs;
 
@@ -54,6 +55,23 @@ public sealed class NotificationRules : Construct
         {
             ["Definition"] = new[] { runbookName },
             ["Status"] = new[] { "Failed", "TimedOut", "Cancelled" },
+        },
+    };
+
+    /// <summary>
+    /// Steps of <paramref name="runbookName"/> that published a notification (the runbook's Notify* steps) and
+    /// succeeded. Some end an execution that succeeds, which <see cref="AutomationFailedPattern"/> does not see.
+    /// Event shape: Systems Manager user guide, "Amazon EventBridge event examples for Systems Manager".
+    /// </summary>
+    public static EventPattern RunbookNotifiedPattern(string runbookName) => new()
+    {
+        Source = ["aws.ssm"],
+        DetailType = ["EC2 Automation Step Status-change Notification"],
+        Detail = new Dictionary<string, object>
+        {
+            ["Definition"] = new[] { runbookName },
+            ["StepName"] = new object[] { new Dictionary<string, object> { ["prefix"] = RemediationRunbook.NotifyStepPrefix } },
+            ["Status"] = new[] { "Success" },
         },
     };
 

@@ -85,6 +85,21 @@ public sealed class OrganizationHub : Construct
             ],
         });
 
+        _ = new Rule(this, "MemberNotifiedRule", new RuleProps
+        {
+            EventBus = Bus,
+            Description = "Member runbook steps that notified on the member's own topic: to the notification topic, naming account, region and step",
+            EventPattern = NotificationRules.RunbookNotifiedPattern(MemberStack.RunbookName),
+            Targets =
+            [
+                new SnsTopic(remediation.Notifications.Topic, new SnsTopicProps
+                {
+                    Message = RuleTargetInput.FromText(
+                        $"ECS DNS remediation: runbook execution {EventField.FromPath("$.detail.ExecutionId")} of {MemberStack.RunbookName} in account {EventField.Account} region {EventField.Region} notified: {EventField.FromPath("$.detail.StepName")}. Its message, with the evidence, is on that account's topic (stack output TopicArn of the member stack) and in the execution's outputs: sign in to that account, Systems Manager > Automation."),
+                }),
+            ],
+        });
+
         var stack = Stack.Of(this);
         remediator.Function.AddEnvironment(RemediatorEnvironment.HubAccount, stack.Account);
         remediator.Function.AddEnvironment(RemediatorEnvironment.MemberRoleName, MemberStack.AccessRoleNamePrefix);

@@ -36,6 +36,9 @@ public sealed record RunbookDefaults
 /// </remarks>
 public static class RemediationRunbook
 {
+    /// <summary>Every step that publishes a notification is named so: an organization hub forwards them by it.</summary>
+    public const string NotifyStepPrefix = "Notify";
+
     public static Dictionary<string, object> Content(RunbookDefaults d)
     {
         static Dictionary<string, object> Parameter(string type, string description, object? @default, string? pattern = null)
@@ -49,7 +52,7 @@ public static class RemediationRunbook
         }
 
         static Dictionary<string, object> Publish(string name, string subject, string message, string? next) =>
-            Step(name, "aws:executeAwsApi", new Dictionary<string, object>
+            Step(name.StartsWith(NotifyStepPrefix, StringComparison.Ordinal) ? name : throw new ArgumentException($"a publishing step is named {NotifyStepPrefix}*: {name}", nameof(name)), "aws:executeAwsApi", new Dictionary<string, object>
             {
                 ["Service"] = "sns",
                 ["Api"] = "Publish",

@@ -97,8 +97,14 @@ public sealed class MemberStack : Stack
             Targets = [new EventBusTarget(bus, new EventBusTargetProps { DeadLetterQueue = forwardFailures })],
         });
 
-        // The runbook's own notifications (a host it must not fix) stay in the region: SNS takes a Publish only
-        // in the topic's region, and members span regions the hub does not.
+        // The runbook publishes to a topic here (SNS takes a Publish only in the topic's region, and members span
+        // regions the hub does not); that it did so goes to the hub, whose operators get it on the hub's topic.
+        _ = new Rule(this, "ForwardNotificationsRule", new RuleProps
+        {
+            Description = "Remediation runbook steps here that notified (healthy, not the local resolver, no verdict, ...): to the hub, which notifies",
+            EventPattern = NotificationRules.RunbookNotifiedPattern(RunbookName),
+            Targets = [new EventBusTarget(bus, new EventBusTargetProps { DeadLetterQueue = forwardFailures })],
+        });
         var topic = new Topic(this, "Topic", new TopicProps
         {
             DisplayName = "ECS DNS remediation (member)",

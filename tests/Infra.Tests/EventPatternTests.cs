@@ -49,7 +49,7 @@ public class EventPatternTests(DefaultApp app) : IClassFixture<DefaultApp>
         return JsonNode.Parse(output)!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<bool>());
     }
 
-    static bool Matches(JsonNode pattern, JsonNode @event) => Judge(pattern, new() { ["event"] = @event })["event"];
+    internal static bool Matches(JsonNode pattern, JsonNode @event) => Judge(pattern, new() { ["event"] = @event })["event"];
 
     [Theory]
     [MemberData(nameof(FailureEvents))]
