@@ -18,13 +18,17 @@ public sealed class RemediationMonitoring : Construct
 
     readonly string metricsNamespace;
 
+    /// <summary>The alarm on the Remediator's notify decisions; the sandbox self-check sets it once.</summary>
+    public Alarm NotificationsAlarm { get; }
+
     public RemediationMonitoring(Construct scope, string id, RemediationMonitoringProps props) : base(scope, id)
     {
         metricsNamespace = props.MetricsNamespace;
         var remediator = props.Remediator;
         var action = new SnsAction(props.Notifications.Topic);
-        void Alarm(string alarmId, string description, IMetric metric) =>
-            new Alarm(this, alarmId, new AlarmProps
+        Alarm Alarm(string alarmId, string description, IMetric metric)
+        {
+            var alarm = new Alarm(this, alarmId, new AlarmProps
             {
                 AlarmDescription = description,
                 Metric = metric,
@@ -32,16 +36,19 @@ public sealed class RemediationMonitoring : Construct
                 ComparisonOperator = ComparisonOperator.GREATER_THAN_THRESHOLD,
                 EvaluationPeriods = 1,
                 TreatMissingData = TreatMissingData.NOT_BREACHING,
-            }).AddAlarmAction(action);
+            });
+            alarm.AddAlarmAction(action);
+            return alarm;
+        }
 
-        Alarm("FailureQueueAlarm", "Events the Remediator could not handle are waiting in the failure queue: inspect and redrive them.",
+        _ = Alarm("FailureQueueAlarm", "Events the Remediator could not handle are waiting in the failure queue: inspect and redrive them.",
             remediator.FailureQueue.MetricApproximateNumberOfMessagesVisible(new MetricOptions { Period = FiveMinutes, Statistic = "Maximum" }));
-        Alarm("FunctionErrorsAlarm", "The Remediator function failed (it will retry, then keep the event in the failure queue).",
+        _ = Alarm("FunctionErrorsAlarm", "The Remediator function failed (it will retry, then keep the event in the failure queue).",
             remediator.Function.MetricErrors(new MetricOptions { Period = FiveMinutes, Statistic = "Sum" }));
-        Alarm("NotificationsAlarm", "The Remediator decided to notify: a failure it must not or cannot fix (Fargate, bridge or host mode, attempt limit).",
+        NotificationsAlarm = Alarm("NotificationsAlarm", "The Remediator decided to notify: a failure it must not or cannot fix (Fargate, bridge or host mode, attempt limit).",
             RemediatorMetric(RemediatorMetrics.Notifications));
-        Alarm("AutomationFailedAlarm", "A remediation runbook execution failed, timed out or was cancelled.", RuleMatches(props.AutomationFailedRule));
-        Alarm("NonCompliantAlarm", "The proactive association found container instances at risk (non-compliant).", RuleMatches(props.NonCompliantRule));
+        _ = Alarm("AutomationFailedAlarm", "A remediation runbook execution failed, timed out or was cancelled.", RuleMatches(props.AutomationFailedRule));
+        _ = Alarm("NonCompliantAlarm", "The proactive association found container instances at risk (non-compliant).", RuleMatches(props.NonCompliantRule));
 
         CreateDashboard(props);
     }

@@ -79,7 +79,7 @@ public sealed class RemediationStack : Stack
             SafeCapacityAlarmName = props.SafeCapacityAlarmName,
         });
 
-        _ = new RemediationMonitoring(this, "Monitoring", new RemediationMonitoringProps
+        var monitoring = new RemediationMonitoring(this, "Monitoring", new RemediationMonitoringProps
         {
             Notifications = Notifications,
             Remediator = Remediator,
@@ -97,6 +97,7 @@ public sealed class RemediationStack : Stack
         _ = new CfnOutput(this, "TopicOutput", new CfnOutputProps { Key = "TopicArn", Value = Notifications.Topic.TopicArn });
         _ = new CfnOutput(this, "FunctionOutput", new CfnOutputProps { Key = "FunctionName", Value = Remediator.Function.FunctionName });
         _ = new CfnOutput(this, "FunctionLogGroupOutput", new CfnOutputProps { Key = "FunctionLogGroup", Value = Remediator.LogGroup.LogGroupName });
+        _ = new CfnOutput(this, "NotificationsAlarmOutput", new CfnOutputProps { Key = "NotificationsAlarmName", Value = monitoring.NotificationsAlarm.AlarmName });
         _ = new CfnOutput(this, "FailureQueueOutput", new CfnOutputProps { Key = "FailureQueueUrl", Value = Remediator.FailureQueue.QueueUrl });
         // Ref is the association id (its primary identifier); moto's CloudFormation cannot Fn::GetAtt it.
         _ = new CfnOutput(this, "AssociationOutput", new CfnOutputProps { Key = "AssociationId", Value = association.Association.Ref });

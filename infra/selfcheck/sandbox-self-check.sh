@@ -14,20 +14,29 @@
 #   emf-extraction                    whether CloudWatch extracts the Remediator's EMF metrics
 #   alarm-notifies-topic              whether an alarm's action can publish to the encrypted topic
 #   eventbridge-notifies-topic        whether EventBridge can deliver to the encrypted topic
-# It changes the sandbox container instance (resolv.conf, efs-utils.conf, restored), starts
-# tasks and runbook executions there, and sets the Remediator's Notifications alarm to ALARM
-# once (one notification); nothing outside the sandbox and the remediation stack.
+# It changes the sandbox container instance (resolv.conf, efs-utils.conf; both restored, also when
+# it stops early), starts tasks and runbook executions there, sets the Remediator's Notifications
+# alarm to ALARM once (one notification), and subscribes one SQS queue of its own to the topic for
+# the run (deleted at the end); nothing outside the sandbox and the remediation stack.
 #
 # Usage:
-#   sandbox-self-check.sh [--region R] [--sandbox-stack NAME] [--remediation-stack NAME]
-#                         [--out DIR] [--wait-minutes N] [--dry-run]
+#   sandbox-self-check.sh --yes [--region R] [--sandbox-stack NAME] [--remediation-stack NAME]
+#                         [--out DIR] [--wait-minutes N]
+#   sandbox-self-check.sh [--region R] ...          (prints the estimate, creates nothing)
+#   sandbox-self-check.sh --dry-run [--region R] ... (reads the stacks and the cluster, changes nothing)
+#   sandbox-self-check.sh --cleanup [--region R] ... (removes what a stopped run left: queue,
+#                                                    subscription, tasks, host changes)
 #   sandbox-self-check.sh --judge DIR      (re-judge a DIR of evidence; no AWS call)
+# Takes about 25 minutes (two failing tasks of about 2-5 minutes each, the Remediator's runbook,
+# one deliberately failed runbook, metrics and notifications to arrive); costs a few cents
+# beyond the deployed sandbox (runbook steps, Run Command, one SQS queue, CloudWatch API calls).
 # --wait-minutes (default 20, at most 120) bounds each wait: a task to stop or run, a runbook
-# execution to end, metrics to appear. --dry-run reads the stacks and the cluster, changes nothing.
+# execution to end, metrics or a message to arrive.
 # Needs: aws CLI v2 with credentials for the sandbox account, jq.
-# Writes evidence files and report.json to DIR (default ./self-check-<UTC time>); prints
-# one line per assumption. Exit: 0 every assumption settled (confirmed or refuted),
-# 1 some left unknown, 2 usage, 4 an AWS call or the environment failed.
+# Writes evidence files and report.json to DIR (default ./self-check-<UTC time>; a new or empty
+# directory, so that nothing of an earlier run is judged); prints one line per assumption.
+# Exit: 0 every assumption settled (confirmed or refuted), 1 some left unknown, 2 usage,
+# 3 not confirmed with --yes (nothing created), 4 an AWS call or the environment failed.
 #
 # Never run against AWS by its authors: its argument handling and its judgement are tested
 # locally (tests/infra/selfcheck.bats), its AWS calls follow the CLI's documented shapes.
@@ -36,14 +45,17 @@ set -o nounset
 set -o pipefail
 
 readonly PROG="sandbox-self-check.sh"
-readonly EXIT_UNKNOWN=1 EXIT_USAGE=2 EXIT_AWS=4
+readonly EXIT_UNKNOWN=1 EXIT_USAGE=2 EXIT_NOT_CONFIRMED=3 EXIT_AWS=4
 readonly BREAK_SCRIPT="/usr/local/sbin/ecs-dns-sandbox-break"
 readonly STATE_DIR="/var/lib/ecs-dns-sandbox"
 readonly EFS_CONF="/etc/amazon/efs/efs-utils.conf"
 readonly STARTED_BY="ecs-dns-self-check"
-# TEST-NET-1 (RFC 5737): a valid unicast resolver that never answers, so the host fix's
-# verification fails before the host is changed and the runCommand step fails.
-readonly SILENT_RESOLVER="192.0.2.1"
+# The run's SQS queue is named so; --cleanup removes every queue with the prefix.
+readonly QUEUE_PREFIX="ecs-dns-self-check-"
+# The ECS agent's name for the pause container of an awsvpc task, its com.amazonaws.ecs.container-name
+# label (amazon-ecs-agent: the Name the agent's introspection and task metadata report for it; the
+# Docker name is ecs-<family>-<revision>-internalecspause-<id>).
+readonly PAUSE_CONTAINER="~internal~ecs~pause"
 # Seconds between polls; tests set 0.
 readonly POLL_SECONDS="${SELF_CHECK_POLL_SECONDS:-15}"
 
@@ -53,7 +65,13 @@ REMEDIATION_STACK="EcsDnsRemediation"
 OUT=""
 WAIT_MINUTES=20
 DRY_RUN=0
+YES=0
+CLEANUP=0
 JUDGE_ONLY=""
+# Set once the run changed something that restore_host undoes.
+HOST_CHANGED=0
+QUEUE_URL=""
+SUBSCRIPTION_ARN=""
 
 # Prints an error on stderr. Args: message.
 err() {
@@ -71,7 +89,7 @@ usage_error() {
 }
 
 usage() {
-  sed -n '3,30p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  sed -n '3,/^$/p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
 }
 
 # Parses the command line into the globals above; exits 2 on anything unexpected.
@@ -85,6 +103,8 @@ parse_args() {
       --out) (($# >= 2)) || usage_error "--out needs a value"; OUT=$2; shift 2 ;;
       --wait-minutes) (($# >= 2)) || usage_error "--wait-minutes needs a value"; WAIT_MINUTES=$2; shift 2 ;;
       --dry-run) DRY_RUN=1; shift ;;
+      --yes) YES=1; shift ;;
+      --cleanup) CLEANUP=1; shift ;;
       --judge) (($# >= 2)) || usage_error "--judge needs a directory"; JUDGE_ONLY=$2; shift 2 ;;
       *) usage_error "unknown argument '$1'" ;;
     esac
@@ -105,6 +125,12 @@ parse_args() {
     OUT="self-check-$(date -u +%Y%m%dT%H%M%SZ)"
   fi
   [[ ! -e "${OUT}" || -d "${OUT}" ]] || usage_error "--out: '${OUT}' exists and is not a directory"
+  if ((YES && !CLEANUP && !DRY_RUN)) && [[ -d "${OUT}" ]] && [[ -n "$(ls -A "${OUT}")" ]]; then
+    usage_error "--out: '${OUT}' holds files of an earlier run; give a new or empty directory"
+  fi
+  if ((DRY_RUN + CLEANUP > 1)); then
+    usage_error "--dry-run and --cleanup exclude each other"
+  fi
 }
 
 # Runs the aws CLI with JSON output in the Region; on failure prints its error and exits 4.
@@ -214,6 +240,8 @@ preflight() {
   RUNBOOK=$(stack_output "${REMEDIATION_STACK}" RunbookName) || exit "${EXIT_AWS}"
   RUNBOOK_ROLE=$(stack_output "${REMEDIATION_STACK}" RunbookRoleArn) || exit "${EXIT_AWS}"
   LOG_GROUP=$(stack_output "${REMEDIATION_STACK}" FunctionLogGroup) || exit "${EXIT_AWS}"
+  TOPIC=$(stack_output "${REMEDIATION_STACK}" TopicArn) || exit "${EXIT_AWS}"
+  ALARM=$(stack_output "${REMEDIATION_STACK}" NotificationsAlarmName) || exit "${EXIT_AWS}"
   CAPACITY_PROVIDER=$(aws_json ecs describe-clusters --clusters "${CLUSTER}" | jq -r '.clusters[0].capacityProviders[0] // empty') || exit "${EXIT_AWS}"
   local instances
   instances=$(aws_json ecs list-container-instances --cluster "${CLUSTER}" | jq -r '.containerInstanceArns[]') || exit "${EXIT_AWS}"
@@ -222,9 +250,10 @@ preflight() {
   INSTANCE_ID=$(aws_json ecs describe-container-instances --cluster "${CLUSTER}" --container-instances "${CONTAINER_INSTANCE}" |
     jq -r '.containerInstances[0].ec2InstanceId') || exit "${EXIT_AWS}"
   CLUSTER_ARN=$(aws_json ecs describe-clusters --clusters "${CLUSTER}" | jq -r '.clusters[0].clusterArn') || exit "${EXIT_AWS}"
+  RUN_ID="$(date -u +%Y%m%dT%H%M%SZ)-${RANDOM}"
   jq -n --arg region "${REGION}" --arg cluster "${CLUSTER}" --arg instance "${INSTANCE_ID}" --arg fs "${FILE_SYSTEM}" \
-    --arg runbook "${RUNBOOK}" --arg started "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
-    '{region: $region, cluster: $cluster, instance: $instance, fileSystem: $fs, runbook: $runbook, started: $started}' \
+    --arg runbook "${RUNBOOK}" --arg started "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg run "${RUN_ID}" \
+    '{region: $region, cluster: $cluster, instance: $instance, fileSystem: $fs, runbook: $runbook, started: $started, run: $run}' \
     >"${OUT}/meta.json"
 }
 
@@ -234,7 +263,8 @@ collect_host_facts() {
     >"${OUT}/host-facts.txt"
 }
 
-# After form 1: the Remediator's runbook executions, and its EMF metrics in CloudWatch.
+# After form 1: the Remediator's runbook executions since the run started, and its EMF metrics
+# data points since then (a metric stream listed by CloudWatch may be an earlier run's).
 collect_remediation() {
   local since
   since=$(jq -r '.started' "${OUT}/meta.json")
@@ -246,12 +276,24 @@ collect_remediation() {
     jq -e '(.AutomationExecutionMetadataList | length) > 0 and all(.AutomationExecutionMetadataList[]; .AutomationExecutionStatus | test("^(Success|Failed|TimedOut|Cancelled|CompletedWithFailure|CompletedWithSuccess|Exited)$"))' <<<"${out}" >/dev/null
   }
   poll "Remediator's runbook executions" executions_done || true
-  aws_json logs filter-log-events --log-group-name "${LOG_GROUP}" --filter-pattern '{ $._aws.Timestamp > 0 }' --limit 5 \
-    >"${OUT}/emf.logs.json"
+  aws_json logs filter-log-events --log-group-name "${LOG_GROUP}" --filter-pattern '{ $._aws.Timestamp > 0 }' \
+    --start-time "$(($(date -u -d "${since}" +%s) * 1000))" --limit 5 >"${OUT}/emf.logs.json"
   metrics_present() {
-    aws_json cloudwatch list-metrics --namespace EcsDnsRemediation --metric-name Events | tee "${OUT}/emf.metrics.json" |
-      jq -r '"\(.Metrics | length) metric streams"'
-    jq -e '(.Metrics | length) > 0' "${OUT}/emf.metrics.json" >/dev/null
+    local streams queries
+    streams=$(aws_json cloudwatch list-metrics --namespace EcsDnsRemediation --metric-name Events)
+    queries=$(jq -c '[.Metrics[0:20] | to_entries[] | {Id: "m\(.key)", ReturnData: true,
+      MetricStat: {Metric: .value, Period: 60, Stat: "SampleCount"}}]' <<<"${streams}")
+    if [[ "${queries}" == "[]" ]]; then
+      jq -n --arg since "${since}" '{since: $since, datapoints: 0, streams: 0}' >"${OUT}/emf.datapoints.json"
+    else
+      aws_json cloudwatch get-metric-data --metric-data-queries "${queries}" --start-time "${since}" \
+        --end-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)" |
+        jq --arg since "${since}" --argjson streams "$(jq '.Metrics | length' <<<"${streams}")" \
+          '{since: $since, streams: $streams, datapoints: ([.MetricDataResults[].Timestamps[]? | select(. >= $since)] | length)}' \
+          >"${OUT}/emf.datapoints.json"
+    fi
+    jq -r '"\(.datapoints) data points since \(.since)"' "${OUT}/emf.datapoints.json"
+    jq -e '.datapoints > 0' "${OUT}/emf.datapoints.json" >/dev/null
   }
   poll "EMF metrics in CloudWatch" metrics_present || true
 }
@@ -264,29 +306,34 @@ collect_lo() {
   wait_task "${arn}" running
   if [[ "$(jq -r '.tasks[0].lastStatus' "${OUT}/running.task.json")" == RUNNING ]]; then
     local task_id=${arn##*/}
-    run_on_instance lo "for c in \$(docker ps -q --filter label=com.amazonaws.ecs.task-arn=${arn} --filter label=com.amazonaws.ecs.container-name=~internalecspause); do nsenter --net=/proc/\$(docker inspect -f '{{.State.Pid}}' \$c)/ns/net ip -o link show lo; done" \
+    run_on_instance lo "for c in \$(docker ps -q --filter label=com.amazonaws.ecs.task-arn=${arn} --filter label=com.amazonaws.ecs.container-name=${PAUSE_CONTAINER}); do nsenter --net=/proc/\$(docker inspect -f '{{.State.Pid}}' \$c)/ns/net ip -o link show lo; done" \
       >"${OUT}/lo.txt"
     aws_json ecs stop-task --cluster "${CLUSTER}" --task "${task_id}" --reason "ecs-dns self-check done" >/dev/null
   fi
 }
 
 # Form 2: efs-utils' OCSP setting selects stunnel (legacy) mode; non-TLS mounts then call mount.nfs4
-# with the DNS name. The setting is restored afterwards.
+# with the DNS name. The setting is restored afterwards (and by restore_host if the run stops).
 collect_legacy() {
+  HOST_CHANGED=1
   run_on_instance legacy-on "cp -n ${EFS_CONF} ${EFS_CONF}.self-check.bak && sed -i 's/^stunnel_check_cert_validity *=.*/stunnel_check_cert_validity = true/' ${EFS_CONF} && grep -n '^stunnel_check_cert_validity' ${EFS_CONF}" \
     >"${OUT}/legacy-switch.txt"
   provoke legacy "${LEGACY_TASK_DEFINITION}"
   run_on_instance legacy-off "mv -f ${EFS_CONF}.self-check.bak ${EFS_CONF} && grep -n '^stunnel_check_cert_validity' ${EFS_CONF}" >>"${OUT}/legacy-switch.txt"
 }
 
-# A runbook execution whose host fix fails (a silent resolver), started twice with one ClientToken.
+# A runbook execution whose host fix really fails: the host broken again, so the evidence says fix-host,
+# and resolv.conf made immutable, so resolv-fix cannot replace it (its rename fails; nothing changes).
+# Started twice with one ClientToken. The immutable flag is cleared afterwards (and by restore_host).
 collect_failed_runcommand() {
   local token input first second_out second
+  HOST_CHANGED=1
+  run_on_instance immutable-on "${BREAK_SCRIPT} && chattr +i /etc/resolv.conf && lsattr /etc/resolv.conf" >"${OUT}/immutable.txt"
   token=$(cat /proc/sys/kernel/random/uuid)
   input=$(jq -n --arg doc "${RUNBOOK}" --arg token "${token}" --arg role "${RUNBOOK_ROLE}" --arg cluster "${CLUSTER_ARN}" \
-    --arg ci "${CONTAINER_INSTANCE}" --arg resolver "${SILENT_RESOLVER}" --arg host "${FILE_SYSTEM}.efs.${REGION}.amazonaws.com" \
+    --arg ci "${CONTAINER_INSTANCE}" --arg td "${TASK_DEFINITION}" --arg host "${FILE_SYSTEM}.efs.${REGION}.amazonaws.com" \
     '{DocumentName: $doc, ClientToken: $token, Parameters: {AutomationAssumeRole: [$role], ClusterArn: [$cluster],
-      ContainerInstanceArn: [$ci], FixHost: ["yes"], Resolver: [$resolver], VerifyHost: [$host], Reschedule: ["no"]}}')
+      ContainerInstanceArn: [$ci], FixHost: ["yes"], VerifyHost: [$host], TaskDefinitionArn: [$td], Reschedule: ["no"]}}')
   first=$(aws_json ssm start-automation-execution --cli-input-json "${input}" | jq -r '.AutomationExecutionId') || exit "${EXIT_AWS}"
   if second_out=$(aws --region "${REGION}" --output json ssm start-automation-execution --cli-input-json "${input}" 2>&1); then
     second=$(jq -r '.AutomationExecutionId' <<<"${second_out}")
@@ -301,43 +348,80 @@ collect_failed_runcommand() {
       "${OUT}/failed-runcommand.execution.json" >/dev/null
   }
   poll "deliberately failed host fix ${first}" execution_done || true
+  run_on_instance immutable-off "chattr -i /etc/resolv.conf && lsattr /etc/resolv.conf" >>"${OUT}/immutable.txt"
 }
 
-# Sets the Notifications alarm to ALARM (its action publishes to the topic) and reads the action's history;
-# reads the AutomationFailed rule's delivery metrics (the deliberately failed execution above triggers it).
+# Sets the Notifications alarm to ALARM with this run's id in the reason; then waits for messages on the
+# run's queue: the alarm's (naming the run id) and the AutomationFailed rule's (naming the execution that
+# this run failed on purpose). A message that arrives is the only proof of a delivery.
 collect_notifications() {
-  local alarm rule
-  alarm=$(aws_json cloudwatch describe-alarms --alarm-name-prefix "${REMEDIATION_STACK}-NotificationsAlarm" |
-    jq -r '.MetricAlarms[0].AlarmName // empty') || exit "${EXIT_AWS}"
-  if [[ -n "${alarm}" ]]; then
-    aws_json cloudwatch set-alarm-state --alarm-name "${alarm}" --state-value ALARM \
-      --state-reason "ecs-dns sandbox self-check: can this alarm publish to the topic?" >/dev/null || exit "${EXIT_AWS}"
-    alarm_acted() {
-      aws_json cloudwatch describe-alarm-history --alarm-name "${alarm}" --history-item-type Action --max-records 5 |
-        tee "${OUT}/alarm.history.json" | jq -r '.AlarmHistoryItems[0].HistorySummary // "no action yet"'
-      jq -e '(.AlarmHistoryItems | length) > 0' "${OUT}/alarm.history.json" >/dev/null
-    }
-    poll "alarm ${alarm} action" alarm_acted || true
-  fi
-  rule=$(aws_json events list-rules --name-prefix "${REMEDIATION_STACK}-AutomationFailed" | jq -r '.Rules[0].Name // empty') ||
-    exit "${EXIT_AWS}"
-  [[ -n "${rule}" ]] || return 0
-  rule_delivered() {
-    local start end invocations failed
-    start=$(jq -nr 'now - 10800 | todate')
-    end=$(jq -nr 'now | todate')
-    invocations=$(aws_json cloudwatch get-metric-statistics --namespace AWS/Events --metric-name Invocations \
-      --dimensions "Name=RuleName,Value=${rule}" --start-time "${start}" --end-time "${end}" --period 3600 --statistics Sum |
-      jq '[.Datapoints[].Sum] | add // 0')
-    failed=$(aws_json cloudwatch get-metric-statistics --namespace AWS/Events --metric-name FailedInvocations \
-      --dimensions "Name=RuleName,Value=${rule}" --start-time "${start}" --end-time "${end}" --period 3600 --statistics Sum |
-      jq '[.Datapoints[].Sum] | add // 0')
-    jq -n --arg rule "${rule}" --argjson i "${invocations:-0}" --argjson f "${failed:-0}" \
-      '{rule: $rule, invocations: $i, failedInvocations: $f}' >"${OUT}/events.metrics.json"
-    echo "${invocations:-0} invocations, ${failed:-0} failed"
-    jq -e '.invocations > 0' "${OUT}/events.metrics.json" >/dev/null
+  aws_json cloudwatch set-alarm-state --alarm-name "${ALARM}" --state-value ALARM \
+    --state-reason "ecs-dns sandbox self-check ${RUN_ID}: can this alarm publish to the topic?" >/dev/null || exit "${EXIT_AWS}"
+  : >"${OUT}/messages.jsonl"
+  messages_arrived() {
+    aws_json sqs receive-message --queue-url "${QUEUE_URL}" --max-number-of-messages 10 --wait-time-seconds 10 |
+      jq -c '.Messages[]? | {body: .Body}' >>"${OUT}/messages.jsonl"
+    echo "$(wc -l <"${OUT}/messages.jsonl") message(s)"
+    local execution
+    execution=$(jq -r '.first // empty' "${OUT}/client-token.json" 2>/dev/null)
+    grep -qF "${RUN_ID}" "${OUT}/messages.jsonl" && [[ -n "${execution}" ]] && grep -qF "${execution}" "${OUT}/messages.jsonl"
   }
-  poll "rule ${rule} deliveries" rule_delivered || true
+  poll "notifications on the run's queue" messages_arrived || true
+}
+
+# Creates the run's queue and subscribes it to the topic (raw delivery); the queue admits only the topic.
+subscribe_queue() {
+  local attributes queue_arn
+  attributes='{"SqsManagedSseEnabled": "true", "MessageRetentionPeriod": "3600"}'
+  QUEUE_URL=$(aws_json sqs create-queue --queue-name "${QUEUE_PREFIX}${RUN_ID//[^A-Za-z0-9-]/-}" --attributes "${attributes}" |
+    jq -r '.QueueUrl') || exit "${EXIT_AWS}"
+  queue_arn=$(aws_json sqs get-queue-attributes --queue-url "${QUEUE_URL}" --attribute-names QueueArn | jq -r '.Attributes.QueueArn') || exit "${EXIT_AWS}"
+  attributes=$(jq -n --arg q "${queue_arn}" --arg t "${TOPIC}" '{Policy: ({Version: "2012-10-17", Statement: [{Effect: "Allow",
+    Principal: {Service: "sns.amazonaws.com"}, Action: "sqs:SendMessage", Resource: $q,
+    Condition: {ArnEquals: {"aws:SourceArn": $t}}}]} | tojson)}')
+  aws_json sqs set-queue-attributes --queue-url "${QUEUE_URL}" --attributes "${attributes}" >/dev/null || exit "${EXIT_AWS}"
+  SUBSCRIPTION_ARN=$(aws_json sns subscribe --topic-arn "${TOPIC}" --protocol sqs --notification-endpoint "${queue_arn}" \
+    --attributes RawMessageDelivery=true --return-subscription-arn | jq -r '.SubscriptionArn') || exit "${EXIT_AWS}"
+  say "queue ${QUEUE_URL} subscribed to ${TOPIC}"
+}
+
+# Removes the run's queue and subscription, or with --cleanup every self-check queue and its subscriptions.
+remove_queues() {
+  local url arn
+  if ((CLEANUP)); then
+    for arn in $(aws_json sns list-subscriptions-by-topic --topic-arn "${TOPIC}" |
+      jq -r --arg p "${QUEUE_PREFIX}" '.Subscriptions[] | select(.Protocol == "sqs" and (.Endpoint | contains(":" + $p))) | .SubscriptionArn'); do
+      aws_json sns unsubscribe --subscription-arn "${arn}" >/dev/null
+    done
+    for url in $(aws_json sqs list-queues --queue-name-prefix "${QUEUE_PREFIX}" | jq -r '.QueueUrls[]?'); do
+      aws_json sqs delete-queue --queue-url "${url}" >/dev/null
+    done
+    return 0
+  fi
+  [[ -n "${SUBSCRIPTION_ARN}" ]] && aws --region "${REGION}" sns unsubscribe --subscription-arn "${SUBSCRIPTION_ARN}" >/dev/null 2>&1
+  [[ -n "${QUEUE_URL}" ]] && aws --region "${REGION}" sqs delete-queue --queue-url "${QUEUE_URL}" >/dev/null 2>&1
+  SUBSCRIPTION_ARN="" QUEUE_URL=""
+}
+
+# Undoes the run's host changes: the immutable flag, efs-utils' setting, and stops the tasks it started.
+restore_host() {
+  local arn
+  run_on_instance restore "chattr -i /etc/resolv.conf 2>/dev/null; if [ -f ${EFS_CONF}.self-check.bak ]; then mv -f ${EFS_CONF}.self-check.bak ${EFS_CONF}; fi; lsattr /etc/resolv.conf; grep -n '^stunnel_check_cert_validity' ${EFS_CONF}" \
+    >"${OUT}/restore.txt"
+  for arn in $(aws_json ecs list-tasks --cluster "${CLUSTER}" --started-by "${STARTED_BY}" | jq -r '.taskArns[]?'); do
+    aws_json ecs stop-task --cluster "${CLUSTER}" --task "${arn}" --reason "ecs-dns self-check cleanup" >/dev/null
+  done
+  HOST_CHANGED=0
+}
+
+# On any exit of a run: what it created goes, what it changed on the host is undone.
+on_exit() {
+  local code=$?
+  remove_queues
+  if ((HOST_CHANGED)); then
+    restore_host
+  fi
+  exit "${code}"
 }
 
 # One assumption's verdict as a JSON line. Args: id status evidence.
@@ -357,6 +441,7 @@ judge_reason() {
   if [[ "${status}" != STOPPED ]]; then
     verdict "reason-${form}" unknown "the task did not stop (lastStatus ${status})"
   elif [[ "${reasons}" =~ ${pattern} ]]; then
+    printf '%s\n' "${reasons}" >"${dir}/${form}.reason.txt"
     verdict "reason-${form}" confirmed "${reasons}"
   else
     verdict "reason-${form}" refuted "${reasons:-no reason text}"
@@ -366,8 +451,9 @@ judge_reason() {
 # Prints one verdict line per assumption for the evidence in a directory. Args: dir.
 judge() {
   local dir=$1 file
-  # efs-proxy: the volume plugin's mount fails and names the file system; the exact words are the finding.
-  judge_reason "${dir}" efs-proxy 'mount.*fs-[0-9a-f]{8,40}|fs-[0-9a-f]{8,40}.*mount'
+  # efs-proxy: judged by structure, the ECS volume plugin's failed mount (VolumeDriver.Create before ecs-init
+  # 1.80, VolumeDriver.Mount since); the words after it are recorded raw, they are the finding.
+  judge_reason "${dir}" efs-proxy 'VolumeDriver\.(Create|Mount)'
   # legacy: mount.nfs4 itself fails to resolve the file system's name.
   judge_reason "${dir}" legacy 'Failed to resolve (server )?fs-[0-9a-f]{8,40}\.efs\.'
 
@@ -394,7 +480,7 @@ judge() {
   elif jq -e '.second != null and .second == .first' "${file}" >/dev/null; then
     verdict client-token-dedup confirmed "the repeat returned the same execution $(jq -r .first "${file}")"
   elif jq -e '.second == null' "${file}" >/dev/null; then
-    verdict client-token-dedup confirmed "the repeat started nothing; AWS answered: $(jq -r '.secondError' "${file}" | head -c 400)"
+    verdict client-token-dedup refuted "the repeat was refused, not answered with the first execution: $(jq -r '.secondError' "${file}" | head -c 400)"
   else
     verdict client-token-dedup refuted "the repeat started a second execution: $(jq -c '{first, second}' "${file}")"
   fi
@@ -423,30 +509,34 @@ judge() {
     verdict lo-in-awsvpc-netns refuted "lo is down: a query to a loopback nameserver waits for its timeout ($(head -n 1 "${file}"))"
   fi
 
-  if [[ -s "${dir}/emf.metrics.json" ]] && jq -e '(.Metrics | length) > 0' "${dir}/emf.metrics.json" >/dev/null; then
-    verdict emf-extraction confirmed "$(jq -c '[.Metrics[] | {MetricName, Dimensions: [.Dimensions[]? | "\(.Name)=\(.Value)"]}] | .[0:4]' "${dir}/emf.metrics.json")"
+  file="${dir}/emf.datapoints.json"
+  if [[ -s "${file}" ]] && jq -e '.datapoints > 0' "${file}" >/dev/null; then
+    verdict emf-extraction confirmed "$(jq -r '"\(.datapoints) data points of \(.streams) Events metric streams since \(.since)"' "${file}")"
   elif [[ -s "${dir}/emf.logs.json" ]] && jq -e '(.events | length) > 0' "${dir}/emf.logs.json" >/dev/null; then
-    verdict emf-extraction refuted "EMF documents are in the log group but CloudWatch extracted no metric"
+    verdict emf-extraction refuted "EMF documents are in the log group since the run started, but CloudWatch has no data point since then"
   else
     verdict emf-extraction unknown "no EMF document in the function's log group (did the Remediator run?)"
   fi
 
-  file="${dir}/alarm.history.json"
-  if [[ -s "${file}" ]] && jq -e '[.AlarmHistoryItems[]?.HistorySummary | select(test("^Successfully executed action arn:aws[a-z-]*:sns:"))] | length > 0' "${file}" >/dev/null; then
-    verdict alarm-notifies-topic confirmed "$(jq -r '.AlarmHistoryItems[0].HistorySummary' "${file}")"
-  elif [[ -s "${file}" ]] && jq -e '[.AlarmHistoryItems[]?.HistorySummary | select(test("^Failed to execute action"))] | length > 0' "${file}" >/dev/null; then
-    verdict alarm-notifies-topic refuted "$(jq -r '[.AlarmHistoryItems[].HistorySummary | select(test("^Failed"))][0]' "${file}")"
+  file="${dir}/messages.jsonl"
+  local run execution
+  run=$(jq -r '.run // empty' "${dir}/meta.json" 2>/dev/null)
+  execution=$(jq -r '.first // empty' "${dir}/client-token.json" 2>/dev/null)
+  if [[ -z "${run}" || ! -f "${file}" ]]; then
+    verdict alarm-notifies-topic unknown "no queue of this run (meta.json run id, messages.jsonl)"
+  elif grep -qF "${run}" "${file}"; then
+    verdict alarm-notifies-topic confirmed "the alarm's message of run ${run} arrived on the run's queue"
   else
-    verdict alarm-notifies-topic unknown "no alarm action recorded"
+    verdict alarm-notifies-topic refuted "no alarm message of run ${run} arrived on the run's queue within the wait"
   fi
-
-  file="${dir}/events.metrics.json"
-  if [[ -s "${file}" ]] && jq -e '.failedInvocations > 0' "${file}" >/dev/null; then
-    verdict eventbridge-notifies-topic refuted "$(jq -r '"rule \(.rule): \(.failedInvocations) of \(.invocations) deliveries to the topic failed (see the KMS key policy)"' "${file}")"
-  elif [[ -s "${file}" ]] && jq -e '.invocations > 0' "${file}" >/dev/null; then
-    verdict eventbridge-notifies-topic confirmed "$(jq -r '"rule \(.rule): \(.invocations) deliveries, none failed"' "${file}")"
+  if [[ -z "${execution}" || ! -f "${file}" ]]; then
+    verdict eventbridge-notifies-topic unknown "no failed execution of this run, or no queue"
+  elif ! jq -e '.AutomationExecution.AutomationExecutionStatus == "Failed"' "${dir}/failed-runcommand.execution.json" >/dev/null 2>&1; then
+    verdict eventbridge-notifies-topic unknown "execution ${execution} did not end Failed, so the AutomationFailed rule had nothing to send"
+  elif grep -qF "${execution}" "${file}"; then
+    verdict eventbridge-notifies-topic confirmed "the AutomationFailed rule's message for ${execution} arrived on the run's queue"
   else
-    verdict eventbridge-notifies-topic unknown "the rule has not fired (no failed runbook execution seen)"
+    verdict eventbridge-notifies-topic refuted "execution ${execution} ended Failed, but no message for it arrived on the run's queue within the wait (see the key policy)"
   fi
 }
 
@@ -459,11 +549,28 @@ report() {
   ! jq -e 'select(.status == "unknown")' <<<"${verdicts}" >/dev/null
 }
 
+# What a run costs and takes, printed before anything is created.
+estimate() {
+  cat <<EOF
+The self-check of ${SANDBOX_STACK} and ${REMEDIATION_STACK} in ${REGION} will:
+  - break the sandbox instance's resolv.conf and switch efs-utils to legacy mode (both restored),
+  - run 3 tasks, start the runbook 3-4 times, set alarm ${ALARM:-the Notifications alarm} to ALARM once (one e-mail),
+  - create one SQS queue subscribed to the topic for the run (deleted at the end).
+It takes about 25 minutes (each wait at most ${WAIT_MINUTES} min) and costs a few cents beyond the sandbox's own
+hourly cost (its t4g.small instance, EFS and NAT gateway, which run whether or not the check runs).
+Re-run with --yes to start it.
+EOF
+}
+
 main() {
   parse_args "$@"
   if [[ -n "${JUDGE_ONLY}" ]]; then
     report "${JUDGE_ONLY}" || exit "${EXIT_UNKNOWN}"
     exit 0
+  fi
+  if ((!YES && !DRY_RUN && !CLEANUP)); then
+    estimate
+    exit "${EXIT_NOT_CONFIRMED}"
   fi
   mkdir -p "${OUT}" || { err "cannot create ${OUT}"; exit "${EXIT_AWS}"; }
   preflight
@@ -472,7 +579,16 @@ main() {
     say "dry run: would break the host, run ${TASK_DEFINITION} and ${LEGACY_TASK_DEFINITION}, start ${RUNBOOK} twice with one ClientToken"
     exit 0
   fi
+  if ((CLEANUP)); then
+    remove_queues
+    restore_host
+    say "cleaned up: self-check queues and subscriptions removed, host restored, self-check tasks stopped"
+    exit 0
+  fi
+  trap on_exit EXIT
+  subscribe_queue
   collect_host_facts
+  HOST_CHANGED=1
   provoke efs-proxy "${TASK_DEFINITION}"
   collect_remediation
   collect_lo
