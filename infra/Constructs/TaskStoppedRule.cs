@@ -12,12 +12,13 @@ namespace Infra.Constructs;
 public sealed class TaskStoppedRule : Construct
 {
     /// <summary>
-    /// Reasons that may be a failed EFS mount: any failure of a Docker volume plugin (the ECS volume plugin runs
-    /// efs-utils; since efs-utils 2.0 its wording names no lookup), and the legacy "Failed to resolve" forms of
-    /// mount.nfs4 and efs-utils (also Fargate's). The Remediator tells EFS from other plugins; evidence on the
-    /// container instance decides. EventBridge wildcards are case-sensitive.
+    /// Reasons that may be a failed EFS mount: a "*piece*" wildcard for each piece of text that every candidate holds
+    /// (Remediation.Contracts.CandidateMarkers: Docker's volume plugin calls, the ECS volume plugin's socket and
+    /// mount root, the "Failed to resolve" forms of mount.nfs4 and efs-utils, also Fargate's). The Remediator tells
+    /// the ECS volume plugin from other plugins; evidence on the container instance decides. EventBridge wildcards are
+    /// case-sensitive, like the text they match.
     /// </summary>
-    public static readonly string[] FailureWildcards = ["*VolumeDriver.Create*", "*Failed to resolve*"];
+    public static readonly string[] FailureWildcards = [.. CandidateMarkers.All.Select(piece => $"*{piece}*")];
 
     public Rule Rule { get; }
 

@@ -7,7 +7,10 @@ Writes one JSON object on stdout: {"name": true|false, ...}. Exit 2 when the pat
 moto does not descend into arrays of objects (its _flatten_dict stops at lists), while EventBridge
 matches a pattern on a field of an array of objects when any element matches. Where the pattern
 addresses such an array (ECS's containers[].reason), each element is judged as its own event;
-everything else is moto's.
+everything else is moto's, but for one more difference: moto's wildcard becomes the regular expression '.*',
+whose '.' stops at a newline, while EventBridge's '*' matches "zero, one, or more characters" (EventBridge user
+guide, "Wildcard matching"), and a container's reason keeps its newlines. A reason is therefore judged with each
+newline as a carriage return, which '.' matches, unless the pattern itself holds either character.
 """
 
 import itertools
@@ -19,6 +22,18 @@ try:
     from moto.events.models import EventPattern
 except ImportError as missing:
     sys.exit(f"EventPatternJudge.py: moto is needed (pip install 'moto>=5.2'): {missing}")
+
+
+_moto_wildcard_match = EventPattern._wildcard_match
+
+
+def _wildcard_match_across_lines(item, pattern):
+    if isinstance(item, str) and "\n" in item and "\n" not in pattern and "\r" not in pattern:
+        item = item.replace("\n", "\r")
+    return _moto_wildcard_match(item, pattern)
+
+
+EventPattern._wildcard_match = staticmethod(_wildcard_match_across_lines)
 
 
 def variants(node, pattern):

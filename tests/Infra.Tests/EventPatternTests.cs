@@ -66,28 +66,42 @@ public class EventPatternTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 
     [Fact]
-    public void TaskStoppedPattern_Synthesized_IsStoppedEcsTasksWithAVolumePluginOrResolveFailureInEitherReason()
+    public void TaskStoppedPattern_Synthesized_IsStoppedEcsTasksWithTheSameWildcardsOnEitherReason()
     {
-        var expected = JsonNode.Parse("""
-            {
-              "detail": {
-                "lastStatus": ["STOPPED"],
-                "$or": [
-                  { "stoppedReason": [{ "wildcard": "*VolumeDriver.Create*" }, { "wildcard": "*Failed to resolve*" }] },
-                  { "containers": { "reason": [{ "wildcard": "*VolumeDriver.Create*" }, { "wildcard": "*Failed to resolve*" }] } }
-                ]
-              },
-              "detail-type": ["ECS Task State Change"],
-              "source": ["aws.ecs"]
-            }
-            """);
+        var detail = TaskStoppedPattern()["detail"]!;
+        var either = detail["$or"]!.AsArray();
 
-        Assert.True(JsonNode.DeepEquals(expected, TaskStoppedPattern()), TaskStoppedPattern().ToJsonString());
+        Assert.Equal("STOPPED", Assert.Single(detail["lastStatus"]!.AsArray())!.GetValue<string>());
+        Assert.Equal(2, either.Count);
+        var onTask = either[0]!["stoppedReason"]!;
+        var onContainers = either[1]!["containers"]!["reason"]!;
+        Assert.True(JsonNode.DeepEquals(onTask, onContainers), $"{onTask} differs from {onContainers}");
+        Assert.All(onTask.AsArray(), w => Assert.Equal(["wildcard"], w!.AsObject().Select(p => p.Key)));
+    }
+
+    /// <summary>Candidate forms that no sample holds whole: reasons cut just after the ECS volume plugin is named.</summary>
+    [Theory]
+    // Docker's timeout since moby 24.0.5 names the plugin only by its mount root (ecs_volume_plugin.go), cut there.
+    [InlineData("CannotStartContainerError: Error response from daemon: error while mounting volume '/var/lib/ecs/volumes/ecs-app-7-da")]
+    // Before moby 24.0.5, by its socket, cut before the method.
+    [InlineData("CannotCreateContainerError: Error response from daemon: create ecs-app-7-data-e4f0: Post http://%2Frun%2Fdocker%2Fplugins%2Famazon-ecs-volume-plugin.so")]
+    // ecs-init 1.80+ wrapping mount.efs's lines, in a container's reason (newlines kept), cut after the first.
+    [InlineData("CannotStartContainerError: Error response from daemon: error while mounting volume '/var/lib/ecs/volumes/v': VolumeDriver.Mount: failed to mount volume v: mounting volume failed: Mount attempt 1/3 failed due to timeout after 15 sec, wait 0 sec before next attempt.\nMount attempt 2/3 fai")]
+    public void TaskStoppedPattern_ReasonCutAfterThePluginIsNamed_MatchesAsTaskOrContainerReason(string reason)
+    {
+        var onTask = new JsonObject { ["source"] = "aws.ecs", ["detail-type"] = "ECS Task State Change", ["detail"] = new JsonObject { ["lastStatus"] = "STOPPED", ["stoppedReason"] = reason } };
+        var onContainer = new JsonObject { ["source"] = "aws.ecs", ["detail-type"] = "ECS Task State Change", ["detail"] = new JsonObject { ["lastStatus"] = "STOPPED", ["stoppedReason"] = "Task failed to start", ["containers"] = new JsonArray(new JsonObject { ["reason"] = "ok" }, new JsonObject { ["reason"] = reason }) } };
+
+        var verdicts = Judge(TaskStoppedPattern(), new() { ["task"] = onTask, ["container"] = onContainer });
+
+        Assert.True(verdicts["task"]);
+        Assert.True(verdicts["container"]);
     }
 
     [Theory]
     [InlineData("""{"source":"aws.ecs","detail-type":"ECS Task State Change","detail":{"lastStatus":"RUNNING","stoppedReason":"x VolumeDriver.Create: y"}}""", false)]
     [InlineData("""{"source":"aws.ecs","detail-type":"ECS Task State Change","detail":{"lastStatus":"STOPPED","stoppedReason":"volumedriver.create: case differs"}}""", false)]
+    [InlineData("""{"source":"aws.ecs","detail-type":"ECS Task State Change","detail":{"lastStatus":"STOPPED","stoppedReason":"error while mounting volume '/VAR/LIB/ECS/VOLUMES/x': volumedriver.mount: case differs"}}""", false)]
     [InlineData("""{"source":"aws.ecs","detail-type":"ECS Task State Change","detail":{"lastStatus":"STOPPED","containers":[{"reason":"ok"},{"reason":"VolumeDriver.Create: mounting volume failed: b'mount.nfs4: Connection reset by peer'"}]}}""", true)]
     [InlineData("""{"source":"aws.ecs","detail-type":"ECS Task State Change","detail":{"lastStatus":"STOPPED","containers":[{"reason":"ok"}]}}""", false)]
     [InlineData("""{"source":"aws.ecs","detail-type":"ECS Task State Change","detail":{"lastStatus":"STOPPED","stoppedReason":"Essential container in task exited"}}""", false)]
@@ -134,6 +148,16 @@ public class EventPatternTests(DefaultApp app) : IClassFixture<DefaultApp>
     public void SafeCapacityAlarmPattern_AnotherAlarm_DoesNotMatch()
     {
         Assert.False(Matches(SafeCapacityAlarmPattern(), AlarmStateChange(CapacityAlarmName() + "-other", "ALARM", "OK")));
+    }
+
+    [Fact]
+    public void Judge_WildcardOverAReasonWithNewlines_MatchesAcrossThem()
+    {
+        // Documents the judge's second correction: moto's '*' stops at a newline, EventBridge's matches any character.
+        var pattern = JsonNode.Parse("""{"detail":{"reason":[{"wildcard":"*attempt 1*attempt 2*"}]}}""")!;
+
+        Assert.True(Matches(pattern, JsonNode.Parse("""{"detail":{"reason":"x\nattempt 1\nattempt 2\ny"}}""")!));
+        Assert.False(Matches(pattern, JsonNode.Parse("""{"detail":{"reason":"x\nattempt 2\nattempt 1\ny"}}""")!));
     }
 
     [Fact]

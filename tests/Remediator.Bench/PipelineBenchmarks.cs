@@ -13,6 +13,7 @@ public class PipelineBenchmarks
     byte[] failure = [];
     byte[] healthy = [];
     byte[] truncated = [];
+    byte[] pluginTimeout = [];
     readonly RemediatorSettings settings = RemediatorSettings.From(key => key == RemediatorEnvironment.SafeCapacityProvider ? "safe" : null);
 
     [GlobalSetup]
@@ -21,6 +22,7 @@ public class PipelineBenchmarks
         failure = Corpus.Read("failure/ec2-awsvpc-standalone.json");
         healthy = Corpus.Read("healthy/essential-container-exited.json");
         truncated = Corpus.Read("failure/ec2-awsvpc-truncated-in-host.json");
+        pluginTimeout = Corpus.Read("failure/ec2-awsvpc-plugin-timeout.json");
     }
 
     [Benchmark(Baseline = true, Description = "failure event → remediate")]
@@ -31,6 +33,9 @@ public class PipelineBenchmarks
 
     [Benchmark(Description = "reason cut in host → remediate")]
     public Plan Truncated() => Planner.Plan(EventParser.Parse(truncated), settings);
+
+    [Benchmark(Description = "Docker's plugin timeout → remediate")]
+    public Plan PluginTimeout() => Planner.Plan(EventParser.Parse(pluginTimeout), settings);
 
     [Benchmark(Description = "failure event → plan JSON")]
     public string FailureToJson() => PlanDocument.From(Planner.Plan(EventParser.Parse(failure), settings)).ToJson();

@@ -1,7 +1,7 @@
 namespace Remediator.Diagnosing;
 
 /// <summary>What the Remediator recognised in a stopped task's reasons.</summary>
-/// <param name="Kind">Whether the ECS volume plugin (or efs-utils) failed to mount an EFS volume: a candidate.</param>
+/// <param name="Kind">Whether the ECS volume plugin (or efs-utils) failed to mount a volume: a candidate.</param>
 /// <param name="Form">Which wording the failure came in; the README's table of forms lists them.</param>
 /// <param name="Host">The server name, only when complete in the text and a valid DNS name.</param>
 /// <param name="FileSystemId">The EFS file system id, when the text names one (in the host, or in a tunnel message).</param>
@@ -35,8 +35,16 @@ public enum SignatureForm
 {
     None,
 
-    /// <summary>mount.nfs4 could not resolve the EFS name: efs-utils before 2.0, or 2.x in legacy stunnel mode without TLS.</summary>
+    /// <summary>mount.nfs4 could not resolve the EFS name and says so: "Failed to resolve server NAME: ..." (efs-utils before 2.0, or
+    /// 2.x in legacy stunnel mode without TLS; any getaddrinfo error but EAI_AGAIN since nfs-utils 1.3.4).</summary>
     MountResolve,
+
+    /// <summary>mount.nfs4 gave up on a temporary failure after its retry time: "Resource temporarily unavailable", no name
+    /// (nfs-utils 1.3.4 and later on EAI_AGAIN, which is what glibc answers when nothing listens on the local resolver).</summary>
+    MountTemporaryFailure,
+
+    /// <summary>Docker abandoned its call to the ECS volume plugin after 2 minutes: "context deadline exceeded", no mount words.</summary>
+    PluginTimeout,
 
     /// <summary>mount.nfs4 failed on 127.0.0.1 (connection reset, timed out, refused): efs-proxy (efs-utils 2.x) could not reach the EFS name.</summary>
     ProxyConnection,
@@ -47,6 +55,6 @@ public enum SignatureForm
     /// <summary>efs-utils' own check, in the namespace mount.efs runs in: 'Failed to resolve "name"' (Fargate; EC2 in the host namespace).</summary>
     EfsUtilsResolve,
 
-    /// <summary>Another EFS wording from the volume plugin (mount.efs, efs-proxy, stunnel), e.g. a reason cut at 1024 bytes.</summary>
+    /// <summary>Any other failure of the ECS volume plugin's mount: mount's exit status alone, efs-utils' retry lines, a reason cut at 1024 bytes.</summary>
     EfsMount,
 }

@@ -125,6 +125,8 @@ public static class Planner
             : $"the EFS mount could not resolve {diagnosis.Host}",
         SignatureForm.Tunnel => $"the EFS mount's tunnel (efs-proxy or stunnel) failed for {diagnosis.FileSystemId ?? "the file system"}",
         SignatureForm.ProxyConnection => "mount.nfs4 could not reach efs-proxy's EFS connection (efs-utils 2.x)",
+        SignatureForm.MountTemporaryFailure => "the EFS mount's name lookup failed temporarily until mount.nfs4 gave up",
+        SignatureForm.PluginTimeout => "Docker gave up on the ECS volume plugin's mount after 2 minutes",
         _ => "the ECS volume plugin failed to mount an EFS volume",
     };
 

@@ -1,4 +1,5 @@
 using Remediator.Diagnosing;
+using Remediator.Tests.Support;
 
 namespace Remediator.Tests.Diagnosing;
 
@@ -6,8 +7,9 @@ public class DiagnoserTests
 {
     const string Host = "fs-0705b30dbe1741990.efs.us-east-1.amazonaws.com";
 
+    // nfs-utils before 1.3.4 printed every getaddrinfo message here; since, every one but EAI_AGAIN's.
     static string VolumePlugin(string host, string message) =>
-        $"Error response from daemon: create ecs-app-3-data-e4f0: VolumeDriver.Create: mounting volume failed: b'mount.nfs4: Failed to resolve server {host}: {message}\\nmount.nfs4: Operation already in progress'";
+        $"Error response from daemon: create ecs-app-3-data-e4f0: VolumeDriver.Create: mounting volume failed: b'mount.nfs4: Failed to resolve server {host}: {message}'";
 
     [Theory]
     [InlineData("Name or service not known")]
@@ -167,5 +169,88 @@ public class DiagnoserTests
     public void Diagnose_OtherVolumePluginOrNoMountContext_IsNotACandidate(string reason)
     {
         Assert.False(Diagnoser.Diagnose(reason).IsCandidate);
+    }
+
+    public static TheoryData<string, bool> CandidateShapes() => EachShape(ReasonForms.Candidates.Keys);
+
+    /// <summary>Each label as a container's reason (false) and as the task's collapsed reason (true).</summary>
+    static TheoryData<string, bool> EachShape(IEnumerable<string> labels)
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var label in labels)
+        {
+            data.Add(label, false);
+            data.Add(label, true);
+        }
+        return data;
+    }
+
+    static SignatureForm Named(string kebab) => Enum.Parse<SignatureForm>(kebab.Replace("-", "", StringComparison.Ordinal), ignoreCase: true);
+
+    [Theory]
+    [MemberData(nameof(CandidateShapes))]
+    public void Diagnose_CandidateForm_AsContainerOrCollapsedTaskReason_NamesItsForm(string label, bool collapsed)
+    {
+        var form = ReasonForms.Candidates[label];
+        var reason = form.Reason(ReasonForms.VolumeName);
+
+        var diagnosis = Diagnoser.Diagnose(collapsed ? ReasonForms.Collapsed(reason) : reason);
+
+        Assert.True(diagnosis.IsCandidate, label);
+        Assert.Equal(Named(form.Expected), diagnosis.Form);
+    }
+
+    [Theory]
+    [MemberData(nameof(CandidateShapes))]
+    public void Diagnose_CandidateFormCutAtAnyByteAfterThePluginIsNamed_StaysACandidate(string label, bool collapsed)
+    {
+        var reason = ReasonForms.Candidates[label].Reason(ReasonForms.VolumeName);
+        if (collapsed) reason = ReasonForms.Collapsed(reason);
+        var named = ReasonForms.PluginNamedAt(reason);
+        Assert.True(named > 0, $"{label}: the form never names the ECS volume plugin");
+
+        for (var length = named; length <= System.Text.Encoding.UTF8.GetByteCount(reason); length++)
+        {
+            var cut = ReasonForms.Cut(reason, length);
+            Assert.True(Diagnoser.Diagnose(cut).IsCandidate, $"{label}, cut at {length}: {cut}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(CandidateShapes))]
+    public void Diagnose_CandidateFormCutAt1024BytesAcrossACharacter_StaysACandidate(string label, bool collapsed)
+    {
+        var form = ReasonForms.Candidates[label].Reason;
+        var reason = ReasonForms.CutInside(collapsed ? n => ReasonForms.Collapsed(form(n)) : form);
+
+        Assert.EndsWith("\uFFFD", reason);
+        Assert.True(Diagnoser.Diagnose(reason).IsCandidate, reason);
+    }
+
+    public static TheoryData<string, bool> OtherFailureShapes() => EachShape(ReasonForms.OtherFailures.Keys);
+
+    [Theory]
+    [MemberData(nameof(OtherFailureShapes))]
+    public void Diagnose_OtherFailure_WholeOrCutAnywhere_IsNeverACandidate(string label, bool collapsed)
+    {
+        var reason = ReasonForms.OtherFailures[label];
+        if (collapsed) reason = ReasonForms.Collapsed(reason);
+
+        for (var length = 1; length <= System.Text.Encoding.UTF8.GetByteCount(reason); length++)
+            Assert.False(Diagnoser.Diagnose(ReasonForms.Cut(reason, length)).IsCandidate, $"{label}, cut at {length}");
+    }
+
+    public static TheoryData<string, bool> ServerAnsweredShapes() => EachShape(ReasonForms.ServerAnswered.Keys);
+
+    [Theory]
+    [MemberData(nameof(ServerAnsweredShapes))]
+    public void Diagnose_ServerAnsweredInTheCurrentForm_IsNotACandidate(string label, bool collapsed)
+    {
+        var reason = ReasonForms.ServerAnswered[label];
+
+        var diagnosis = Diagnoser.Diagnose(collapsed ? ReasonForms.Collapsed(reason) : reason);
+
+        Assert.False(diagnosis.IsCandidate);
+        Assert.True(diagnosis.ServerAnswered);
     }
 }

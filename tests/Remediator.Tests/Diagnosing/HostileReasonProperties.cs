@@ -17,7 +17,10 @@ public class HostileReasonProperties
         Gen.OneOf<string>(
             "mount.nfs4: Failed to resolve server ", "Failed to resolve \"", "\\\"", "\"", ":", ": ", " ", ".", "-", "\\n",
             "'", "b'", "fs-0705b30dbe1741990", ".efs.us-east-1.amazonaws.com", "us-east-1a.",
-            "VolumeDriver.Create: mounting volume failed: ", "Name or service not known", "$(reboot)", "`id`", ";",
+            "VolumeDriver.Create: mounting volume failed: ", "Name or service not known",
+            "error while mounting volume '/var/lib/ecs/volumes/", "VolumeDriver.Mount: failed to mount volume v: mounting volume failed: ",
+            "Post \"http://%2Frun%2Fdocker%2Fplugins%2Famazon-ecs-volume-plugin.sock/VolumeDriver.Mount\": context deadline exceeded",
+            "mount.nfs4: Resource temporarily unavailable", "Mount attempt 1/3 failed due to timeout after 15 sec", "$(reboot)", "`id`", ";",
             "|", "&&", "\u0000", "\u001b[31m", "\uFFFD", "ボリューム", "\u202e", "lookup x on 127.0.0.1:53: no such host",
             new string('a', 64), new string('b', 250)),
         Gen.String,

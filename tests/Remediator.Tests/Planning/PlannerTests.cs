@@ -39,7 +39,7 @@ public class PlannerTests
 
     [Theory]
     [InlineData("failure/ec2-awsvpc-service.json")]
-    [InlineData("failure/ec2-awsvpc-temporary-failure.json")]
+    [InlineData("failure/ec2-awsvpc-mount-name-not-known.json")]
     [InlineData("failure/ec2-awsvpc-eni-long-type.json")]
     [InlineData("failure/ec2-awsvpc-unknown-fields.json")]
     public void Plan_Ec2AwsvpcWithSignature_RemediatesWithHostFix(string sample)
@@ -61,6 +61,20 @@ public class PlannerTests
 
         Assert.Equal(Decision.Remediate, plan.Decision);
         Assert.Equal("fs-0123456789abcdef0.efs.us-east-1.amazonaws.com", plan.FixHost!.VerifyHost);
+    }
+
+    /// <summary>Current hosts' forms for a resolver that does not answer name no server: the runbook finds the file system.</summary>
+    [Theory]
+    [InlineData("failure/ec2-awsvpc-temporary-failure.json")]
+    [InlineData("failure/ec2-awsvpc-plugin-timeout.json")]
+    [InlineData("failure/ec2-awsvpc-plugin-timeout-socket.json")]
+    public void Plan_FormWithoutAServerName_RemediatesWithAHostFixThatVerifiesNoName(string sample)
+    {
+        var plan = PlanOf(sample);
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        Assert.Null(plan.FixHost!.VerifyHost);
+        Assert.Equal("arn:aws:ecs:us-east-1:111122223333:task-definition/app:7", plan.FixHost.TaskDefinitionArn);
     }
 
     [Theory]
