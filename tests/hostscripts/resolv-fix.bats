@@ -510,9 +510,10 @@ count_lines() {
   assert_failure 2
 }
 
-@test "the script runs from a copy outside the repository (as SSM does)" {
+@test "the script runs from a copy outside the repository, its library next to it (as SSM does)" {
   conf "$AL2_AT_RISK"
   cp "${RESOLV_FIX}" "${BATS_TEST_TMPDIR}/_script.sh"
+  cp "${HOSTSCRIPTS}/hostlib.sh" "${BATS_TEST_TMPDIR}/"
   cd "${BATS_TEST_TMPDIR}"
   run bash ./_script.sh fix --root "${ROOT}" --json
   assert_success
