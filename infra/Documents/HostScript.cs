@@ -55,6 +55,8 @@ public sealed record HostScript
             throw new HostScriptException($"hostscripts/{fileName}: has CR line endings; expected LF only");
         if (!content.EndsWith('\n'))
             throw new HostScriptException($"hostscripts/{fileName}: does not end with a newline; a heredoc would change it");
+        if (content.Split('\n').Any(line => line != LibrarySourceLine && !line.TrimStart().StartsWith('#') && line.Contains(LibraryFileName + "\"", StringComparison.Ordinal)))
+            throw new HostScriptException($"hostscripts/{fileName}: names {LibraryFileName} other than by the line {LibrarySourceLine}; the documents and the safe capacity would miss it");
         var sourceLines = content.Split('\n').Count(line => line == LibrarySourceLine);
         if (sourceLines > 1)
             throw new HostScriptException($"hostscripts/{fileName}: sources {LibraryFileName} {sourceLines} times; once is enough");

@@ -183,6 +183,7 @@ public class DocumentTests(DefaultApp app, ITestOutputHelper output) : IClassFix
     [InlineData("a.sh", HostScript.LibrarySourceLine + "\n" + HostScript.LibrarySourceLine + "\n", "sources hostlib.sh 2 times")]
     [InlineData(HostScript.LibraryFileName, HostScript.LibrarySourceLine + "\n", "sources itself")]
     [InlineData("../a.sh", "echo hi\n", "not a plain file name")]
+    [InlineData("a.sh", "source \"${BASH_SOURCE[0]%/*}/hostlib.sh\"\n", "other than by the line")]
     public void FromContent_BadLibraryUse_FailsNamingTheFile(string fileName, string content, string reason)
     {
         var error = Assert.Throws<HostScriptException>(() => HostScript.FromContent(fileName, content));
