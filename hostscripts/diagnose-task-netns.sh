@@ -14,6 +14,9 @@
 
 set -o nounset
 set -o pipefail
+# JSON strings, DNS names and IP addresses: the rules all host scripts share.
+# shellcheck source=hostscripts/hostlib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/hostlib.sh" || exit 4
 
 readonly PROG="diagnose-task-netns.sh"
 readonly PAUSE_LABEL="com.amazonaws.ecs.container-name=~internal~ecs~pause"
@@ -99,48 +102,6 @@ die() {
   exit "${code}"
 }
 
-#######################################
-# Escapes a string as a JSON string literal (printed with quotes).
-#######################################
-json_str() {
-  local s="$1"
-  s="${s//\\/\\\\}"
-  s="${s//\"/\\\"}"
-  s="${s//$'\n'/\\n}"
-  s="${s//$'\t'/\\t}"
-  s="$(printf '%s' "${s}" | LC_ALL=C tr -d '\000-\037')"
-  printf '"%s"' "${s}"
-}
-
-#######################################
-# Succeeds for a valid DNS name (labels of [A-Za-z0-9-], no leading or
-# trailing hyphen, <= 63 per label, <= 253 in all).
-#######################################
-is_dns_name() {
-  local name="${1%.}" label
-  [[ -n "${name}" && ${#name} -le 253 && "${name}" =~ ^[A-Za-z0-9.-]+$ ]] || return 1
-  [[ "${name}" != .* && "${name}" != *..* && "${name}" != *. ]] || return 1
-  local -a labels=()
-  IFS=. read -r -a labels <<<"${name}"
-  for label in "${labels[@]}"; do
-    [[ ${#label} -le 63 && "${label}" != -* && "${label}" != *- ]] || return 1
-  done
-}
-
-#######################################
-# Succeeds for a literal IPv4 address or a plausible IPv6 address.
-#######################################
-is_ip() {
-  local a="$1" p
-  if [[ "${a}" =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]]; then
-    for p in "${BASH_REMATCH[@]:1}"; do
-      [[ "${p}" =~ ^(0|[1-9][0-9]*)$ ]] && ((p <= 255)) || return 1
-    done
-    return 0
-  fi
-  [[ "${a}" =~ ^[0-9A-Fa-f:]{2,39}$ && "${a}" == *:*:* ]]
-}
-
 parse_args() {
   while (($# > 0)); do
     case "$1" in
@@ -162,7 +123,7 @@ parse_args() {
             NAMES+=("${2%.}")
             ;;
           --resolver)
-            is_ip "$2" || die "${EXIT_USAGE}" "--resolver must be a literal IP address"
+            is_resolver_address "$2" || die "${EXIT_USAGE}" "--resolver must be a unicast IP address (the VPC resolver)"
             RESOLVER="$2"
             ;;
           --region)

@@ -20,6 +20,9 @@
 
 set -o nounset
 set -o pipefail
+# JSON strings, DNS names and IP addresses: the rules all host scripts share.
+# shellcheck source=hostscripts/hostlib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/hostlib.sh" || exit 4
 
 readonly PROG="efs-evidence.sh"
 readonly DEFAULT_RESOLVER="169.254.169.253"
@@ -92,34 +95,6 @@ usage_error() {
 }
 
 #######################################
-# Escapes a string for a JSON string literal; drops other control characters.
-# Arguments: the string. Outputs: the quoted string.
-#######################################
-json_str() {
-  local s="$1"
-  s="${s//\\/\\\\}"
-  s="${s//\"/\\\"}"
-  s="${s//$'\t'/ }"
-  s="${s//[$'\001'-$'\037']/}"
-  printf '"%s"' "${s}"
-}
-
-#######################################
-# Succeeds if the argument is a DNS name: letters, digits, hyphens in labels
-# of 1 to 63, at most 253 characters, no label starting or ending with "-".
-#######################################
-is_dns_name() {
-  local name="$1" label
-  [[ -n "${name}" && ${#name} -le 253 && "${name}" =~ ^[A-Za-z0-9.-]+$ ]] || return 1
-  [[ "${name}" != .* && "${name}" != *..* && "${name}" != *. ]] || return 1
-  local -a labels=()
-  IFS=. read -r -a labels <<<"${name}"
-  for label in "${labels[@]}"; do
-    [[ ${#label} -ge 1 && ${#label} -le 63 && "${label}" != -* && "${label}" != *- ]] || return 1
-  done
-}
-
-#######################################
 # Parses and validates the command line into the option globals.
 # Arguments: the script's arguments.
 #######################################
@@ -147,6 +122,7 @@ parse_args() {
   done
   [[ -n "${RESOLV_FIX}" && -f "${RESOLV_FIX}" ]] || usage_error "--resolv-fix must name resolv-fix.sh"
   [[ -d "${ROOT}" ]] || usage_error "--root ${ROOT}: not a directory"
+  is_resolver_address "${RESOLVER}" || usage_error "--resolver must be a unicast IP address (the VPC resolver)"
   # An empty value is "not given": the SSM document passes every parameter.
   if [[ -n "${VERIFY_HOST}" ]]; then
     is_dns_name "${VERIFY_HOST}" || usage_error "--verify-host must be a valid DNS name"

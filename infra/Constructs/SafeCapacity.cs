@@ -53,10 +53,10 @@ public sealed class SafeCapacity : Construct
 
     public SecurityGroup SecurityGroup { get; }
 
-    /// <summary>hostscripts/resolv-fix.sh as the instances download it.</summary>
+    /// <summary>hostscripts/resolv-fix.sh as the instances download it: joined with its library, one self-contained file.</summary>
     public Asset ResolvFixAsset { get; }
 
-    /// <summary>Lowercase hex SHA-256 of hostscripts/resolv-fix.sh, baked into the user data and checked at boot.</summary>
+    /// <summary>Lowercase hex SHA-256 of <see cref="ResolvFixAsset"/>'s file, baked into the user data and checked at boot.</summary>
     public string ResolvFixSha256 { get; }
 
     public SafeCapacityAlarm NoSafeInstanceAlarm { get; }
@@ -67,10 +67,12 @@ public sealed class SafeCapacity : Construct
         var hardware = instanceType.Architecture == InstanceArchitecture.ARM_64 ? AmiHardwareType.ARM : AmiHardwareType.STANDARD;
         var stack = Stack.Of(this);
 
-        var resolvFixPath = Path.Combine(props.RepositoryRoot, "hostscripts", ResolvFixFileName);
-        if (!File.Exists(resolvFixPath))
-            throw new HostScriptException($"{resolvFixPath}: not found; the safe capacity downloads it at boot");
-        ResolvFixSha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(resolvFixPath)));
+        // The instance installs one file: resolv-fix.sh with its library joined in, written next to the cloud assembly.
+        var resolvFix = Encoding.UTF8.GetBytes(HostScript.Load(props.RepositoryRoot, ResolvFixFileName).Joined);
+        var resolvFixPath = Path.Combine(Stage.Of(this)!.Outdir, "hostscripts", stack.StackName, ResolvFixFileName);
+        Directory.CreateDirectory(Path.GetDirectoryName(resolvFixPath)!);
+        File.WriteAllBytes(resolvFixPath, resolvFix);
+        ResolvFixSha256 = Convert.ToHexStringLower(SHA256.HashData(resolvFix));
         ResolvFixAsset = new Asset(this, "ResolvFixScript", new AssetProps { Path = resolvFixPath });
         var bootScript = HostScript.Load(props.RepositoryRoot, BootScriptFileName);
 

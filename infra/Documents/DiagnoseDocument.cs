@@ -1,6 +1,6 @@
 namespace Infra.Documents;
 
-/// <summary>The diagnose Command document: runs hostscripts/diagnose-task-netns.sh (read-only), embedded verbatim.</summary>
+/// <summary>The diagnose Command document: runs hostscripts/diagnose-task-netns.sh (read-only) and its library, embedded verbatim.</summary>
 public static class DiagnoseDocument
 {
     public static Dictionary<string, object> Content(HostScript script)
@@ -8,16 +8,16 @@ public static class DiagnoseDocument
         var run = new List<string>
         {
             "#!/bin/bash",
-            "# Written by the ecs-dns-remediation CDK app from hostscripts/" + script.FileName + "; edit that file, not this document.",
+            $"# Written by the ecs-dns-remediation CDK app from hostscripts/{script.FileName} and the library it sources; edit those files, not this document.",
         };
         // diagnose-task-netns.sh passes Go templates ("{{.ID}}") to docker: written base64-encoded then.
-        run.AddRange(script.WriteToTempFileLines(encodeBraces: true));
+        run.AddRange(HostScript.WriteToTempDirectoryLines([script], encodeBraces: true));
         run.AddRange(
         [
             "args=()",
             "if [[ -n \"{{Name}}\" ]]; then args+=(--name \"{{Name}}\"); fi",
             $"if [[ \"{{{{Json}}}}\" == {YesNo.Yes} ]]; then args+=(--json); fi",
-            "bash \"${script}\" \"${args[@]}\"",
+            $"bash \"{script.TempPath}\" \"${{args[@]}}\"",
             "exit $?",
         ]);
 

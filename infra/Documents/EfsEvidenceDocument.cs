@@ -3,8 +3,8 @@ using P = Remediation.Contracts.EfsEvidenceParameterNames;
 namespace Infra.Documents;
 
 /// <summary>
-/// The EFS evidence Command document: runs hostscripts/efs-evidence.sh, with hostscripts/resolv-fix.sh next to it
-/// (both embedded verbatim), on the container instance. Read-only. It exits 0 whenever it printed a verdict, so
+/// The EFS evidence Command document: runs hostscripts/efs-evidence.sh, with hostscripts/resolv-fix.sh and their
+/// library next to it (all embedded verbatim), on the container instance. Read-only. It exits 0 whenever it printed a verdict, so
 /// that the runbook branches on the output of a step that succeeded: the first output line is the verdict.
 /// </summary>
 public static class EfsEvidenceDocument
@@ -19,14 +19,11 @@ public static class EfsEvidenceDocument
         var run = new List<string>
         {
             "#!/bin/bash",
-            $"# Written by the ecs-dns-remediation CDK app from hostscripts/{evidence.FileName} and hostscripts/{resolvFix.FileName}; edit those files, not this document.",
+            $"# Written by the ecs-dns-remediation CDK app from hostscripts/{evidence.FileName}, hostscripts/{resolvFix.FileName} and the library they source; edit those files, not this document.",
         };
-        run.AddRange(resolvFix.WriteToTempFileLines());
-        run.Add("resolv_fix=\"${script}\"");
-        run.AddRange(evidence.WriteToTempFileLines());
-        // The second heredoc's trap replaced the first: remove both files.
-        run.Add("trap 'rm -f \"${script}\" \"${resolv_fix}\"' EXIT");
-        run.Add($"bash \"${{script}}\" --resolv-fix \"${{resolv_fix}}\" --resolver \"{{{{{P.Resolver}}}}}\" --verify-host \"{{{{{P.VerifyHost}}}}}\" --file-system-id \"{{{{{P.FileSystemId}}}}}\" --region \"{{{{{P.Region}}}}}\"");
+        // One directory, so the library is written once (SSM refuses a document over 64 KB).
+        run.AddRange(HostScript.WriteToTempDirectoryLines([resolvFix, evidence]));
+        run.Add($"bash \"{evidence.TempPath}\" --resolv-fix \"{resolvFix.TempPath}\" --resolver \"{{{{{P.Resolver}}}}}\" --verify-host \"{{{{{P.VerifyHost}}}}}\" --file-system-id \"{{{{{P.FileSystemId}}}}}\" --region \"{{{{{P.Region}}}}}\"");
         run.Add("exit $?");
 
         static Dictionary<string, object> Parameter(string description, string pattern, string @default) => new()

@@ -1,69 +1,128 @@
+using System.Text;
+
 namespace Infra.Documents;
 
-/// <summary>A host script read verbatim from hostscripts/ at synth time, checked so it can be embedded safely.</summary>
+/// <summary>
+/// A host script read verbatim from hostscripts/ at synth time, checked so it can be embedded safely, with the
+/// library it sources (hostscripts/hostlib.sh), if it sources it.
+/// </summary>
 public sealed record HostScript
 {
     /// <summary>Ends the heredoc that writes the script on the instance; the script must not contain it as a line.</summary>
     public const string HeredocDelimiter = "ECS_DNS_REMEDIATION_SCRIPT_END";
 
+    /// <summary>The shell library the host scripts share: JSON strings, the DNS-name rule, the IP rule.</summary>
+    public const string LibraryFileName = "hostlib.sh";
+
+    /// <summary>The line by which a host script sources the library next to it; <see cref="Joined"/> replaces it.</summary>
+    public const string LibrarySourceLine = "source \"$(dirname -- \"${BASH_SOURCE[0]}\")/" + LibraryFileName + "\" || exit 4";
+
     public required string FileName { get; init; }
 
     public required string Content { get; init; }
 
-    /// <summary>Reads hostscripts/<paramref name="fileName"/> under <paramref name="repositoryRoot"/>.</summary>
+    /// <summary>hostscripts/hostlib.sh when the script sources it, else null.</summary>
+    public HostScript? Library { get; init; }
+
+    /// <summary>
+    /// Reads hostscripts/<paramref name="fileName"/> under <paramref name="repositoryRoot"/>, and the library when
+    /// the script sources it.
+    /// </summary>
     public static HostScript Load(string repositoryRoot, string fileName)
+    {
+        var script = FromContent(fileName, Read(repositoryRoot, fileName));
+        return script.SourcesLibrary
+            ? script with { Library = FromContent(LibraryFileName, Read(repositoryRoot, LibraryFileName)) }
+            : script;
+    }
+
+    static string Read(string repositoryRoot, string fileName)
     {
         var path = Path.Combine(repositoryRoot, "hostscripts", fileName);
         if (!File.Exists(path))
             throw new HostScriptException($"{path}: not found; the SSM documents embed this host script");
-        return FromContent(fileName, File.ReadAllText(path));
+        return File.ReadAllText(path);
     }
 
     /// <summary>Validates <paramref name="content"/>: the heredoc must close where we say and keep every byte.</summary>
     public static HostScript FromContent(string fileName, string content)
     {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(fileName, @"^[A-Za-z0-9][A-Za-z0-9._-]*\z"))
+            throw new HostScriptException($"hostscripts/{fileName}: not a plain file name; the documents write it into a directory");
         if (content.Split('\n').Any(line => line.TrimEnd('\r') == HeredocDelimiter))
             throw new HostScriptException($"hostscripts/{fileName}: contains the line {HeredocDelimiter}, the heredoc delimiter; it cannot be embedded");
         if (content.Contains('\r', StringComparison.Ordinal))
             throw new HostScriptException($"hostscripts/{fileName}: has CR line endings; expected LF only");
         if (!content.EndsWith('\n'))
             throw new HostScriptException($"hostscripts/{fileName}: does not end with a newline; a heredoc would change it");
+        if (content.Split('\n').Any(line => line != LibrarySourceLine && !line.TrimStart().StartsWith('#') && line.Contains(LibraryFileName + "\"", StringComparison.Ordinal)))
+            throw new HostScriptException($"hostscripts/{fileName}: names {LibraryFileName} other than by the line {LibrarySourceLine}; the documents and the safe capacity would miss it");
+        var sourceLines = content.Split('\n').Count(line => line == LibrarySourceLine);
+        if (sourceLines > 1)
+            throw new HostScriptException($"hostscripts/{fileName}: sources {LibraryFileName} {sourceLines} times; once is enough");
+        if (sourceLines == 1 && fileName == LibraryFileName)
+            throw new HostScriptException($"hostscripts/{fileName}: sources itself");
         return new HostScript { FileName = fileName, Content = content };
     }
 
-    /// <summary>Whether SSM would read part of the script as a parameter reference ("{{").</summary>
+    bool SourcesLibrary => Content.Split('\n').Contains(LibrarySourceLine);
+
+    /// <summary>Whether part of the script would be read by SSM as a parameter reference ("{{").</summary>
     public bool HasParameterBraces => Content.Contains("{{", StringComparison.Ordinal);
 
     /// <summary>
-    /// Shell lines that write the script verbatim to a fresh temporary file named by $script (removed on exit).
-    /// Joined with "\n", the heredoc body equals the file byte for byte. A script with "{{" cannot be embedded
-    /// as text (SSM would substitute it): it fails here, unless <paramref name="encodeBraces"/> allows writing
-    /// it base64-encoded, which decodes to the same bytes.
+    /// The script as one self-contained file: the library's content in place of the line that sources it (which is
+    /// what sourcing does: the library only defines functions). A script that sources nothing is its content.
     /// </summary>
-    public IReadOnlyList<string> WriteToTempFileLines(bool encodeBraces = false)
+    public string Joined => Library is null
+        ? Content
+        : string.Join('\n', Content.Split('\n').Select(line => line == LibrarySourceLine ? Library.Content[..^1] : line));
+
+    /// <summary>Where <see cref="WriteToTempDirectoryLines"/> writes this script: a path in $dir.</summary>
+    public string TempPath => "${dir}/" + FileName;
+
+    /// <summary>
+    /// Shell lines that write <paramref name="scripts"/>, and the library they source (once), verbatim into a fresh
+    /// temporary directory named by $dir (removed on exit), each file next to the library as in hostscripts/. Joined
+    /// with "\n", each heredoc body equals its file byte for byte. A file with "{{" cannot be embedded as text (SSM
+    /// would substitute it): it fails here, unless <paramref name="encodeBraces"/> allows writing it
+    /// base64-encoded, which decodes to the same bytes.
+    /// </summary>
+    public static IReadOnlyList<string> WriteToTempDirectoryLines(IReadOnlyList<HostScript> scripts, bool encodeBraces = false)
+    {
+        var files = scripts.Select(s => s.Library).OfType<HostScript>().DistinctBy(l => l.FileName).Concat(scripts).ToList();
+        if (files.Select(f => f.FileName).Distinct(StringComparer.Ordinal).Count() != files.Count)
+            throw new HostScriptException($"hostscripts: two files named alike in one document ({string.Join(", ", files.Select(f => f.FileName))})");
+
+        var lines = new List<string>
+        {
+            "dir=\"$(mktemp -d)\" || exit 4",
+            "trap 'rm -rf \"${dir}\"' EXIT",
+        };
+        foreach (var file in files)
+            lines.AddRange(file.WriteLines(encodeBraces));
+        return lines;
+    }
+
+    IEnumerable<string> WriteLines(bool encodeBraces)
     {
         if (HasParameterBraces && !encodeBraces)
             throw new HostScriptException($"hostscripts/{FileName}: contains \"{{{{\", which SSM would read as a parameter; it cannot be embedded");
 
-        var lines = new List<string>
-        {
-            "script=\"$(mktemp)\" || exit 4",
-            "trap 'rm -f \"${script}\"' EXIT",
-        };
         if (HasParameterBraces)
         {
-            lines.Add($"base64 -d > \"${{script}}\" <<'{HeredocDelimiter}'");
-            var encoded = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Content));
+            yield return $"base64 -d > \"{TempPath}\" <<'{HeredocDelimiter}'";
+            var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(Content));
             for (var i = 0; i < encoded.Length; i += 76)
-                lines.Add(encoded.Substring(i, Math.Min(76, encoded.Length - i)));
+                yield return encoded.Substring(i, Math.Min(76, encoded.Length - i));
         }
         else
         {
-            lines.Add($"cat > \"${{script}}\" <<'{HeredocDelimiter}'");
-            lines.AddRange(Content[..^1].Split('\n'));
+            yield return $"cat > \"{TempPath}\" <<'{HeredocDelimiter}'";
+            foreach (var line in Content[..^1].Split('\n'))
+                yield return line;
         }
-        lines.Add(HeredocDelimiter);
-        return lines;
+        yield return HeredocDelimiter;
     }
 }
 

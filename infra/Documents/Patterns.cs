@@ -8,10 +8,8 @@ public static class Patterns
     /// <summary>An IPv4 literal, or an IPv6 literal without a zone id.</summary>
     public const string IpLiteral = "^((" + Octet + "\\.){3}" + Octet + "|[0-9A-Fa-f]{0,4}(:[0-9A-Fa-f]{0,4}){2,7})$";
 
-    const string Label = "[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?";
-
-    /// <summary>A DNS name (letters, digits, hyphens; dot-separated labels), or empty.</summary>
-    public const string DnsNameOrEmpty = "^(" + Label + "(\\." + Label + ")*\\.?)?$";
+    /// <summary>A DNS name by the one rule (<see cref="DnsNames"/>, which hostscripts/hostlib.sh applies too), or empty.</summary>
+    public const string DnsNameOrEmpty = "^(" + DnsNames.Body + ")?$";
 
     const string ArnPrefix = "arn:aws[a-z-]*:";
 

@@ -2,7 +2,7 @@ using P = Remediation.Contracts.ResolvFixParameterNames;
 
 namespace Infra.Documents;
 
-/// <summary>The resolv-fix Command document: runs hostscripts/resolv-fix.sh, embedded verbatim, on the container instance.</summary>
+/// <summary>The resolv-fix Command document: runs hostscripts/resolv-fix.sh and its library, embedded verbatim, on the container instance.</summary>
 public static class ResolvFixDocument
 {
     /// <summary>The document content (schemaVersion 2.2) as CloudFormation takes it.</summary>
@@ -11,16 +11,16 @@ public static class ResolvFixDocument
         var run = new List<string>
         {
             "#!/bin/bash",
-            "# Written by the ecs-dns-remediation CDK app from hostscripts/" + script.FileName + "; edit that file, not this document.",
+            $"# Written by the ecs-dns-remediation CDK app from hostscripts/{script.FileName} and the library it sources; edit those files, not this document.",
         };
-        run.AddRange(script.WriteToTempFileLines());
+        run.AddRange(HostScript.WriteToTempDirectoryLines([script]));
         run.AddRange(
         [
             $"args=(\"{{{{{P.Action}}}}}\" --resolver \"{{{{{P.Resolver}}}}}\")",
             $"if [[ -n \"{{{{{P.VerifyHost}}}}}\" ]]; then args+=(--verify-host \"{{{{{P.VerifyHost}}}}}\"); fi",
             $"if [[ \"{{{{{P.DryRun}}}}}\" == {YesNo.Yes} ]]; then args+=(--dry-run); fi",
             // The script's exit code is what Run Command reports and what the runbook branches on.
-            "bash \"${script}\" \"${args[@]}\" --json",
+            $"bash \"{script.TempPath}\" \"${{args[@]}}\" --json",
             "exit $?",
         ]);
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Amazon.CDK;
 using Amazon.CDK.Assertions;
 using Infra.Constructs;
+using Infra.Documents;
 using Remediation.Contracts;
 
 namespace Infra.Tests;
@@ -60,7 +61,7 @@ public class CapacityStackTests(DefaultApp app) : IClassFixture<DefaultApp>
         Assert.Equal(
             $"{SafeCapacity.BootScriptPath} install --resolver 169.254.169.253 --cluster ecs-dns-remediation --capacity-provider dns-safe-capacity" +
             " --region {\"Ref\":\"AWS::Region\"} --script-url {\"Fn::Sub\":\"s3://cdk-hnb659fds-assets-${AWS::AccountId}-${AWS::Region}" +
-            $"/{asset.AssetHash}.sh\"}} --script-sha256 {Sha256(File.ReadAllBytes(Path.Combine(app.Root, "hostscripts", SafeCapacity.ResolvFixFileName)))}",
+            $"/{asset.AssetHash}.sh\"}} --script-sha256 {Sha256(JoinedHostScript.ByTheBatsJoin(app.Root, SafeCapacity.ResolvFixFileName))}",
             lines[^1]);
         Assert.DoesNotContain(lines, l => l.StartsWith("ECS_INSTANCE_ATTRIBUTES", StringComparison.Ordinal));
     }
@@ -96,13 +97,15 @@ public class CapacityStackTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 
     [Fact]
-    public void ResolvFixAsset_Staged_IsResolvFixByteForByteAndTheUserDataChecksItsSha256()
+    public void ResolvFixAsset_Staged_IsResolvFixJoinedWithItsLibraryAndTheUserDataChecksItsSha256()
     {
         var asset = app.Stacks.Capacity.SafeCapacity.ResolvFixAsset;
         var staged = Path.Combine(Stage.Of(app.Stacks.Capacity)!.Outdir, asset.AssetPath);
-        var script = File.ReadAllBytes(Path.Combine(app.Root, "hostscripts", SafeCapacity.ResolvFixFileName));
+        var script = JoinedHostScript.ByTheBatsJoin(app.Root, SafeCapacity.ResolvFixFileName);
 
         Assert.Equal(script, File.ReadAllBytes(staged));
+        Assert.DoesNotContain(HostScript.LibrarySourceLine, Encoding.UTF8.GetString(script), StringComparison.Ordinal);
+        Assert.Contains("is_dns_name() {", Encoding.UTF8.GetString(script), StringComparison.Ordinal);
         Assert.Equal(Sha256(script), app.Stacks.Capacity.SafeCapacity.ResolvFixSha256);
         Assert.Contains($" --script-sha256 {Sha256(script)}", UserData(app.CapacityJson), StringComparison.Ordinal);
     }

@@ -1,36 +1,52 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Infra.Documents;
+using Remediation.Contracts;
+using Remediation.Testing;
+using Xunit.Abstractions;
 
 namespace Infra.Tests;
 
-public class DocumentTests(DefaultApp app) : IClassFixture<DefaultApp>
+public class DocumentTests(DefaultApp app, ITestOutputHelper output) : IClassFixture<DefaultApp>
 {
     JsonObject Document(string name) =>
         SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Document")
             .Single(d => (string?)d.Properties["Name"] == name)
             .Properties;
 
-    /// <summary>The heredoc body of a Command document, joined as SSM joins runCommand lines.</summary>
-    static string EmbeddedScript(JsonObject document)
+    static List<string> RunCommand(JsonObject document) =>
+        document["Content"]!["mainSteps"]![0]!["inputs"]!["runCommand"]!.AsArray().Select(l => (string)l!).ToList();
+
+    /// <summary>The files a Command document writes into its directory, by name: heredoc bodies joined as SSM joins runCommand lines.</summary>
+    public static Dictionary<string, string> EmbeddedFiles(List<string> lines)
     {
-        var lines = document["Content"]!["mainSteps"]![0]!["inputs"]!["runCommand"]!.AsArray().Select(l => (string)l!).ToList();
-        var start = lines.FindIndex(l => l.EndsWith($"<<'{HostScript.HeredocDelimiter}'", StringComparison.Ordinal));
-        var end = lines.FindIndex(start + 1, l => l == HostScript.HeredocDelimiter);
-        var body = lines.Skip(start + 1).Take(end - start - 1).ToList();
-        return lines[start].StartsWith("base64 -d", StringComparison.Ordinal)
-            ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(string.Concat(body)))
-            : string.Join("\n", body) + "\n";
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var start = lines.FindIndex(IsHeredoc); start >= 0; start = lines.FindIndex(start + 1, IsHeredoc))
+        {
+            var name = Regex.Match(lines[start], @"> ""\$\{dir\}/(?<name>[^""]+)"" <<").Groups["name"].Value;
+            var end = lines.FindIndex(start + 1, l => l == HostScript.HeredocDelimiter);
+            var body = lines.Skip(start + 1).Take(end - start - 1).ToList();
+            files.Add(name, lines[start].StartsWith("base64 -d", StringComparison.Ordinal)
+                ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(string.Concat(body)))
+                : string.Join("\n", body) + "\n");
+        }
+        return files;
+
+        static bool IsHeredoc(string line) => line.EndsWith($"<<'{HostScript.HeredocDelimiter}'", StringComparison.Ordinal);
     }
 
     [Theory]
     [InlineData("EcsDnsRemediation-ResolvFix", "resolv-fix.sh")]
     [InlineData("EcsDnsRemediation-DiagnoseTaskNetns", "diagnose-task-netns.sh")]
-    public void CommandDocument_EmbeddedScript_EqualsTheFileByteForByte(string document, string script)
+    public void CommandDocument_EmbeddedFiles_AreTheScriptAndItsLibraryByteForByte(string document, string script)
     {
-        var embedded = EmbeddedScript(Document(document));
+        var lines = RunCommand(Document(document));
 
-        Assert.Equal(app.HostScript(script), embedded);
+        var files = EmbeddedFiles(lines);
+
+        Assert.Equal([HostScript.LibraryFileName, script], files.Keys);
+        Assert.All(files, f => Assert.Equal(app.HostScript(f.Key), f.Value));
+        Assert.Contains(lines, l => l.StartsWith($"bash \"${{dir}}/{script}\"", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -55,7 +71,7 @@ public class DocumentTests(DefaultApp app) : IClassFixture<DefaultApp>
         var lines = Document("EcsDnsRemediation-ResolvFix")["Content"]!["mainSteps"]![0]!["inputs"]!["runCommand"]!.AsArray().Select(l => (string)l!).ToList();
 
         Assert.Equal("aws:runShellScript", (string?)Document("EcsDnsRemediation-ResolvFix")["Content"]!["mainSteps"]![0]!["action"]);
-        Assert.Contains("bash \"${script}\" \"${args[@]}\" --json", lines);
+        Assert.Contains("bash \"${dir}/resolv-fix.sh\" \"${args[@]}\" --json", lines);
         Assert.Equal("exit $?", lines[^1]);
         Assert.Contains(lines, l => l.Contains("--verify-host \"{{VerifyHost}}\"", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("args+=(--dry-run)", StringComparison.Ordinal));
@@ -81,6 +97,9 @@ public class DocumentTests(DefaultApp app) : IClassFixture<DefaultApp>
     [InlineData(Patterns.DnsNameOrEmpty, "a b", false)]
     [InlineData(Patterns.DnsNameOrEmpty, "x\";reboot;\"", false)]
     [InlineData(Patterns.DnsNameOrEmpty, "-leading.example.com", false)]
+    [InlineData(Patterns.DnsNameOrEmpty, "fs-0123456789abcdef0.efs.us-east-1.amazonaws.com.", true)]
+    [InlineData(Patterns.DnsNameOrEmpty, "10.0.0.2", false)]
+    [InlineData(Patterns.DnsNameOrEmpty, "a.example.com\n", false)]
     [InlineData(Patterns.Group, "service:web", true)]
     [InlineData(Patterns.Group, "service:web;x", false)]
     [InlineData(Patterns.StartedBy, "ecs-dns-remediation/attempt-2", true)]
@@ -106,24 +125,97 @@ public class DocumentTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 
     [Fact]
-    public void WriteToTempFileLines_BracesWithoutEncoding_FailsNamingTheFile()
+    public void WriteToTempDirectoryLines_BracesWithoutEncoding_FailsNamingTheFile()
     {
         var script = HostScript.FromContent("resolv-fix.sh", "echo '{{ssm:secret}}'\n");
 
-        var error = Assert.Throws<HostScriptException>(() => script.WriteToTempFileLines());
+        var error = Assert.Throws<HostScriptException>(() => HostScript.WriteToTempDirectoryLines([script]));
 
         Assert.StartsWith("hostscripts/resolv-fix.sh:", error.Message);
         Assert.Contains("\"{{\"", error.Message);
     }
 
     [Fact]
-    public void WriteToTempFileLines_BracesWithEncoding_KeepsNoBracesInTheDocument()
+    public void WriteToTempDirectoryLines_BracesWithEncoding_KeepsNoBracesInTheDocument()
     {
         var script = HostScript.FromContent("diagnose-task-netns.sh", "docker ps --format '{{.ID}}'\n");
 
-        var lines = script.WriteToTempFileLines(encodeBraces: true);
+        var lines = HostScript.WriteToTempDirectoryLines([script], encodeBraces: true);
 
         Assert.DoesNotContain(lines, l => l.Contains("{{", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WriteToTempDirectoryLines_TwoScriptsOneLibrary_WritesTheLibraryOnceFirst()
+    {
+        var library = HostScript.FromContent(HostScript.LibraryFileName, "f() { :; }\n");
+        var a = HostScript.FromContent("a.sh", HostScript.LibrarySourceLine + "\nf\n") with { Library = library };
+        var b = HostScript.FromContent("b.sh", HostScript.LibrarySourceLine + "\nf\n") with { Library = library };
+
+        var files = EmbeddedFiles(HostScript.WriteToTempDirectoryLines([a, b]).ToList());
+
+        Assert.Equal([HostScript.LibraryFileName, "a.sh", "b.sh"], files.Keys);
+    }
+
+    [Fact]
+    public void Joined_ScriptThatSourcesTheLibrary_HasTheLibraryInPlaceOfTheLine()
+    {
+        var library = HostScript.FromContent(HostScript.LibraryFileName, "# the library\nf() { echo f; }\n");
+        var script = HostScript.FromContent("a.sh", "#!/bin/bash\n" + HostScript.LibrarySourceLine + "\nf\n") with { Library = library };
+
+        Assert.Equal("#!/bin/bash\n# the library\nf() { echo f; }\nf\n", script.Joined);
+    }
+
+    [Fact]
+    public void Load_EveryHostScriptThatSourcesTheLibrary_JoinsAsTheBatsSuitesJoin()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(app.Root, "hostscripts"), "*.sh").Select(Path.GetFileName).OfType<string>())
+        {
+            if (file == HostScript.LibraryFileName) continue;
+
+            var script = HostScript.Load(app.Root, file);
+
+            Assert.Equal(JoinedHostScript.ByTheBatsJoin(app.Root, file), System.Text.Encoding.UTF8.GetBytes(script.Joined));
+        }
+    }
+
+    [Theory]
+    [InlineData("a.sh", HostScript.LibrarySourceLine + "\n" + HostScript.LibrarySourceLine + "\n", "sources hostlib.sh 2 times")]
+    [InlineData(HostScript.LibraryFileName, HostScript.LibrarySourceLine + "\n", "sources itself")]
+    [InlineData("../a.sh", "echo hi\n", "not a plain file name")]
+    [InlineData("a.sh", "source \"${BASH_SOURCE[0]%/*}/hostlib.sh\"\n", "other than by the line")]
+    public void FromContent_BadLibraryUse_FailsNamingTheFile(string fileName, string content, string reason)
+    {
+        var error = Assert.Throws<HostScriptException>(() => HostScript.FromContent(fileName, content));
+
+        Assert.StartsWith($"hostscripts/{fileName}:", error.Message);
+        Assert.Contains(reason, error.Message);
+    }
+
+    /// <summary>Names on both sides of each clause of the DNS-name rule.</summary>
+    public static TheoryData<string> Names => new(DnsNameCorpus.All);
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void DnsNameOrEmpty_AnyName_AgreesWithTheContractsRule(string name)
+    {
+        Assert.Equal(name.Length == 0 || DnsNames.IsValid(name), Regex.IsMatch(name, Patterns.DnsNameOrEmpty, RegexOptions.CultureInvariant));
+    }
+
+    [Fact]
+    public void CommandDocuments_Size_UnderSsmsLimit()
+    {
+        // SSM refuses a document over 64 KB (botocore's ssm service-2.json, MaxDocumentSizeExceeded). Assumed: the
+        // content reaches SSM as compact JSON escaped only where JSON requires it, as CloudFormation sends it.
+        var documents = SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Document");
+        var compact = new System.Text.Json.JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+        foreach (var (_, document) in documents)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(document["Content"]!.ToJsonString(compact));
+            output.WriteLine($"document size: {(string?)document["Name"]} {bytes} bytes");
+            Assert.True(bytes < 64 * 1024, $"{(string?)document["Name"]}: {bytes} bytes of content");
+        }
     }
 
     [Fact]

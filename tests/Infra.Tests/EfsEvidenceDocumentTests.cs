@@ -13,26 +13,13 @@ public class EfsEvidenceDocumentTests(DefaultApp app) : IClassFixture<DefaultApp
     List<string> Lines() =>
         Document()["Content"]!["mainSteps"]![0]!["inputs"]!["runCommand"]!.AsArray().Select(l => (string)l!).ToList();
 
-    /// <summary>The bodies of the document's heredocs, in order, joined as SSM joins runCommand lines.</summary>
-    static List<string> EmbeddedScripts(List<string> lines)
-    {
-        var scripts = new List<string>();
-        for (var start = lines.FindIndex(IsHeredoc); start >= 0; start = lines.FindIndex(start + 1, IsHeredoc))
-        {
-            var end = lines.FindIndex(start + 1, l => l == HostScript.HeredocDelimiter);
-            scripts.Add(string.Join("\n", lines.Skip(start + 1).Take(end - start - 1)) + "\n");
-        }
-        return scripts;
-
-        static bool IsHeredoc(string line) => line.EndsWith($"<<'{HostScript.HeredocDelimiter}'", StringComparison.Ordinal);
-    }
-
     [Fact]
-    public void EfsEvidenceDocument_EmbeddedScripts_EqualTheFilesByteForByte()
+    public void EfsEvidenceDocument_EmbeddedFiles_AreTheScriptsAndTheirLibraryOnceByteForByte()
     {
-        var scripts = EmbeddedScripts(Lines());
+        var files = DocumentTests.EmbeddedFiles(Lines());
 
-        Assert.Equal([app.HostScript("resolv-fix.sh"), app.HostScript("efs-evidence.sh")], scripts);
+        Assert.Equal([HostScript.LibraryFileName, "resolv-fix.sh", "efs-evidence.sh"], files.Keys);
+        Assert.All(files, f => Assert.Equal(app.HostScript(f.Key), f.Value));
     }
 
     [Fact]
@@ -41,10 +28,9 @@ public class EfsEvidenceDocumentTests(DefaultApp app) : IClassFixture<DefaultApp
         var lines = Lines();
 
         Assert.Equal("Command", (string?)Document()["DocumentType"]);
-        Assert.Contains("resolv_fix=\"${script}\"", lines);
-        Assert.Contains("trap 'rm -f \"${script}\" \"${resolv_fix}\"' EXIT", lines);
+        Assert.Contains("trap 'rm -rf \"${dir}\"' EXIT", lines);
         Assert.Equal(
-            "bash \"${script}\" --resolv-fix \"${resolv_fix}\" --resolver \"{{Resolver}}\" --verify-host \"{{VerifyHost}}\" --file-system-id \"{{FileSystemId}}\" --region \"{{Region}}\"",
+            "bash \"${dir}/efs-evidence.sh\" --resolv-fix \"${dir}/resolv-fix.sh\" --resolver \"{{Resolver}}\" --verify-host \"{{VerifyHost}}\" --file-system-id \"{{FileSystemId}}\" --region \"{{Region}}\"",
             lines[^2]);
         Assert.Equal("exit $?", lines[^1]);
     }

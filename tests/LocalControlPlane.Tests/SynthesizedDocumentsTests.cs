@@ -43,10 +43,10 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
         Assert.Equal(2, shell.Runs.Count);
         var (instance, evidence) = shell.Runs[0];
         Assert.Equal("i-0aaaaaaaaaaaaaaa1", instance);
-        Assert.Equal([Script("resolv-fix.sh"), Script("efs-evidence.sh")], Embedded(evidence));
+        Assert.Equal([Script("hostlib.sh"), Script("resolv-fix.sh"), Script("efs-evidence.sh")], Embedded(evidence));
         Assert.Contains($"--verify-host \"{VerifyHost}\" --file-system-id \"{Build.FileSystemId}\" --region \"us-east-1\"", evidence);
         var fix = shell.Runs[1].Script;
-        Assert.Equal([Script("resolv-fix.sh")], Embedded(fix));
+        Assert.Equal([Script("hostlib.sh"), Script("resolv-fix.sh")], Embedded(fix));
         Assert.Contains("args=(\"fix\" --resolver \"169.254.169.253\")", fix);
         Assert.DoesNotContain("{{", evidence + fix);
         Assert.Empty(plane.Sns.Notifications);
@@ -209,6 +209,6 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
         }
         return bodies;
 
-        static bool IsHeredoc(string line) => line.StartsWith("cat > \"${script}\" <<'", StringComparison.Ordinal);
+        static bool IsHeredoc(string line) => line.StartsWith("cat > \"${dir}/", StringComparison.Ordinal);
     }
 }

@@ -222,7 +222,7 @@ FAKE
   local bin="${BATS_TEST_TMPDIR}/minimal"
   mkdir -p "${bin}"
   local t
-  for t in bash nsenter getent cat grep cut sort tr timeout unshare; do
+  for t in bash dirname nsenter getent cat grep cut sort tr timeout unshare; do
     ln -sf "$(PATH="${FAKEBIN}:/usr/bin:/bin" command -v "${t}")" "${bin}/${t}"
   done
   PATH="${bin}" run "${bin}/bash" "${DIAGNOSE}"

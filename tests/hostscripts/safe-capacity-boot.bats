@@ -23,6 +23,8 @@ setup() {
   UNITS="${ROOT}/etc/systemd/system"
   mkdir -p "${ROOT}/etc/ecs" "${FAKE_S3}"
   printf 'ECS_CLUSTER=prod\nECS_ENABLE_TASK_IAM_ROLE=true\n' >"${ECS_CONFIG}"
+  # The instances get resolv-fix.sh as its S3 asset: joined with hostlib.sh.
+  RESOLV_FIX="$(joined_script resolv-fix.sh)"
   cp "${RESOLV_FIX}" "${FAKE_S3}/${KEY}"
   SHA="$(sha256sum <"${RESOLV_FIX}" | cut -d' ' -f1)"
 }

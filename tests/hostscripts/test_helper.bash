@@ -13,6 +13,18 @@ RESOLV_FIX="${HOSTSCRIPTS}/resolv-fix.sh"
 # shellcheck disable=SC2034 # used by the suites that load this file
 DIAGNOSE="${HOSTSCRIPTS}/diagnose-task-netns.sh"
 
+# Prints the path of SCRIPT (a file name in hostscripts/) joined with
+# hostlib.sh, as the safe capacity downloads it; written once per test file.
+joined_script() {
+  local joined="${BATS_FILE_TMPDIR}/joined/$1"
+  if [[ ! -f "${joined}" ]]; then
+    mkdir -p "${joined%/*}"
+    "${BATS_TEST_DIRNAME}/join-hostlib.sh" "${HOSTSCRIPTS}/$1" >"${joined}.tmp" \
+      && chmod +x "${joined}.tmp" && mv "${joined}.tmp" "${joined}" || return 1
+  fi
+  printf '%s\n' "${joined}"
+}
+
 # Creates ROOT (a fixture root with etc/), FAKEBIN (on PATH first) and
 # CALLS (the log every fake appends "name args" to).
 common_setup() {

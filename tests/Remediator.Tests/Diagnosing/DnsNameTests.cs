@@ -8,6 +8,7 @@ public class DnsNameTests
     [InlineData("fs-0705b30dbe1741990.efs.us-east-1.amazonaws.com")]
     [InlineData("a.b")]
     [InlineData("x1.example.com")]
+    [InlineData("a.b.com.")]
     public void IsValid_HostNames_AreAccepted(string name) => Assert.True(DnsName.IsValid(name));
 
     [Theory]
@@ -18,7 +19,7 @@ public class DnsNameTests
     [InlineData("a.-b.com")]
     [InlineData("a.b-.com")]
     [InlineData("a b.com")]
-    [InlineData("a.b.com.")]
+    [InlineData("a.b.com..")]
     [InlineData("a_b.com")]
     public void IsValid_NonNames_AreRejected(string? name) => Assert.False(DnsName.IsValid(name));
 
@@ -37,5 +38,13 @@ public class DnsNameTests
         Assert.Equal(254, name.Length);
         Assert.False(DnsName.IsValid(name));
         Assert.True(DnsName.IsValid(name[2..]));
+    }
+
+    [Theory]
+    [InlineData("fs-0705b30dbe1741990.efs.us-east-1.amazonaws.com")]
+    [InlineData("fs-0705b30dbe1741990.efs.us-east-1.amazonaws.com.")]
+    public void EfsFileSystemId_EfsNameWithOrWithoutTheTrailingDot_IsTheId(string host)
+    {
+        Assert.Equal("fs-0705b30dbe1741990", DnsName.EfsFileSystemId(host));
     }
 }
