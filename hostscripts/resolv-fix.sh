@@ -740,6 +740,7 @@ take_lock() {
   else
     lock="${ETC}/.${TAG}.lock"
   fi
+  inside_root "${lock}" || die "${EXIT_ENV}" "lock file ${lock} leaves --root; nothing changed"
   exec {LOCK_FD}>>"${lock}" || die "${EXIT_ENV}" "cannot open lock file ${lock}"
   flock -w "${LOCK_WAIT_SECONDS}" "${LOCK_FD}" \
     || die "${EXIT_ENV}" "timed out after ${LOCK_WAIT_SECONDS}s waiting for lock ${lock}"
@@ -954,28 +955,23 @@ apply_persistence() {
 # Undoes the persistence inside --root (fix never writes beyond a symlink
 # that leaves it). Appends to PERSISTENCE.
 persist_rollback() {
-  local f orig dhcp="${ETC}/dhcp" nm_dir="${ETC}/NetworkManager/conf.d"
-  local nm_conf="${nm_dir}/${NM_CONF_NAME}"
-  if [[ -e "${dhcp}" ]] && ! inside_root "${dhcp}"; then
-    say "persistence: ${dhcp} leaves --root; nothing restored there"
-  else
-    for f in "${dhcp}"/*"${BACKUP_SUFFIX}"; do
-      [[ -e "${f}" || -L "${f}" ]] || continue
+  local f orig nm_conf="${ETC}/NetworkManager/conf.d/${NM_CONF_NAME}"
+  for f in "${ETC}"/dhcp/*"${BACKUP_SUFFIX}" "${nm_conf}"; do
+    [[ -e "${f}" || -L "${f}" ]] || continue
+    if ! inside_root "${f%/*}"; then
+      say "persistence: ${f%/*} leaves --root, not changed"
+    elif [[ "${f}" == "${nm_conf}" ]]; then
+      rm -f -- "${f}" || die "${EXIT_ENV}" "cannot remove ${f}"
+      PERSISTENCE+=("${f}")
+      service_call systemctl reload NetworkManager
+      say "removed ${f}"
+    else
       orig="${f%"${BACKUP_SUFFIX}"}"
       mv -f -T -- "${f}" "${orig}" || die "${EXIT_ENV}" "cannot restore ${orig}"
       PERSISTENCE+=("${orig}")
       say "restored ${orig}"
-    done
-  fi
-  [[ -e "${nm_conf}" || -L "${nm_conf}" ]] || return 0
-  if ! inside_root "${nm_dir}"; then
-    say "persistence: ${nm_dir} leaves --root; nothing removed there"
-    return 0
-  fi
-  rm -f -- "${nm_conf}" || die "${EXIT_ENV}" "cannot remove ${nm_conf}"
-  PERSISTENCE+=("${nm_conf}")
-  service_call systemctl reload NetworkManager
-  say "removed ${nm_conf}"
+    fi
+  done
 }
 
 # Resolves NAME through RESOLVER alone with getaddrinfo (getent ahosts), as

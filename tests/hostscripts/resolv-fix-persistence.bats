@@ -149,3 +149,22 @@ dhclient_conf() {
   assert_equal "$(grep -c "would append 169.254.169.253" <<<"${output}")" 1
   assert_equal "$(tree_state "${ROOT}/etc")" "${before}"
 }
+
+@test "--root: a lock file that is a symlink out of the root is refused, nothing created outside" {
+  ln -s ../../../outside/lock "${ROOT}/run/lock/ecs-dns-remediation.lock"
+  printf 'nameserver 127.0.0.1\n' >"${CONF}"
+  local before
+  before="$(tree_state "${ROOT}/etc")"
+
+  run "${RESOLV_FIX}" fix --root "${ROOT}" --json
+  assert_failure 4
+  assert_output --partial "leaves --root"
+  assert_file_not_exists "${OUTSIDE}/lock"
+  assert_equal "$(tree_state "${ROOT}/etc")" "${before}"
+
+  run "${RESOLV_FIX}" fix --root "${ROOT}" --dry-run
+  assert_success
+  run "${RESOLV_FIX}" check --root "${ROOT}"
+  assert_failure 1
+  assert_file_not_exists "${OUTSIDE}/lock"
+}
