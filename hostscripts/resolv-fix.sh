@@ -782,25 +782,24 @@ detect_manager() {
 }
 
 # Sets DH_POINTS ("line column" after the last item) for each loopback-only
-# "supersede domain-name-servers" in LINES, interface blocks included: they
-# replace the global parameters (dhclient.conf(5), ISC DHCP
-# client/dhclient.conf.5, "interface"). Keywords are case-insensitive.
+# "supersede domain-name-servers" in LINES, interface blocks too: they win
+# for their interface; keywords ignore case (ISC DHCP client/dhclient.conf.5).
 find_dhclient_supersedes() {
-  local i text col seg delim stmt="" last="" item
+  local i piece seg stmt="" last="" item col
   local -a items
   DH_POINTS=()
+  [[ "${CONTENT,,}" == *supersede* ]] || return 0
   for i in "${!LINES[@]}"; do
-    text="${LINES[i]%%#*}"
+    split_statements "${LINES[i]%%#*}"
     col=0
-    while [[ "${text:col}" =~ ^([^\;{}]*)([\;{}]?) ]]; do
-      seg="${BASH_REMATCH[1]}"
-      delim="${BASH_REMATCH[2]}"
+    for piece in "${PIECES[@]+"${PIECES[@]}"}"; do
+      seg="${piece%[;\{\}]}"
       stmt+="${seg,,}"
       seg="${seg%"${seg##*[![:blank:]]}"}"
       [[ -z "${seg}" ]] || last="${i} $((col + ${#seg}))"
-      col=$((col + ${#BASH_REMATCH[0]}))
-      [[ -n "${delim}" ]] || break
-      if [[ "${delim}" == ";" && "${stmt}" =~ ^[[:blank:]]*supersede[[:blank:]]+domain-name-servers[[:blank:]]+(.*[^[:blank:]]) ]]; then
+      col=$((col + ${#piece}))
+      [[ "${piece}" == *[\;\{\}] ]] || continue
+      if [[ "${piece}" == *";" && "${stmt}" =~ ^[[:blank:]]*supersede[[:blank:]]+domain-name-servers[[:blank:]]+(.*[^[:blank:]]) ]]; then
         IFS=, read -r -a items <<<"${BASH_REMATCH[1]//$'\t'/ }"
         for item in "${items[@]}"; do
           classify_ns "${item// /}"
@@ -814,14 +813,20 @@ find_dhclient_supersedes() {
   done
 }
 
+# Sets PIECES: $1 cut after each ";", "{", "}" in one split (linear time).
+split_statements() {
+  local IFS=$'\x1f' text="${1//;/;$'\x1f'}"
+  text="${text//\{/\{$'\x1f'}"
+  text="${text//\}/\}$'\x1f'}"
+  set -f
+  # shellcheck disable=SC2206 # split on IFS on purpose, globbing off
+  PIECES=(${text})
+  set +f
+}
+
 # Sets DHCLIENT_FILES: the dhclient*.conf with DH_POINTS.
 plan_dhclient() {
   local f
-  DHCLIENT_FILES=()
-  if ! is_ipv4 "${RESOLVER}"; then
-    DHCLIENT_IPV6_SKIPPED=true
-    return 0
-  fi
   for f in "${ETC}"/dhcp/dhclient*.conf; do
     [[ -f "${f}" && ! -L "${f}" ]] || continue
     if ! inside_root "${f}"; then
@@ -844,8 +849,9 @@ apply_dhclient() {
     col="${DH_POINTS[k]#* }"
     LINES[li]="${LINES[li]:0:col}, ${RESOLVER}${LINES[li]:col}"
   done
-  undoable "${f}${BACKUP_SUFFIX}" backup_once "${f}" "${f}${BACKUP_SUFFIX}" || return 1
   join_lines "${FINAL_NEWLINE}" "${LINES[@]}"
+  ((${#TEXT} <= MAX_BYTES)) || return 1
+  undoable "${f}${BACKUP_SUFFIX}" backup_once "${f}" "${f}${BACKUP_SUFFIX}" || return 1
   undoable "${f}" atomic_write "${f}" "${f}" "${TEXT}" || return 1
   PERSISTENCE+=("${f}")
 }
@@ -865,7 +871,7 @@ undoable() {
   local path="$1" copy=""
   shift
   if [[ -e "${path}" || -L "${path}" ]]; then
-    copy="$(mktemp -u -- "$(dirname -- "${path}")/.$(basename -- "${path}").${TAG}.XXXXXX")" || return 1
+    copy="$(mktemp -u -- "${path%/*}/.${path##*/}.${TAG}.XXXXXX")" || return 1
     cp -P -p -- "${path}" "${copy}" || { rm -f -- "${copy}"; return 1; }
   fi
   if "$@"; then
@@ -885,10 +891,10 @@ end_changes() {
     if [[ "$1" == keep ]]; then
       rm -f -- "${copy}"
     elif [[ -n "${copy}" ]]; then
-      mv -f -T -- "${copy}" "${path}" || err "cannot restore ${path} from ${copy}"
+      mv -f -T -- "${copy}" "${path}"
     else
-      rmdir -- "${path}" 2>/dev/null || rm -f -- "${path}" || err "cannot remove ${path}"
-    fi
+      rmdir -- "${path}" 2>/dev/null || rm -f -- "${path}"
+    fi || err "cannot undo the change to ${path}"
   done
   UNDO=()
 }
@@ -908,14 +914,15 @@ plan_persistence() {
   NM_CONF=""
   case "${MANAGER}" in
     dhclient)
-      DHCLIENT_IPV6_SKIPPED=false
-      plan_dhclient
-      if [[ "${DHCLIENT_IPV6_SKIPPED}" == true ]]; then
+      if ! is_ipv4 "${RESOLVER}"; then
         say "persistence: dhclient's domain-name-servers takes IPv4 only; ${RESOLVER} is not written there (a lease renewal may undo the fix)"
-      elif ((${#DHCLIENT_FILES[@]} == 0)); then
+        return 0
+      fi
+      plan_dhclient
+      if ((${#DHCLIENT_FILES[@]} == 0)); then
         say "persistence: dhclient has no loopback-only 'supersede domain-name-servers'; the next lease keeps the DHCP servers, nothing to change"
       elif [[ "${DRY_RUN}" == true ]]; then
-        say "persistence (dry run): would append ${RESOLVER} to each loopback-only 'supersede domain-name-servers' in ${DHCLIENT_FILES[*]}"
+        say "persistence (dry run): would append ${RESOLVER} to its loopback-only supersede statements in ${DHCLIENT_FILES[*]}"
       fi
       ;;
     networkmanager)
@@ -952,8 +959,7 @@ apply_persistence() {
   PERSISTENCE+=("${NM_CONF}")
 }
 
-# Undoes the persistence inside --root (fix never writes beyond a symlink
-# that leaves it). Appends to PERSISTENCE.
+# Undoes the persistence inside --root (fix writes nowhere else).
 persist_rollback() {
   local f orig nm_conf="${ETC}/NetworkManager/conf.d/${NM_CONF_NAME}"
   for f in "${ETC}"/dhcp/*"${BACKUP_SUFFIX}" "${nm_conf}"; do
@@ -1118,7 +1124,7 @@ do_fix() {
       || fail_fix "cannot write backup ${backup}"
     undoable "${CONF}" atomic_write "${CONF}" "${REAL_CONF}" "${new_text}" \
       || fail_fix "cannot replace ${CONF} (disk full, immutable or read-only?)"
-    apply_persistence || fail_fix "cannot update ${FAILED}"
+    apply_persistence || fail_fix "cannot update ${FAILED} (or it would pass ${MAX_BYTES} bytes)"
     end_changes keep
     CHANGED=true
     BACKUP_REPORTED="${backup}"
