@@ -59,6 +59,10 @@ BACKUP_REPORTED=""
 VERIFY_RESOLVES=""
 PERSISTENCE=()
 REPORT_NS=()
+# Set by plan_persistence; fix's changes as (path, copy) pairs.
+DHCLIENT_FILES=()
+NM_CONF=""
+UNDO=()
 IMPLICIT_DEFAULT=false
 
 # Paths, set once by resolve_paths: ETC is ROOT/etc, CONF its resolv.conf.
@@ -529,6 +533,7 @@ plan_fix() {
 # (a full disk must not leave a short file), copies mode and owner from ref,
 # and renames it over path. Returns 1 with path untouched on any failure.
 # Arguments: path, ref (or ""), text.
+# shellcheck disable=SC2317 # called through undoable
 atomic_write() {
   local path="$1" ref="$2" text="$3"
   local dir tmp size
@@ -558,6 +563,7 @@ atomic_write() {
 # Saves the original once, never overwritten: a file from the bytes read
 # (CONTENT), a symlink as the symlink. Arguments: path, backup path.
 # Returns 1 on failure, 2 if a non-file (a directory) sits at the backup.
+# shellcheck disable=SC2317 # called through undoable
 backup_once() {
   local path="$1" backup="$2" tmp
   if [[ -L "${backup}" ]] || [[ -f "${backup}" ]]; then
@@ -574,12 +580,14 @@ backup_once() {
   atomic_write "${backup}" "${path}" "${CONTENT}"
 }
 
-# Removes temp files of killed runs from the given directories; under the
-# lock, no live run owns one.
+# Removes temp files of killed runs from the given directories inside
+# --root; under the lock, no live run owns one.
 clean_stale_temps() {
   local dir f
   for dir in "$@"; do
-    [[ -d "${dir}" ]] || continue
+    if [[ ! -d "${dir}" ]] || ! inside_root "${dir}"; then
+      continue
+    fi
     for f in "${dir}"/.*."${TAG}".?????? "${dir}/.${TAG}.bak."??????; do
       [[ -f "${f}" && ! -L "${f}" ]] || continue
       rm -f -- "${f}" && say "removed stale temp file ${f}"
@@ -595,6 +603,7 @@ take_lock() {
   else
     lock="${ETC}/.${TAG}.lock"
   fi
+  inside_root "${lock}" || die "${EXIT_ENV}" "lock file ${lock} leaves --root; nothing changed"
   exec {LOCK_FD}>>"${lock}" || die "${EXIT_ENV}" "cannot open lock file ${lock}"
   flock -w "${LOCK_WAIT_SECONDS}" "${LOCK_FD}" \
     || die "${EXIT_ENV}" "timed out after ${LOCK_WAIT_SECONDS}s waiting for lock ${lock}"
@@ -627,7 +636,7 @@ detect_manager() {
   fi
   for f in "${ETC}"/dhcp/dhclient*.conf; do
     if [[ -f "${f}" ]] && inside_root "${f}" \
-      && grep -Eq '^[[:blank:]]*(supersede|prepend)[[:blank:]]+domain-name-servers' -- "${f}"; then
+      && grep -Eiq '^[^#]*(^|[;{}[:blank:]])(supersede|prepend)[[:blank:]]+domain-name-servers' -- "${f}"; then
       MANAGER="dhclient"
       return 0
     fi
@@ -635,59 +644,52 @@ detect_manager() {
   MANAGER="static"
 }
 
-# Finds "supersede domain-name-servers" in LINES (it runs to its ";", may
-# span lines; "#" starts a comment). Sets DH_LAST_LINE, DH_LAST_COL (where
-# the last item ends) and DH_ALL_LOCAL (loopback only). Returns 1 if none.
-find_dhclient_supersede() {
-  local i text start=-1 list="" item end
-  DH_LAST_LINE=-1
-  DH_LAST_COL=-1
-  DH_ALL_LOCAL=false
+# Sets DH_POINTS ("line column" after the last item) for each loopback-only
+# "supersede domain-name-servers" in LINES, interface blocks too: they win
+# for their interface; keywords ignore case (ISC DHCP client/dhclient.conf.5).
+find_dhclient_supersedes() {
+  local i piece seg stmt="" last="" item col
+  local -a items
+  DH_POINTS=()
+  [[ "${CONTENT,,}" == *supersede* ]] || return 0
   for i in "${!LINES[@]}"; do
-    text="${LINES[i]%%#*}"
-    if ((start < 0)); then
-      [[ "${text}" =~ ^([[:blank:]]*supersede[[:blank:]]+domain-name-servers)([[:blank:]]|\;|$) ]] \
-        || continue
-      start="${i}"
-      end="${#BASH_REMATCH[1]}"
-    else
-      end=0
-    fi
-    local rest="${text:end}" stop=false
-    if [[ "${rest}" == *\;* ]]; then
-      rest="${rest%%;*}"
-      stop=true
-    fi
-    if [[ "${rest}" =~ [^[:blank:]] ]]; then
-      local trimmed="${rest%"${rest##*[![:blank:]]}"}"
-      DH_LAST_LINE="${i}"
-      DH_LAST_COL=$((end + ${#trimmed}))
-    fi
-    list+=" ${rest}"
-    [[ "${stop}" == true ]] && break
-  done
-  ((start >= 0 && DH_LAST_LINE >= 0)) || return 1
-  [[ "${stop}" == true ]] || return 1
-  local -a items=()
-  IFS=, read -r -a items <<<"${list//$'\t'/ }"
-  DH_ALL_LOCAL=true
-  for item in "${items[@]+"${items[@]}"}"; do
-    item="${item// /}"
-    classify_ns "${item}"
-    [[ "${CLASS}" == loopback ]] || DH_ALL_LOCAL=false
+    split_statements "${LINES[i]%%#*}"
+    col=0
+    for piece in "${PIECES[@]+"${PIECES[@]}"}"; do
+      seg="${piece%[;\{\}]}"
+      stmt+="${seg,,}"
+      seg="${seg%"${seg##*[![:blank:]]}"}"
+      [[ -z "${seg}" ]] || last="${i} $((col + ${#seg}))"
+      col=$((col + ${#piece}))
+      [[ "${piece}" == *[\;\{\}] ]] || continue
+      if [[ "${piece}" == *";" && "${stmt}" =~ ^[[:blank:]]*supersede[[:blank:]]+domain-name-servers[[:blank:]]+(.*[^[:blank:]]) ]]; then
+        IFS=, read -r -a items <<<"${BASH_REMATCH[1]//$'\t'/ }"
+        for item in "${items[@]}"; do
+          classify_ns "${item// /}"
+          [[ "${CLASS}" == loopback ]] || break
+        done
+        [[ "${CLASS}" != loopback ]] || DH_POINTS+=("${last}")
+      fi
+      stmt=""
+    done
+    stmt+=" "
   done
 }
 
-# Sets DHCLIENT_FILES: the dhclient*.conf whose "supersede
-# domain-name-servers" is loopback only (the resolver is appended there, so
-# the next lease writes both).
+# Sets PIECES: $1 cut after each ";", "{", "}" in one split (linear time).
+split_statements() {
+  local IFS=$'\x1f' text="${1//;/;$'\x1f'}"
+  text="${text//\{/\{$'\x1f'}"
+  text="${text//\}/\}$'\x1f'}"
+  set -f
+  # shellcheck disable=SC2206 # split on IFS on purpose, globbing off
+  PIECES=(${text})
+  set +f
+}
+
+# Sets DHCLIENT_FILES: the dhclient*.conf with DH_POINTS.
 plan_dhclient() {
   local f
-  DHCLIENT_FILES=()
-  if ! is_ipv4 "${RESOLVER}"; then
-    DHCLIENT_IPV6_SKIPPED=true
-    return 0
-  fi
   for f in "${ETC}"/dhcp/dhclient*.conf; do
     [[ -f "${f}" && ! -L "${f}" ]] || continue
     if ! inside_root "${f}"; then
@@ -695,23 +697,25 @@ plan_dhclient() {
       continue
     fi
     read_file "${f}" || die "${EXIT_ENV}" "cannot read ${f} (unreadable, over ${MAX_BYTES} bytes, or binary); nothing changed"
-    if find_dhclient_supersede && [[ "${DH_ALL_LOCAL}" == true ]]; then
-      DHCLIENT_FILES+=("${f}")
-    fi
+    find_dhclient_supersedes
+    ((${#DH_POINTS[@]} == 0)) || DHCLIENT_FILES+=("${f}")
   done
 }
 
-# Applies the dhclient persistence to one file (backup first).
-# Arguments: file.
+# Appends the resolver at each point of a file, after a backup.
 apply_dhclient() {
-  local f="$1" line
+  local f="$1" k li col
   read_file "${f}" || return 1
-  find_dhclient_supersede || return 1
-  line="${LINES[DH_LAST_LINE]}"
-  LINES[DH_LAST_LINE]="${line:0:DH_LAST_COL}, ${RESOLVER}${line:DH_LAST_COL}"
-  backup_once "${f}" "${f}${BACKUP_SUFFIX}" || return 1
+  find_dhclient_supersedes
+  for ((k = ${#DH_POINTS[@]} - 1; k >= 0; k--)); do
+    li="${DH_POINTS[k]% *}"
+    col="${DH_POINTS[k]#* }"
+    LINES[li]="${LINES[li]:0:col}, ${RESOLVER}${LINES[li]:col}"
+  done
   join_lines "${FINAL_NEWLINE}" "${LINES[@]}"
-  atomic_write "${f}" "${f}" "${TEXT}" || return 1
+  ((${#TEXT} <= MAX_BYTES)) || return 1
+  undoable "${f}${BACKUP_SUFFIX}" backup_once "${f}" "${f}${BACKUP_SUFFIX}" || return 1
+  undoable "${f}" atomic_write "${f}" "${f}" "${TEXT}" || return 1
   PERSISTENCE+=("${f}")
 }
 
@@ -724,48 +728,72 @@ service_call() {
   fi
 }
 
-# Describes and applies the persistence for the detected manager. Runs
-# before resolv.conf is replaced, so a reload cannot undo the fix.
-# Globals: MANAGER, ROOT, DRY_RUN; appends to PERSISTENCE.
-persist_fix() {
+# Runs a command that changes a path (arguments: path, command words),
+# recording a copy of the path (named like a stale temp) or "" (absent).
+undoable() {
+  local path="$1" copy=""
+  shift
+  if [[ -e "${path}" || -L "${path}" ]]; then
+    copy="$(mktemp -u -- "${path%/*}/.${path##*/}.${TAG}.XXXXXX")" || return 1
+    cp -P -p -- "${path}" "${copy}" || { rm -f -- "${copy}"; return 1; }
+  fi
+  if "$@"; then
+    UNDO+=("${path}" "${copy}")
+    return 0
+  fi
+  rm -f -- "${copy}"
+  return 1
+}
+
+# "keep" drops the copies; "undo" reverses the changes, newest first.
+end_changes() {
+  local i path copy
+  for ((i = ${#UNDO[@]} - 2; i >= 0; i -= 2)); do
+    path="${UNDO[i]}"
+    copy="${UNDO[i + 1]}"
+    if [[ "$1" == keep ]]; then
+      rm -f -- "${copy}"
+    elif [[ -n "${copy}" ]]; then
+      mv -f -T -- "${copy}" "${path}"
+    else
+      rmdir -- "${path}" 2>/dev/null || rm -f -- "${path}"
+    fi || err "cannot undo the change to ${path}"
+  done
+  UNDO=()
+}
+
+# Undoes this fix's changes and exits 4. Arguments: what failed.
+fail_fix() {
+  end_changes undo
+  PERSISTENCE=()
+  die "${EXIT_ENV}" "$*; nothing changed"
+}
+
+# Sets DHCLIENT_FILES and NM_CONF (or ""), before any change: a path that
+# leaves --root stops the fix here.
+plan_persistence() {
   local f nm_dir="${ETC}/NetworkManager"
+  DHCLIENT_FILES=()
+  NM_CONF=""
   case "${MANAGER}" in
     dhclient)
-      DHCLIENT_IPV6_SKIPPED=false
-      plan_dhclient
-      if [[ "${DHCLIENT_IPV6_SKIPPED}" == true ]]; then
+      if ! is_ipv4 "${RESOLVER}"; then
         say "persistence: dhclient's domain-name-servers takes IPv4 only; ${RESOLVER} is not written there (a lease renewal may undo the fix)"
         return 0
       fi
+      plan_dhclient
       if ((${#DHCLIENT_FILES[@]} == 0)); then
         say "persistence: dhclient has no loopback-only 'supersede domain-name-servers'; the next lease keeps the DHCP servers, nothing to change"
-        return 0
+      elif [[ "${DRY_RUN}" == true ]]; then
+        say "persistence (dry run): would append ${RESOLVER} to its loopback-only supersede statements in ${DHCLIENT_FILES[*]}"
       fi
-      for f in "${DHCLIENT_FILES[@]}"; do
-        if [[ "${DRY_RUN}" == true ]]; then
-          say "persistence (dry run): would append ${RESOLVER} to 'supersede domain-name-servers' in ${f}"
-          continue
-        fi
-        apply_dhclient "${f}" || die "${EXIT_ENV}" "cannot update ${f}"
-        say "persistence: appended ${RESOLVER} to 'supersede domain-name-servers' in ${f} (backup ${f}${BACKUP_SUFFIX})"
-      done
       ;;
     networkmanager)
-      f="${nm_dir}/conf.d/${NM_CONF_NAME}"
-      if [[ "${DRY_RUN}" == true ]]; then
-        say "persistence (dry run): would write ${f} (rc-manager=unmanaged) and reload NetworkManager"
-        return 0
-      fi
+      NM_CONF="${nm_dir}/conf.d/${NM_CONF_NAME}"
       inside_root "${nm_dir}/conf.d" \
-        || die "${EXIT_ENV}" "${nm_dir}/conf.d leaves --root; nothing written there"
-      mkdir -p -- "${nm_dir}/conf.d" || die "${EXIT_ENV}" "cannot create ${nm_dir}/conf.d"
-      join_lines true "# Written by ${PROG} (${TAG}): keep NetworkManager from" \
-        "# rewriting resolv.conf, which lists the VPC resolver after the local resolver." \
-        "# Removed by: resolv-fix.sh rollback" "[main]" "rc-manager=unmanaged"
-      atomic_write "${f}" "" "${TEXT}" || die "${EXIT_ENV}" "cannot write ${f}"
-      PERSISTENCE+=("${f}")
-      service_call systemctl reload NetworkManager
-      say "persistence: wrote ${f} (rc-manager=unmanaged)"
+        || die "${EXIT_ENV}" "${nm_dir}/conf.d leaves --root; nothing changed"
+      [[ "${DRY_RUN}" != true ]] \
+        || say "persistence (dry run): would write ${NM_CONF} (rc-manager=unmanaged) and reload NetworkManager"
       ;;
     systemd-resolved | resolvconf | symlink)
       say "persistence: resolv.conf is a symlink managed by ${MANAGER}; it is replaced by a regular file (the ${MANAGER} file it pointed to is regenerated, a file is not); rollback restores the symlink"
@@ -776,22 +804,43 @@ persist_fix() {
   esac
 }
 
-# Undoes the persistence files. Globals: ROOT; appends to PERSISTENCE.
+# Applies the persistence; returns 1 with FAILED, the path not written.
+apply_persistence() {
+  local f
+  for f in "${DHCLIENT_FILES[@]+"${DHCLIENT_FILES[@]}"}"; do
+    apply_dhclient "${f}" || { FAILED="${f}"; return 1; }
+  done
+  [[ -n "${NM_CONF}" ]] || return 0
+  for f in "${ETC}/NetworkManager" "${ETC}/NetworkManager/conf.d"; do
+    [[ -d "${f}" ]] || undoable "${f}" mkdir -- "${f}" || { FAILED="${f}"; return 1; }
+  done
+  join_lines true "# Written by ${PROG} (${TAG}): keep NetworkManager from" \
+    "# rewriting resolv.conf, which lists the VPC resolver after the local resolver." \
+    "# Removed by: resolv-fix.sh rollback" "[main]" "rc-manager=unmanaged"
+  undoable "${NM_CONF}" atomic_write "${NM_CONF}" "" "${TEXT}" \
+    || { FAILED="${NM_CONF}"; return 1; }
+  PERSISTENCE+=("${NM_CONF}")
+}
+
+# Undoes the persistence inside --root (fix writes nowhere else).
 persist_rollback() {
   local f orig nm_conf="${ETC}/NetworkManager/conf.d/${NM_CONF_NAME}"
-  for f in "${ETC}"/dhcp/*"${BACKUP_SUFFIX}"; do
-    [[ -e "${f}" ]] || continue
-    orig="${f%"${BACKUP_SUFFIX}"}"
-    mv -f -T -- "${f}" "${orig}" || die "${EXIT_ENV}" "cannot restore ${orig}"
-    PERSISTENCE+=("${orig}")
-    say "restored ${orig}"
+  for f in "${ETC}"/dhcp/*"${BACKUP_SUFFIX}" "${nm_conf}"; do
+    [[ -e "${f}" || -L "${f}" ]] || continue
+    if ! inside_root "${f%/*}"; then
+      say "persistence: ${f%/*} leaves --root, not changed"
+    elif [[ "${f}" == "${nm_conf}" ]]; then
+      rm -f -- "${f}" || die "${EXIT_ENV}" "cannot remove ${f}"
+      PERSISTENCE+=("${f}")
+      service_call systemctl reload NetworkManager
+      say "removed ${f}"
+    else
+      orig="${f%"${BACKUP_SUFFIX}"}"
+      mv -f -T -- "${f}" "${orig}" || die "${EXIT_ENV}" "cannot restore ${orig}"
+      PERSISTENCE+=("${orig}")
+      say "restored ${orig}"
+    fi
   done
-  if [[ -e "${nm_conf}" ]]; then
-    rm -f -- "${nm_conf}" || die "${EXIT_ENV}" "cannot remove ${nm_conf}"
-    PERSISTENCE+=("${nm_conf}")
-    service_call systemctl reload NetworkManager
-    say "removed ${nm_conf}"
-  fi
 }
 
 # Resolves NAME through RESOLVER alone with getaddrinfo (getent ahosts), as
@@ -922,20 +971,29 @@ do_fix() {
     else
       printf '%s' "${new_text}" | cat -v
     fi
-    persist_fix
+    plan_persistence
     CONTENT="${new_text}"
     LINES=("${NEW_LINES[@]}")
     parse_nameservers
   else
-    local rc=0
-    backup_once "${CONF}" "${CONF}${BACKUP_SUFFIX}" || rc=$?
-    ((rc != 2)) || die "${EXIT_ENV}" "${CONF}${BACKUP_SUFFIX} exists and is not a file or symlink; nothing changed"
-    ((rc == 0)) || die "${EXIT_ENV}" "cannot write backup ${CONF}${BACKUP_SUFFIX}; nothing changed"
-    BACKUP_REPORTED="${CONF}${BACKUP_SUFFIX}"
-    persist_fix
-    atomic_write "${CONF}" "${REAL_CONF}" "${new_text}" \
-      || die "${EXIT_ENV}" "cannot replace ${CONF} (disk full?); it is unchanged"
+    local backup="${CONF}${BACKUP_SUFFIX}"
+    if [[ -e "${backup}" && ! -f "${backup}" && ! -L "${backup}" ]]; then
+      die "${EXIT_ENV}" "${backup} exists and is not a file or symlink; nothing changed"
+    fi
+    plan_persistence
+    # Backup, resolv.conf and persistence stand or fall together.
+    CONTENT="${old_text}"
+    undoable "${backup}" backup_once "${CONF}" "${backup}" \
+      || fail_fix "cannot write backup ${backup}"
+    undoable "${CONF}" atomic_write "${CONF}" "${REAL_CONF}" "${new_text}" \
+      || fail_fix "cannot replace ${CONF} (disk full, immutable or read-only?)"
+    apply_persistence || fail_fix "cannot update ${FAILED} (or it would pass ${MAX_BYTES} bytes)"
+    end_changes keep
     CHANGED=true
+    BACKUP_REPORTED="${backup}"
+    ((${#PERSISTENCE[@]} == 0)) || say "persistence: updated ${PERSISTENCE[*]} (rollback undoes it)"
+    # After rc-manager=unmanaged: the reload leaves the new file alone.
+    [[ -z "${NM_CONF}" ]] || service_call systemctl reload NetworkManager
     verify_written "${new_text}"
     say "fixed ${CONF}: ${RESOLVER} follows the local resolver (backup ${BACKUP_REPORTED})"
   fi

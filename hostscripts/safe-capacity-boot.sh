@@ -1,20 +1,14 @@
 #!/usr/bin/env bash
 #
 # safe-capacity-boot.sh: makes a safe capacity container instance safe before
-# the ECS agent starts, and says so only when it is. It fixes resolv.conf with
-# resolv-fix.sh (the VPC resolver within glibc's first three nameservers),
-# checks the result, and only then sets the container instance attribute
-# dns.local-resolver=none in /etc/ecs/ecs.config; otherwise it sets
-# dns.local-resolver=at-risk, which the placement constraint avoids. A
-# heartbeat reports every minute to CloudWatch whether the instance is still
-# safe, so that an alarm can fire when no safe capacity instance is left.
+# the ECS agent starts, and says so only when it is: it fixes resolv.conf with
+# resolv-fix.sh, checks it, and only then sets the container instance
+# attribute dns.local-resolver=none, else at-risk, which placement avoids. A
+# heartbeat reports every minute to CloudWatch whether it is still safe.
 #
-# Written by the safe capacity's user data, which runs "install" once at first
-# boot (cloud-final; ecs.service is ordered after it). "install" fetches
-# resolv-fix.sh from the CDK asset and checks its SHA-256, writes the systemd
-# units, then runs "boot". The boot unit runs "boot" again at every later boot,
-# ordered before ecs.service; the heartbeat timer runs "heartbeat".
-# Run "safe-capacity-boot.sh --help" for usage and exit codes.
+# The safe capacity's user data runs "install" once at first boot
+# (cloud-final; ecs.service is ordered after it); a boot unit runs "boot" at
+# every later boot, before ecs.service; a timer runs "heartbeat". See --help.
 
 set -o nounset
 set -o pipefail
@@ -60,7 +54,7 @@ LOG_FILE="/dev/null"
 usage() {
   cat <<'EOF'
 Usage: safe-capacity-boot.sh install COMMON --script-url S3URL --script-sha256 HEX
-       safe-capacity-boot.sh boot COMMON
+       safe-capacity-boot.sh boot COMMON [--script-url S3URL --script-sha256 HEX]
        safe-capacity-boot.sh heartbeat COMMON
        safe-capacity-boot.sh --help
 COMMON: --resolver ADDR --cluster NAME --capacity-provider NAME --region REGION
@@ -70,9 +64,10 @@ Actions:
   install    First boot (user data): fetch resolv-fix.sh from S3URL, refuse it
              unless its SHA-256 is HEX, install it, write and enable the boot
              unit and the heartbeat timer, then run "boot".
-  boot       Before the ECS agent starts: resolv-fix.sh fix, then
-             resolv-fix.sh check; mark the instance dns.local-resolver=none in
-             /etc/ecs/ecs.config only if the check passed, else at-risk.
+  boot       Before the ECS agent starts: fetch resolv-fix.sh as install does
+             if it is missing; resolv-fix.sh fix, then resolv-fix.sh check; mark
+             the instance dns.local-resolver=none in /etc/ecs/ecs.config only
+             if the check passed, else at-risk.
   heartbeat  Put the metric EcsDnsRemediation/SafeCapacity SafeInstances
              (dimensions ClusterName, CapacityProvider): 1 if the instance is
              marked none and resolv-fix.sh check still passes, else 0.
@@ -82,8 +77,8 @@ Options:
   --cluster NAME            ECS cluster (metric dimension)
   --capacity-provider NAME  safe capacity provider (metric dimension)
   --region REGION           AWS Region for the aws CLI
-  --script-url S3URL        s3://bucket/key of resolv-fix.sh (install)
-  --script-sha256 HEX       its SHA-256, 64 lowercase hex digits (install)
+  --script-url S3URL        s3://bucket/key of resolv-fix.sh
+  --script-sha256 HEX       its SHA-256, 64 lowercase hex digits
   --root DIR                work under DIR instead of / (tests); with a root
                             other than /, no unit is enabled
 
@@ -193,13 +188,13 @@ parse_args() {
     || usage_error "--region must be an AWS Region name"
   [[ "${ROOT}" == /* && "${ROOT}" != *"/../"* && "${ROOT}" != *"/.." \
     && -d "${ROOT}" ]] || usage_error "--root must be an existing absolute directory"
-  if [[ "${ACTION}" == install ]]; then
+  if [[ "${ACTION}" == install || ("${ACTION}" == boot && -n "${SCRIPT_URL}${SCRIPT_SHA256}") ]]; then
     [[ "${SCRIPT_URL}" =~ ^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/[A-Za-z0-9._/-]{1,1024}$ ]] \
       || usage_error "--script-url must be s3://bucket/key"
     [[ "${SCRIPT_SHA256}" =~ ^[0-9a-f]{64}$ ]] \
       || usage_error "--script-sha256 must be 64 lowercase hex digits"
   elif [[ -n "${SCRIPT_URL}${SCRIPT_SHA256}" ]]; then
-    usage_error "--script-url and --script-sha256 apply to install only"
+    usage_error "--script-url and --script-sha256 apply to install and boot only"
   fi
 }
 
@@ -278,7 +273,7 @@ Before=ecs.service
 
 [Service]
 Type=oneshot
-ExecStart=${SELF_PATH} boot ${args}
+ExecStart=${SELF_PATH} boot ${args} --script-url ${SCRIPT_URL} --script-sha256 ${SCRIPT_SHA256}
 SuccessExitStatus=${EXIT_AT_RISK}
 
 [Install]
@@ -309,30 +304,53 @@ WantedBy=timers.target
 }
 
 #######################################
-# Sets the dns.local-resolver attribute line in ecs.config, replacing any
-# earlier ECS_INSTANCE_ATTRIBUTES line (the stack's user data writes none of
-# its own), atomically, under a lock, after one backup of the original.
-# Arguments: the full attribute line.
-# Returns: non-zero if ecs.config could not be written.
+# Sets ATTRIBUTES and OTHER_LINES from ecs.config ($1) as ecs-init reads it
+# (amazon-ecs-agent v1.105.0 ecs-init/docker/docker.go getEnvVars).
+#######################################
+read_ecs_config() {
+  local line
+  ATTRIBUTES=""
+  OTHER_LINES=""
+  [[ -f "$1" ]] || return 0
+  while IFS= read -r line || [[ -n "${line}" ]]; do
+    if [[ "${line}" =~ ^[[:space:]]*${ATTRIBUTE_PREFIX}(.*) ]]; then
+      ATTRIBUTES="${BASH_REMATCH[1]}"
+    else
+      OTHER_LINES+="${line}"$'\n'
+    fi
+  done <"$1"
+}
+
+#######################################
+# Prints ATTRIBUTES with line $1's members set; fails unless it is what the
+# agent reads (agent/config/parse.go). AL2023's dnf needs python3.
+#######################################
+attributes() {
+  python3 -c 'import json, sys
+a, b = (json.loads(x.strip() or "{}") for x in sys.argv[1:])
+if type(a) is not dict or not all(type(v) is str for v in a.values()): sys.exit(3)
+a.update(b)
+print(json.dumps(a, separators=(",", ":")))' "${ATTRIBUTES}" "${1#"${ATTRIBUTE_PREFIX}"}" 2>/dev/null
+}
+
+#######################################
+# Sets line $1's attribute in ecs.config, under a lock, after one backup;
+# exits 4 if it cannot.
 #######################################
 mark() {
-  local line="$1" config lock content="" existing
+  local config lock
   config="$(under_root "${ECS_CONFIG}")"
   lock="${config}.${TAG}.lock"
-  mkdir -p "$(dirname "${config}")" || return 1
-  (
-    flock -w 30 9 || exit 1
-    if [[ -f "${config}" ]]; then
-      if [[ ! -e "${config}.${TAG}.bak" ]]; then
-        cp -p "${config}" "${config}.${TAG}.bak" || exit 1
-      fi
-      while IFS= read -r existing || [[ -n "${existing}" ]]; do
-        [[ "${existing}" == "${ATTRIBUTE_PREFIX}"* ]] && continue
-        content+="${existing}"$'\n'
-      done <"${config}" || exit 1
+  mkdir -p "$(dirname "${config}")" && (
+    flock -w 30 9 && read_ecs_config "${config}" || exit 1
+    line="$(attributes "$1")" || exit 1
+    if [[ -f "${config}" && ! -e "${config}.${TAG}.bak" ]]; then
+      cp -p "${config}" "${config}.${TAG}.bak" || exit 1
     fi
-    write_atomic "${config}" 0644 "${content}${line}"$'\n'
-  ) 9>"${lock}"
+    write_atomic "${config}" 0644 "${OTHER_LINES}${ATTRIBUTE_PREFIX}${line}"$'\n'
+  ) 9>"${lock}" && return 0
+  err "cannot write ${ECS_CONFIG} (or its ECS_INSTANCE_ATTRIBUTES is not a JSON object of strings)"
+  exit "${EXIT_ENV}"
 }
 
 #######################################
@@ -375,13 +393,13 @@ boot() {
     resolv_fix check "${LOG_FILE}"
     rc=$?
     if [[ "${rc}" -eq 0 ]]; then
-      mark "${SAFE_LINE}" || { err "cannot write ${ECS_CONFIG}"; exit "${EXIT_ENV}"; }
+      mark "${SAFE_LINE}"
       log "resolv.conf checked healthy: marked dns.local-resolver=none"
       exit "${EXIT_OK}"
     fi
     failed="resolv-fix.sh check exited ${rc} after fix"
   fi
-  mark "${AT_RISK_LINE}" || { err "cannot write ${ECS_CONFIG}"; exit "${EXIT_ENV}"; }
+  mark "${AT_RISK_LINE}"
   report_at_risk "${failed}"
   exit "${EXIT_AT_RISK}"
 }
@@ -390,9 +408,9 @@ boot() {
 # Puts 1 (marked safe and still healthy) or 0 as the SafeInstances metric.
 #######################################
 heartbeat() {
-  local value=0 config
-  config="$(under_root "${ECS_CONFIG}")"
-  if grep -qxF -- "${SAFE_LINE}" "${config}" 2>/dev/null \
+  local value=0 now
+  read_ecs_config "$(under_root "${ECS_CONFIG}")"
+  if now="$(attributes "${ATTRIBUTE_PREFIX}{}")" && [[ "$(attributes "${SAFE_LINE}")" == "${now}" ]] \
     && resolv_fix check /dev/null; then
     value=1
   fi
@@ -418,7 +436,11 @@ main() {
       install_units || log "cannot write or enable the systemd units"
       boot "${failed}"
       ;;
-    boot) boot "" ;;
+    boot)
+      [[ -z "${SCRIPT_URL}" || -x "$(under_root "${RESOLV_FIX_PATH}")" ]] \
+        || fetch_resolv_fix || boot "resolv-fix.sh could not be fetched or failed its SHA-256 check"
+      boot ""
+      ;;
     heartbeat) heartbeat ;;
   esac
 }

@@ -6,6 +6,7 @@
 # service managers are fakes on a test-only PATH.
 
 load test_helper
+bats_require_minimum_version 1.5.0
 
 BOOT="${HOSTSCRIPTS}/safe-capacity-boot.sh"
 KEY="0123abcd.sh"
@@ -151,7 +152,7 @@ FAKE
   grep -qx "Before=ecs.service" "${unit}"
   run grep -c "cloud-final" "${unit}"
   assert_output "0"
-  grep -qx "ExecStart=/usr/local/sbin/ecs-dns-safe-capacity-boot.sh boot --resolver 169.254.169.253 --cluster prod --capacity-provider dns-safe-capacity --region us-east-1" "${unit}"
+  grep -qx "ExecStart=/usr/local/sbin/ecs-dns-safe-capacity-boot.sh boot --resolver 169.254.169.253 --cluster prod --capacity-provider dns-safe-capacity --region us-east-1 --script-url s3://cdk-hnb659fds-assets-111122223333-us-east-1/${KEY} --script-sha256 ${SHA}" "${unit}"
   grep -qx "ExecStart=/usr/local/sbin/ecs-dns-safe-capacity-boot.sh heartbeat --resolver 169.254.169.253 --cluster prod --capacity-provider dns-safe-capacity --region us-east-1" \
     "${UNITS}/ecs-dns-safe-capacity-heartbeat.service"
   grep -qx "OnUnitActiveSec=1min" "${UNITS}/ecs-dns-safe-capacity-heartbeat.timer"
@@ -297,4 +298,153 @@ FAKE
   assert_failure 2
   assert_equal "$(tree_state "${ROOT}")" "${before}"
   assert_file_not_exist "${CALLS}"
+}
+
+# Prints the attributes the ECS agent would get, one "key=value" per line,
+# sorted: ecs.config read as ecs-init reads it (each line trimmed, split at
+# the first "=", the last line of a name wins), its ECS_INSTANCE_ATTRIBUTES
+# parsed by node's JSON.parse (not the parser the script uses) into an
+# object of strings. Fails if the line names a key twice.
+agent_attributes() {
+  node - "${ECS_CONFIG}" <<'JS'
+const env = {};
+for (const line of require("fs").readFileSync(process.argv[2], "utf8").trim().split("\n")) {
+  const t = line.trim(), i = t.indexOf("=");
+  if (i >= 0) env[t.slice(0, i)] = t.slice(i + 1);
+}
+const raw = env.ECS_INSTANCE_ATTRIBUTES, attributes = JSON.parse(raw);
+if (attributes === null || typeof attributes !== "object" || Array.isArray(attributes)) throw new Error("not an object: " + raw);
+const keys = Object.keys(attributes);
+const mentions = keys.reduce((n, k) => n + raw.split(JSON.stringify(k)).length - 1, 0);
+if (mentions !== keys.length) throw new Error("a key named twice: " + raw);
+for (const k of keys.sort()) {
+  if (typeof attributes[k] !== "string") throw new Error("not a string: " + k);
+  console.log(k + "=" + attributes[k]);
+}
+JS
+}
+
+@test "boot: an existing ECS_INSTANCE_ATTRIBUTES line is merged with dns.local-resolver, not replaced" {
+  printf 'nameserver 127.0.0.1\n' >"${CONF}"
+  install -D -m 0755 "${RESOLV_FIX}" "${INSTALLED}"
+  printf '%s\n' 'ECS_INSTANCE_ATTRIBUTES={"stack": "prod", "team":"a \"b\" \u00e9"}' >>"${ECS_CONFIG}"
+
+  action boot
+  assert_success
+  run agent_attributes
+  assert_success
+  assert_output $'dns.local-resolver=none\nstack=prod\nteam=a "b" é'
+
+  # The next boot finds its own member and replaces it, whatever the verdict.
+  printf 'nameserver 127.0.0.53\n' >"${CONF}"
+  chmod -x "${INSTALLED}"
+  action boot
+  assert_failure 1
+  run agent_attributes
+  assert_output $'dns.local-resolver=at-risk\nstack=prod\nteam=a "b" é'
+  run grep -c "ECS_INSTANCE_ATTRIBUTES=" "${ECS_CONFIG}"
+  assert_output "1"
+  assert_equal "$(head -n 2 "${ECS_CONFIG}")" $'ECS_CLUSTER=prod\nECS_ENABLE_TASK_IAM_ROLE=true'
+}
+
+@test "boot: the attribute line the agent reads is the one merged (indented, repeated, CRLF)" {
+  printf 'nameserver 169.254.169.253\n' >"${CONF}"
+  install -D -m 0755 "${RESOLV_FIX}" "${INSTALLED}"
+  printf '%s\n' 'ECS_INSTANCE_ATTRIBUTES={"old":"ignored"}' \
+    $'  ECS_INSTANCE_ATTRIBUTES={"dns.local-resolver":"at-risk","zone":"a"}\r' \
+    'ECS_LOGLEVEL=info' >>"${ECS_CONFIG}"
+
+  action boot
+
+  assert_success
+  run agent_attributes
+  assert_output $'dns.local-resolver=none\nzone=a'
+  assert_file_contains "${ECS_CONFIG}" '^ECS_LOGLEVEL=info$'
+}
+
+@test "boot: an ECS_INSTANCE_ATTRIBUTES value that is not a JSON object of strings is left alone, exit 4, one line on stderr" {
+  printf 'nameserver 169.254.169.253\n' >"${CONF}"
+  install -D -m 0755 "${RESOLV_FIX}" "${INSTALLED}"
+  local bad before
+  for bad in '{"stack":1}' '{"stack":"prod",}' '["a"]' '{"a":"b"} x' '{"a":"\x"}' 'stack=prod'; do
+    printf 'ECS_CLUSTER=prod\nECS_INSTANCE_ATTRIBUTES=%s\n' "${bad}" >"${ECS_CONFIG}"
+    before="$(tree_state "${ECS_CONFIG}")"
+    local args
+    mapfile -t args < <(common)
+    run --separate-stderr "${BOOT}" boot "${args[@]}"
+    assert_failure 4
+    # shellcheck disable=SC2154 # set by bats' run --separate-stderr
+    assert_equal "${#stderr_lines[@]}" 1
+    assert_equal "$(tree_state "${ECS_CONFIG}")" "${before}"
+  done
+}
+
+@test "heartbeat: a merged attribute line marked none counts as safe" {
+  printf 'nameserver 127.0.0.1\nnameserver 169.254.169.253\n' >"${CONF}"
+  install -D -m 0755 "${RESOLV_FIX}" "${INSTALLED}"
+  printf '%s\n' 'ECS_INSTANCE_ATTRIBUTES={"stack":"prod","dns.local-resolver":"none"}' >>"${ECS_CONFIG}"
+
+  action heartbeat
+
+  assert_success
+  grep -q -- "--value 1 --unit Count$" "${CALLS}"
+}
+
+# Runs the boot unit's ExecStart as systemd would at a later boot, with the
+# fixture root added.
+boot_unit_exec() {
+  local line
+  line="$(grep '^ExecStart=' "${UNITS}/ecs-dns-safe-capacity-boot.service")"
+  local -a words
+  read -r -a words <<<"${line#ExecStart=}"
+  run "${BOOT}" "${words[@]:1}" --root "${ROOT}"
+}
+
+@test "a failed first fetch is retried at the next boot, which then marks the instance safe" {
+  printf 'nameserver 127.0.0.1\n' >"${CONF}"
+  export FAKE_AWS_FAIL=1
+  install_with "${SHA}"
+  assert_failure 1
+  assert_file_not_exist "${INSTALLED}"
+  unset FAKE_AWS_FAIL
+
+  boot_unit_exec
+
+  assert_success
+  cmp "${RESOLV_FIX}" "${INSTALLED}"
+  assert_equal "$(tail -n 1 "${ECS_CONFIG}")" "${SAFE}"
+  run first_three
+  assert_line "169.254.169.253"
+}
+
+@test "boot: an installed resolv-fix.sh is not fetched again; a missing one is" {
+  printf 'nameserver 127.0.0.1\n' >"${CONF}"
+  install_with "${SHA}"
+  assert_success
+  : >"${CALLS}"
+  boot_unit_exec
+  assert_success
+  run grep -c "^aws s3 cp" "${CALLS}"
+  assert_output "0"
+
+  rm "${INSTALLED}"
+  boot_unit_exec
+  assert_success
+  cmp "${RESOLV_FIX}" "${INSTALLED}"
+  run grep -c "^aws s3 cp" "${CALLS}"
+  assert_output "1"
+}
+
+@test "boot: a later fetch that fails again marks at-risk and keeps no partial file" {
+  printf 'nameserver 127.0.0.1\n' >"${CONF}"
+  export FAKE_AWS_FAIL=1
+  install_with "${SHA}"
+  assert_failure 1
+
+  boot_unit_exec
+
+  assert_failure 1
+  assert_equal "$(tail -n 1 "${ECS_CONFIG}")" "${AT_RISK}"
+  assert_file_not_exist "${INSTALLED}"
+  [[ -z "$(find "${ROOT}/usr/local/sbin" -name 'ecs-dns-resolv-fix.sh.*')" ]]
 }
