@@ -195,6 +195,55 @@ public class PlannerTests
         Assert.Contains("not rescheduled: a container override is longer than 512 characters", plan.Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// 1,400 "é" are 1,400 characters, more than an Automation parameter value holds, however they are written;
+    /// written as JSON escapes (six characters each) they would also pass ECS's 8 KiB of overrides.
+    /// </summary>
+    [Fact]
+    public void Plan_OverrideTooLongForTheRunbook_NoRescheduleAndTheReasonSaysWhy()
+    {
+        var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e => e["detail"]!["overrides"] = new JsonObject
+        {
+            ["containerOverrides"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "app",
+                ["environment"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = new string('é', 1400) }),
+            }),
+        });
+
+        var plan = PlanOf(json, WithReschedule);
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        Assert.Null(plan.Reschedule);
+        Assert.Contains("not rescheduled", plan.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>The runbook's RunTask takes container overrides only: a task role or size of the task's own is not carried, so the task is not rescheduled.</summary>
+    [Theory]
+    [InlineData("taskRoleArn", "\"arn:aws:iam::111122223333:role/app-override\"")]
+    [InlineData("memory", "\"4096\"")]
+    [InlineData("ephemeralStorage", "{\"sizeInGiB\":50}")]
+    public void Plan_TaskLevelOverride_NoRescheduleAndTheReasonNamesIt(string field, string value)
+    {
+        var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e =>
+            e["detail"]!["overrides"] = JsonNode.Parse($$"""{"containerOverrides":[{"name":"app"}],"{{field}}":{{value}}}"""));
+
+        var plan = PlanOf(json, WithReschedule);
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        Assert.Null(plan.Reschedule);
+        Assert.Contains(field, plan.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_EmptyTaskLevelOverrides_StillReschedules()
+    {
+        var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e =>
+            e["detail"]!["overrides"] = JsonNode.Parse("""{"containerOverrides":[{"name":"app"}],"inferenceAcceleratorOverrides":[]}"""));
+
+        Assert.NotNull(PlanOf(json, WithReschedule).Reschedule);
+    }
+
     [Theory]
     [InlineData("healthy/image-pull-dns.json", Cause.OtherDnsFailure)]
     [InlineData("healthy/essential-container-exited.json", Cause.NoSignature)]
