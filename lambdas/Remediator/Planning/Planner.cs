@@ -49,8 +49,8 @@ public static class Planner
         var cluster = EcsNames.ClusterName(task.ClusterArn);
         if (cluster is null || !EcsNames.IsClusterArn(task.ClusterArn))
             return Decide(Decision.Ignore, Cause.InvalidEventField, "the event has no valid clusterArn");
-        if (!settings.IsClusterAllowed(cluster))
-            return Decide(Decision.Ignore, Cause.ClusterNotAllowed, $"cluster {cluster} is not in the allowlist");
+        if (!settings.IsClusterAllowed(task.ClusterArn!))
+            return Decide(Decision.Ignore, Cause.ClusterNotAllowed, $"cluster {task.ClusterArn} is not in the allowlist");
 
         if (!diagnosis.IsCandidate)
         {

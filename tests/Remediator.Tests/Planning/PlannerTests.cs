@@ -308,12 +308,31 @@ public class PlannerTests
         Assert.Contains("observe mode", observed.Reason);
     }
 
+    /// <summary>The allowlist's settings, with the function's own account and Region (the samples' are 111122223333, us-east-1).</summary>
+    static RemediatorSettings Allowing(string clusters, string account = "111122223333", string region = "us-east-1", string? hubAccount = null) =>
+        RemediatorSettings.From(k => k switch
+        {
+            RemediatorEnvironment.AllowedClusters => clusters,
+            RemediatorEnvironment.Account => account,
+            RemediatorEnvironment.Region => region,
+            RemediatorEnvironment.HubAccount => hubAccount,
+            _ => null,
+        });
+
+    /// <summary>The service sample's failure, in cluster prod of another account and Region.</summary>
+    static byte[] ElsewhereInProd(string account, string region) => Corpus.Edited("failure/ec2-awsvpc-service.json", e =>
+    {
+        e["account"] = account;
+        e["region"] = region;
+        var detail = e["detail"]!;
+        foreach (var field in new[] { "clusterArn", "containerInstanceArn", "taskArn", "taskDefinitionArn" })
+            detail[field] = detail[field]!.GetValue<string>().Replace(":us-east-1:111122223333:", $":{region}:{account}:", StringComparison.Ordinal);
+    });
+
     [Fact]
     public void Plan_ClusterNotInAllowlist_Ignores()
     {
-        var settings = RemediatorSettings.From(k => k == RemediatorEnvironment.AllowedClusters ? "staging, batch" : null);
-
-        var plan = PlanOf("failure/ec2-awsvpc-service.json", settings);
+        var plan = PlanOf("failure/ec2-awsvpc-service.json", Allowing("staging, batch"));
 
         Assert.Equal(Decision.Ignore, plan.Decision);
         Assert.Equal(Cause.ClusterNotAllowed, plan.Cause);
@@ -322,10 +341,41 @@ public class PlannerTests
     [Fact]
     public void Plan_ClusterInAllowlistByArn_Remediates()
     {
-        var settings = RemediatorSettings.From(k => k == RemediatorEnvironment.AllowedClusters
-            ? "staging,arn:aws:ecs:us-east-1:111122223333:cluster/prod" : null);
+        var settings = Allowing("staging,arn:aws:ecs:us-east-1:111122223333:cluster/prod");
 
         Assert.Equal(Decision.Remediate, PlanOf("failure/ec2-awsvpc-service.json", settings).Decision);
+    }
+
+    [Theory]
+    [InlineData("999999999999", "eu-west-1")]
+    [InlineData("999999999999", "us-east-1")]
+    [InlineData("111122223333", "eu-west-1")]
+    public void Plan_AllowlistArnAndAClusterOfTheSameNameElsewhere_Ignores(string account, string region)
+    {
+        var settings = Allowing("arn:aws:ecs:us-east-1:111122223333:cluster/prod");
+
+        var plan = PlanOf(ElsewhereInProd(account, region), settings);
+
+        Assert.Equal(Cause.ClusterNotAllowed, plan.Cause);
+    }
+
+    [Theory]
+    [InlineData("999999999999", "eu-west-1")]
+    [InlineData("111122223333", "eu-west-1")]
+    public void Plan_AllowlistNameAndThatNameOutsideTheFunctionsAccountAndRegion_Ignores(string account, string region)
+    {
+        var plan = PlanOf(ElsewhereInProd(account, region), Allowing("prod"));
+
+        Assert.Equal(Cause.ClusterNotAllowed, plan.Cause);
+        Assert.Equal(Decision.Remediate, PlanOf("failure/ec2-awsvpc-service.json", Allowing("prod")).Decision);
+    }
+
+    [Fact]
+    public void Plan_AllowlistNameInHubMode_ThatNameInEveryAccountAndRegion()
+    {
+        var plan = PlanOf(ElsewhereInProd("999999999999", "eu-west-1"), Allowing("prod", hubAccount: "111122223333"));
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
     }
 
     [Theory]
