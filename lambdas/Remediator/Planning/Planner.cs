@@ -12,8 +12,8 @@ namespace Remediator.Planning;
 public static class Planner
 {
     /// <summary>
-    /// ECS allows 8,192 characters of RunTask overrides, JSON formatting included (ECS API reference, RunTask,
-    /// overrides). How ECS counts escapes is not documented: the compact text without needless escapes is assumed.
+    /// ECS allows 8,192 characters of RunTask overrides, JSON formatting included (botocore ecs model,
+    /// RunTaskRequest.overrides). How ECS counts escapes is not documented: the compact text without needless escapes is assumed.
     /// </summary>
     const int MaxOverridesLength = 8192;
 
@@ -158,7 +158,8 @@ public static class Planner
     /// <summary>
     /// The task's overrides as a reschedule carries them, <c>{"containerOverrides":[...]}</c> in compact JSON (null when
     /// there are none), or in <paramref name="notCarried"/> why they cannot be carried intact: the runbook's RunTask
-    /// takes container overrides only (a task role, cpu or memory of the task's own would be lost), and each
+    /// takes container overrides only (a task role, cpu or memory of the task's own, the other TaskOverride members in
+    /// botocore's ecs model, would be lost), and each
     /// container's override must fit in one Automation parameter value.
     /// </summary>
     static string? CarriedOverrides(string? json, out string? notCarried)
