@@ -140,13 +140,14 @@ public sealed class SsmActuator(
     /// and a retry of the same request is then refused only for SSM's state (too many executions, throttling,
     /// credentials that expired meanwhile). Errors the request's content decides (a runbook that does not exist, a
     /// parameter it does not declare, a value outside the model) answer every attempt alike; any other error leaves
-    /// the start unknown. Error names: botocore's ssm model, StartAutomationExecution's errors, and the
-    /// ValidationException every AWS JSON API answers for a request outside its model.
+    /// the start unknown (InvalidTarget too: it depends on the targets' state, and the function sends none).
+    /// Error names: botocore's ssm model, StartAutomationExecution's errors, and the ValidationException every AWS
+    /// JSON API answers for a request outside its model.
     /// </summary>
     static bool IsRefusal(AmazonServiceException e) =>
         e.StatusCode is >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError
         && e.ErrorCode is "ValidationException" or "AutomationDefinitionNotFoundException" or "AutomationDefinitionVersionNotFoundException"
-            or "InvalidAutomationExecutionParametersException" or "InvalidTarget";
+            or "InvalidAutomationExecutionParametersException";
 
     async Task<(string? Run, string Detail)> StartAsync(Plan plan, bool fixHost, string eventKey, CancellationToken cancellationToken)
     {
