@@ -115,6 +115,9 @@ public sealed class RemediationStack : Stack
     {
         [RemediatorEnvironment.Mode] = RemediationModes.Text(config.Mode),
         [RemediatorEnvironment.AllowedClusters] = string.Join(",", config.AllowedClusters),
+        // Where a bare name in the allowlist names a cluster; Lambda sets no variable with its own account.
+        [RemediatorEnvironment.Account] = Aws.ACCOUNT_ID,
+        [RemediatorEnvironment.Region] = Aws.REGION,
         [RemediatorEnvironment.MaxAttempts] = config.MaxAttempts.ToString(CultureInfo.InvariantCulture),
         [RemediatorEnvironment.VpcResolver] = config.VpcResolver,
         [RemediatorEnvironment.SafeCapacityProvider] = config.SafeCapacityProviderName,

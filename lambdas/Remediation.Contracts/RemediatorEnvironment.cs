@@ -9,8 +9,18 @@ public static class RemediatorEnvironment
     /// <summary>"remediate" or "observe" (<see cref="RemediationModes"/>).</summary>
     public const string Mode = "REMEDIATOR_MODE";
 
-    /// <summary>Comma-separated cluster names or ARNs; empty means every cluster.</summary>
+    /// <summary>
+    /// Comma-separated cluster names or ARNs; empty means every cluster. An ARN allows that cluster only; a name
+    /// allows that cluster of the function's own account and Region (<see cref="Account"/>, <see cref="Region"/>),
+    /// or of every account and Region in an organization hub.
+    /// </summary>
     public const string AllowedClusters = "REMEDIATOR_ALLOWED_CLUSTERS";
+
+    /// <summary>The function's own account (the stack sets it): where a bare name in <see cref="AllowedClusters"/> names a cluster.</summary>
+    public const string Account = "REMEDIATOR_ACCOUNT";
+
+    /// <summary>The function's own Region (the stack sets it): where a bare name in <see cref="AllowedClusters"/> names a cluster.</summary>
+    public const string Region = "REMEDIATOR_REGION";
 
     /// <summary>Reschedules of one original task before the Remediator only notifies.</summary>
     public const string MaxAttempts = "REMEDIATOR_MAX_ATTEMPTS";

@@ -40,7 +40,7 @@ public static class PlanCommand
         {
             config = configFile is null ? new Dictionary<string, string>() : await SettingsFile.ReadValuesAsync(configFile, cancellationToken);
             settings = configFile is null ? RemediatorSettings.Default : RemediatorSettings.From(key => config.GetValueOrDefault(key));
-            await using var input = file == "-" ? Console.OpenStandardInput() : File.OpenRead(file);
+            await using var input = file == "-" ? Console.OpenStandardInput() : OpenEvent(file);
             parsed = await EventParser.ParseAsync(input, cancellationToken);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or SettingsException)
@@ -80,9 +80,24 @@ public static class PlanCommand
             return ExitCodes.Usage;
         }
         await stdout.WriteLineAsync(json);
+        if (plan.NotRescheduled is not null)
+            await stderr.WriteLineAsync($"remediator plan: the start fixes the host only: {plan.NotRescheduled}");
         if (memberRole is not null)
             await stderr.WriteLineAsync($"remediator plan: a member account's runbook: start it in that account and Region as {memberRole}");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The event file; an empty path or one with a NUL character is bad usage, not an ArgumentException.</summary>
+    static FileStream OpenEvent(string file)
+    {
+        try
+        {
+            return File.OpenRead(file);
+        }
+        catch (ArgumentException)
+        {
+            throw new IOException($"\"{Printable.Truncate(file, 80)}\" is not a file path");
+        }
     }
 
     static string Describe(Exception e, string file) => e switch

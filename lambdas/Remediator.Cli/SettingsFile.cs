@@ -20,7 +20,7 @@ public static class SettingsFile
     /// <summary>The file's settings as text, by key; every key is a known one.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> ReadValuesAsync(string path, CancellationToken cancellationToken)
     {
-        await using var stream = File.OpenRead(path);
+        await using var stream = OpenRead(path);
         JsonDocument document;
         try
         {
@@ -38,11 +38,41 @@ public static class SettingsFile
             var values = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var property in document.RootElement.EnumerateObject())
             {
-                if (!KnownKeys.Contains(property.Name))
-                    throw new SettingsException($"{path}: unknown setting \"{property.Name}\"; known: {string.Join(", ", KnownKeys)}");
-                values[property.Name] = Text(property);
+                var name = Utf16(() => property.Name, path);
+                if (!KnownKeys.Contains(name))
+                    throw new SettingsException($"{path}: unknown setting \"{Remediator.Events.Printable.Truncate(name, 80)}\"; known: {string.Join(", ", KnownKeys)}");
+                values[name] = Utf16(() => Text(property), path, name);
             }
             return values;
+        }
+    }
+
+    /// <summary>The file; an empty path or one with a NUL character is a bad setting, not an ArgumentException.</summary>
+    static FileStream OpenRead(string path)
+    {
+        try
+        {
+            return File.OpenRead(path);
+        }
+        catch (ArgumentException)
+        {
+            throw new SettingsException($"--config: \"{Remediator.Events.Printable.Truncate(path, 80)}\" is not a file path");
+        }
+    }
+
+    /// <summary>
+    /// Reads a name or value as a .NET string: JSON may escape a lone UTF-16 surrogate ("\ud800"), which System.Text.Json
+    /// refuses to unescape (InvalidOperationException) because no valid text holds it.
+    /// </summary>
+    static string Utf16(Func<string> read, string path, string? key = null)
+    {
+        try
+        {
+            return read();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new SettingsException($"{path}: {(key is null ? "a setting's name" : key)} is not valid Unicode text (a lone surrogate escape such as \\ud800)");
         }
     }
 

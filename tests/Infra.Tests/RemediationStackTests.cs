@@ -311,5 +311,8 @@ public class FixModeTests(ExistingClusterApp app) : IClassFixture<ExistingCluste
         var variables = SynthesizedApp.Single(app.RemediationJson, "AWS::Lambda::Function")["Environment"]!["Variables"]!;
 
         Assert.Equal("prod,batch", (string?)variables["REMEDIATOR_ALLOWED_CLUSTERS"]);
+        // The bare names mean clusters of the function's own account and Region, which it is told.
+        Assert.Equal("""{"Ref":"AWS::AccountId"}""", variables["REMEDIATOR_ACCOUNT"]?.ToJsonString());
+        Assert.Equal("""{"Ref":"AWS::Region"}""", variables["REMEDIATOR_REGION"]?.ToJsonString());
     }
 }

@@ -121,6 +121,24 @@ public sealed class EndpointTests
     }
 
     [Fact]
+    public async Task StartAutomationExecution_FaultsInSequence_EachAnsweredInTurnThenTheCallPasses()
+    {
+        await using var endpoint = await LocalAwsEndpoint.StartAsync();
+        endpoint.Ssm.RegisterAutomationDocument(Runbook, "VerifyHost");
+        endpoint.Faults.Inject("StartAutomationExecution", FaultKind.InternalErrorAfterApply)
+            .Then("StartAutomationExecution", FaultKind.AutomationLimit);
+        using var ssm = Ssm(endpoint);
+
+        var applied = await Assert.ThrowsAnyAsync<AmazonSimpleSystemsManagementException>(() => ssm.StartAutomationExecutionAsync(Start("a.example.com")));
+        var refused = await Assert.ThrowsAsync<AutomationExecutionLimitExceededException>(() => ssm.StartAutomationExecutionAsync(Start("b.example.com")));
+        await ssm.StartAutomationExecutionAsync(Start("c.example.com"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, applied.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(["a.example.com", "c.example.com"], endpoint.Ssm.Executions.Select(e => e.Parameter("VerifyHost")));
+    }
+
+    [Fact]
     public async Task Dynamo_TwoEndpoints_SameTableNameKeptApart()
     {
         await using var first = await LocalAwsEndpoint.StartAsync();

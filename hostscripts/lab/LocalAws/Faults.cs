@@ -19,6 +19,12 @@ public enum FaultKind
 
     /// <summary>The request is applied, then nothing is answered until the client gives up: a timeout whose request took effect.</summary>
     TimeoutAfterApply,
+
+    /// <summary>
+    /// HTTP 400 AutomationExecutionLimitExceededException (SSM; botocore ssm model, StartAutomationExecution's errors),
+    /// before the request is applied: a refusal that depends on the service's state, not on the request.
+    /// </summary>
+    AutomationLimit,
 }
 
 /// <summary>
@@ -28,7 +34,7 @@ public enum FaultKind
 public sealed class Faults
 {
     readonly Lock gate = new();
-    readonly Dictionary<string, Rule> rules = new(StringComparer.Ordinal);
+    readonly Dictionary<string, List<Rule>> rules = new(StringComparer.Ordinal);
     readonly Dictionary<string, TimeSpan> latencies = new(StringComparer.Ordinal);
 
     sealed class Rule(FaultKind kind, int times, double rate, Random random, int after = 0)
@@ -46,7 +52,18 @@ public sealed class Faults
     /// </summary>
     public Faults Inject(string operation, FaultKind kind, int times = 1, int after = 0)
     {
-        lock (gate) rules[operation] = new Rule(kind, times, 0, new Random(0), after);
+        lock (gate) rules[operation] = [new Rule(kind, times, 0, new Random(0), after)];
+        return this;
+    }
+
+    /// <summary>Once the faults injected for the operation are used up, the next <paramref name="times"/> calls fail with <paramref name="kind"/>.</summary>
+    public Faults Then(string operation, FaultKind kind, int times = 1)
+    {
+        lock (gate)
+        {
+            if (!rules.TryGetValue(operation, out var sequence)) rules[operation] = sequence = [];
+            sequence.Add(new Rule(kind, times, 0, new Random(0)));
+        }
         return this;
     }
 
@@ -55,7 +72,7 @@ public sealed class Faults
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(rate, 0.0);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rate, 1.0);
-        lock (gate) rules[operation] = new Rule(kind, 0, rate, new Random(seed));
+        lock (gate) rules[operation] = [new Rule(kind, 0, rate, new Random(seed))];
         return this;
     }
 
@@ -86,9 +103,10 @@ public sealed class Faults
     {
         lock (gate)
         {
-            if (!rules.TryGetValue(operation, out var rule) && !rules.TryGetValue("*", out rule)) return null;
+            if (!rules.TryGetValue(operation, out var sequence) && !rules.TryGetValue("*", out sequence)) return null;
+            var rule = sequence.FirstOrDefault(r => r.Rate > 0 || r.Times > 0);
+            if (rule is null) return null;
             if (rule.Rate > 0) return rule.Random.NextDouble() < rule.Rate ? rule.Kind : null;
-            if (rule.Times <= 0) return null;
             if (rule.After > 0)
             {
                 rule.After--;
@@ -105,6 +123,8 @@ public sealed class Faults
             ? new AwsError(HttpStatusCode.BadRequest, "com.amazonaws.dynamodb.v20120810#ThrottlingException", "Rate of requests exceeds the allowed throughput.")
             : AwsError.Throttling(),
         FaultKind.Unavailable => AwsError.Internal(HttpStatusCode.ServiceUnavailable),
+        FaultKind.AutomationLimit => new AwsError(HttpStatusCode.BadRequest, "AutomationExecutionLimitExceededException",
+            "The number of simultaneously running Automation executions exceeded the allowable limit."),
         _ => AwsError.Internal(),
     };
 }

@@ -9,12 +9,13 @@ namespace Remediator.Acting;
 public static class ClaimKeys
 {
     /// <summary>
-    /// <c>event#&lt;taskArn&gt;#&lt;version&gt;</c>: a redelivered event has the same task and version, whatever its
-    /// event id. An event without a valid task ARN or a version (never seen from ECS) falls back to a hash of its event id.
+    /// <c>event#&lt;taskArn&gt;</c>: a task stops once, so every STOPPED event of it is one event to act on, whatever its
+    /// event id or detail.version (ECS may send more than one STOPPED version of a task). An event without a valid
+    /// task ARN (never seen from ECS) falls back to a hash of its event id.
     /// </summary>
     public static string Event(Plan plan) =>
-        EcsNames.IsTaskArn(plan.TaskArn) && plan.TaskVersion is { } version
-            ? $"event#{plan.TaskArn}#{version.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        EcsNames.IsTaskArn(plan.TaskArn)
+            ? $"event#{plan.TaskArn}"
             : "event#id#" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(plan.EventId ?? "")));
 
     public static string Instance(string containerInstanceArn) => "instance#" + containerInstanceArn;

@@ -15,16 +15,17 @@ namespace Remediator.Acting;
 /// Why DynamoDB conditional writes and not SSM's ClientToken alone: SSM keeps a token for an
 /// undocumented time, and one token per call cannot say "one host fix per instance per window" without
 /// bucket edges (two failures either side of a bucket boundary would fix twice). A conditional write on
-/// <c>event#task#version</c> and <c>instance#arn</c> is exact, cheap and visible. The ClientToken, derived from
+/// <c>event#task</c> and <c>instance#arn</c> is exact, cheap and visible. The ClientToken, derived from
 /// the event key, is a second guard: a retry that resends a start within <see cref="ResendWithin"/> gets the
 /// same execution back.
 /// </para>
 /// <para>
 /// Ordering: the event claim is taken with a lease; the instance claim next; then the start is recorded on
 /// both claims (write-ahead), the runbook is started, and the event claim is marked done. From the moment a
-/// start may have reached SSM, nothing forgets it: if SSM refused it (a 4xx other than throttling), both claims
-/// are released and the invocation raises, so the retry acts again; if it succeeded or its outcome is unknown
-/// (a timeout, a 5xx, throttling after an earlier attempt, marking done failed), both claims are kept and the
+/// start may have reached SSM, nothing forgets it: if SSM refused it for the request's content (see
+/// <see cref="IsRefusal"/>), both claims are released and the invocation raises, so the retry acts again; if it
+/// succeeded or its outcome is unknown (a timeout, a 5xx, a refusal for SSM's state such as too many executions,
+/// which may answer a retry of an attempt SSM applied, marking done failed), both claims are kept and the
 /// invocation raises. The retry takes the event claim over once the lease ends and resends the start with the
 /// same ClientToken while the recorded start is younger than <see cref="ResendWithin"/>; after that it closes
 /// the event without sending (<see cref="SkipCauses.StartRecorded"/>). Another event on the instance skips the
@@ -134,12 +135,19 @@ public sealed class SsmActuator(
     }
 
     /// <summary>
-    /// SSM refused the start, so nothing was applied: a client error other than throttling (the SDK resends a
-    /// throttled call with the same token, and an earlier attempt of that call may have been applied).
+    /// SSM refused the start for what the request itself says, so no attempt of it was applied. The exception is the
+    /// answer to the SDK's last attempt only: an earlier one may have timed out or got a 5xx after SSM applied it,
+    /// and a retry of the same request is then refused only for SSM's state (too many executions, throttling,
+    /// credentials that expired meanwhile). Errors the request's content decides (a runbook that does not exist, a
+    /// parameter it does not declare, a value outside the model) answer every attempt alike; any other error leaves
+    /// the start unknown (InvalidTarget too: it depends on the targets' state, and the function sends none).
+    /// Error names: botocore's ssm model, StartAutomationExecution's errors, and the ValidationException every AWS
+    /// JSON API answers for a request outside its model.
     /// </summary>
     static bool IsRefusal(AmazonServiceException e) =>
         e.StatusCode is >= HttpStatusCode.BadRequest and < HttpStatusCode.InternalServerError
-        && e.ErrorCode?.Contains("Throttl", StringComparison.OrdinalIgnoreCase) != true;
+        && e.ErrorCode is "ValidationException" or "AutomationDefinitionNotFoundException" or "AutomationDefinitionVersionNotFoundException"
+            or "InvalidAutomationExecutionParametersException";
 
     async Task<(string? Run, string Detail)> StartAsync(Plan plan, bool fixHost, string eventKey, CancellationToken cancellationToken)
     {

@@ -54,6 +54,8 @@ public sealed record Reschedule(
 
 /// <summary>The plan step's output: a decision, a human reason, and the actions.</summary>
 /// <param name="Execute">False in observe mode: the plan is reported but never acted on.</param>
+/// <param name="NotRescheduled">Why a standalone task is not rescheduled although rescheduling is on (its overrides
+/// cannot be carried intact, say): the reason says it too; the CLI repeats it beside a start that only fixes the host.</param>
 public sealed record Plan(
     Decision Decision,
     Cause Cause,
@@ -63,7 +65,7 @@ public sealed record Plan(
     bool Execute,
     string? EventId = null,
     string? TaskArn = null,
-    long? TaskVersion = null)
+    string? NotRescheduled = null)
 {
     public FixHost? FixHost => Actions.OfType<FixHost>().FirstOrDefault();
 

@@ -11,7 +11,10 @@ namespace Remediator.Planning;
 /// </summary>
 public static class Planner
 {
-    /// <summary>ECS caps RunTask overrides at 8 KiB; larger text cannot be a real task's overrides.</summary>
+    /// <summary>
+    /// ECS allows 8,192 characters of RunTask overrides, JSON formatting included (botocore ecs model,
+    /// RunTaskRequest.overrides). How ECS counts escapes is not documented: the compact text without needless escapes is assumed.
+    /// </summary>
     const int MaxOverridesLength = 8192;
 
     /// <summary>StartAutomationExecution takes at most 512 characters per parameter value and 50 values per
@@ -36,18 +39,18 @@ public static class Planner
         var diagnosis = Diagnoser.Diagnose(task);
         var observe = settings.Mode == RemediationMode.Observe;
 
-        Plan Decide(Decision decision, Cause cause, string reason, IReadOnlyList<PlannedAction>? actions = null)
+        Plan Decide(Decision decision, Cause cause, string reason, IReadOnlyList<PlannedAction>? actions = null, string? notRescheduled = null)
         {
             var execute = decision != Decision.Ignore && !observe;
             if (observe && decision != Decision.Ignore) reason += " (observe mode: planned, not executed)";
-            return new Plan(decision, cause, reason, diagnosis, actions ?? [], execute, task.EventId, task.TaskArn, task.Version);
+            return new Plan(decision, cause, reason, diagnosis, actions ?? [], execute, task.EventId, task.TaskArn, notRescheduled);
         }
 
         var cluster = EcsNames.ClusterName(task.ClusterArn);
         if (cluster is null || !EcsNames.IsClusterArn(task.ClusterArn))
             return Decide(Decision.Ignore, Cause.InvalidEventField, "the event has no valid clusterArn");
-        if (!settings.IsClusterAllowed(cluster))
-            return Decide(Decision.Ignore, Cause.ClusterNotAllowed, $"cluster {cluster} is not in the allowlist");
+        if (!settings.IsClusterAllowed(task.ClusterArn!))
+            return Decide(Decision.Ignore, Cause.ClusterNotAllowed, $"cluster {task.ClusterArn} is not in the allowlist");
 
         if (!diagnosis.IsCandidate)
         {
@@ -94,27 +97,26 @@ public static class Planner
         };
         var reason = $"{what} for an awsvpc task on container instance {task.ContainerInstanceArn}: the local resolver may be unreachable from the task network namespace; host fix if the evidence on the container instance shows it at risk and the EFS name resolving through the VPC resolver";
 
+        string? notRescheduled = null;
         if (EcsNames.IsServiceGroup(task.Group))
             reason += "; the service scheduler starts its replacement";
         else if (!settings.Reschedule)
             reason += "; rescheduling is off (no safe capacity provider named)";
         else if (!settings.IsSafeCapacityCluster(task.ClusterArn!))
-            reason += $"; not rescheduled: the safe capacity provider {settings.SafeCapacityProvider} is not associated with cluster {task.ClusterArn}, so RunTask would refuse it; the host fix alone";
-        else if (RescheduleOf(task, attempt, settings) is { } reschedule)
-        {
-            if (ContainerOverrideEntries(reschedule.OverridesJson) is { } entries
-                && (entries.Count > MaxParameterValues || entries.Any(e => e.Length > MaxParameterValueLength)))
-                reason += $"; not rescheduled: a container override is longer than {MaxParameterValueLength} characters (or there are more than {MaxParameterValues}), more than an Automation parameter can carry; start the task again by hand";
-            else
-            {
-                actions.Add(reschedule);
-                reason += $", then reschedule onto {settings.SafeCapacityProvider} (attempt {reschedule.Attempt} of {settings.MaxAttempts})";
-            }
-        }
+            notRescheduled = $"not rescheduled: the safe capacity provider {settings.SafeCapacityProvider} is not associated with cluster {task.ClusterArn}, so RunTask would refuse it; the host fix alone";
+        else if (!EcsNames.IsTaskArn(task.TaskArn) || !EcsNames.IsTaskDefinitionArn(task.TaskDefinitionArn) || !EcsNames.IsGroup(task.Group))
+            notRescheduled = "not rescheduled: the event's taskArn, taskDefinitionArn or group is not valid";
+        else if (CarriedOverrides(task.OverridesJson, out var notCarried) is var overrides && notCarried is not null)
+            notRescheduled = $"not rescheduled: {notCarried}, so the replacement would not run as the task did; start the task again by hand";
         else
-            reason += "; not rescheduled: the event's taskArn, taskDefinitionArn or group is not valid";
+        {
+            var reschedule = RescheduleOf(task, attempt, settings, overrides);
+            actions.Add(reschedule);
+            reason += $", then reschedule onto {settings.SafeCapacityProvider} (attempt {reschedule.Attempt} of {settings.MaxAttempts})";
+        }
+        if (notRescheduled is not null) reason += "; " + notRescheduled;
 
-        return Decide(Decision.Remediate, Cause.LocalResolverUnreachable, reason, actions);
+        return Decide(Decision.Remediate, Cause.LocalResolverUnreachable, reason, actions, notRescheduled);
     }
 
     /// <summary>What the reason showed, in words for the plan's reason.</summary>
@@ -130,12 +132,9 @@ public static class Planner
         _ => "the ECS volume plugin failed to mount an EFS volume",
     };
 
-    static Reschedule? RescheduleOf(StoppedTask task, int attempt, RemediatorSettings settings)
+    static Reschedule RescheduleOf(StoppedTask task, int attempt, RemediatorSettings settings, string? overrides)
     {
-        if (!EcsNames.IsTaskArn(task.TaskArn) || !EcsNames.IsTaskDefinitionArn(task.TaskDefinitionArn) || !EcsNames.IsGroup(task.Group))
-            return null;
         var subnets = task.SubnetId is { } subnet && EcsNames.IsSubnetId(subnet) ? new[] { subnet } : [];
-        var overrides = CanonicalOverrides(task.OverridesJson);
         var next = attempt + 1;
         return new Reschedule(task.ClusterArn!, task.TaskArn!, task.TaskDefinitionArn!, task.Group!,
             AttemptMarker.Format(next), next, settings.SafeCapacityProvider!, subnets, overrides);
@@ -143,8 +142,7 @@ public static class Planner
 
     /// <summary>
     /// The container overrides as the runbook's MapList parameter takes them: one compact JSON object per
-    /// container, or null when there are none. Task-level overrides (cpu, memory, roles) are not carried: the
-    /// runbook's RunTask takes container overrides only.
+    /// container, or null when there are none.
     /// </summary>
     public static IReadOnlyList<string>? ContainerOverrideEntries(string? overridesJson)
     {
@@ -161,12 +159,75 @@ public static class Planner
         return entries.Count > 0 ? entries : null;
     }
 
-    /// <summary>The overrides re-serialized compactly, or null when absent, empty or too large to be real.</summary>
-    static string? CanonicalOverrides(string? json)
+    /// <summary>
+    /// The task's overrides as a reschedule carries them, <c>{"containerOverrides":[...]}</c> in compact JSON (null when
+    /// there are none), or in <paramref name="notCarried"/> why they cannot be carried intact: the runbook's RunTask
+    /// takes container overrides only (a task role, cpu or memory of the task's own, the other TaskOverride members in
+    /// botocore's ecs model, would be lost), and each
+    /// container's override must fit in one Automation parameter value.
+    /// </summary>
+    static string? CarriedOverrides(string? json, out string? notCarried)
     {
+        notCarried = null;
         if (json is null) return null;
         using var document = JsonDocument.Parse(json);
-        var compact = JsonSerializer.Serialize(document.RootElement, PlanJsonContext.Default.JsonElement);
-        return compact.Length is > 2 and <= MaxOverridesLength ? compact : null;
+        var entries = new List<string>();
+        foreach (var property in document.RootElement.EnumerateObject())
+        {
+            if (property.NameEquals("containerOverrides") && property.Value.ValueKind is JsonValueKind.Array)
+            {
+                foreach (var container in property.Value.EnumerateArray())
+                {
+                    if (container.ValueKind != JsonValueKind.Object)
+                    {
+                        notCarried = "a container override is not a JSON object";
+                        return null;
+                    }
+                    entries.Add(Compact(container));
+                }
+            }
+            else if (!IsEmpty(property.Value))
+            {
+                notCarried = $"the task's {Printable.Truncate(property.Name, 40)} override is not carried by the runbook's RunTask (container overrides only)";
+                return null;
+            }
+        }
+
+        if (entries.Count > MaxParameterValues || entries.Any(e => e.Length > MaxParameterValueLength))
+        {
+            notCarried = $"a container override is longer than {MaxParameterValueLength} characters (or there are more than {MaxParameterValues}), more than an Automation parameter can carry";
+            return null;
+        }
+        if (entries.Count == 0) return null;
+        var carried = $$"""{"containerOverrides":[{{string.Join(',', entries)}}]}""";
+        if (carried.Length > MaxOverridesLength)
+        {
+            notCarried = $"the container overrides pass ECS's {MaxOverridesLength} characters";
+            return null;
+        }
+        return carried;
+    }
+
+    static bool IsEmpty(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null => true,
+        JsonValueKind.Array => value.GetArrayLength() == 0,
+        JsonValueKind.Object => !value.EnumerateObject().Any(),
+        JsonValueKind.String => value.GetString() is "",
+        _ => false,
+    };
+
+    /// <summary>
+    /// Compact JSON that escapes little beyond what JSON requires (quotes, backslashes, control and format characters,
+    /// and characters beyond the Basic Multilingual Plane as ASCII escapes): a parameter value's length is then about
+    /// the text's own, not six characters for each "é" or "&lt;" as the default encoder writes them. The text never
+    /// reaches HTML, where the default's extra escapes matter.
+    /// </summary>
+    static string Compact(JsonElement element)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            element.WriteTo(writer);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 }

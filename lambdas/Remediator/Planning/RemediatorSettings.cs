@@ -18,18 +18,26 @@ public sealed record RemediatorSettings
     const string RescheduleKey = RemediatorEnvironment.Reschedule;
     const string SafeCapacityClustersKey = RemediatorEnvironment.SafeCapacityClusters;
     const string AccountSettingsKey = RemediatorEnvironment.AccountSettings;
+    const string AccountKey = RemediatorEnvironment.Account;
+    const string RegionKey = RemediatorEnvironment.Region;
 
     /// <summary>
     /// Every key this record reads, for documentation and for rejecting unknown keys in files, except
     /// <see cref="RemediatorEnvironment.AccountSettings"/>, which only an organization hub's function is given.
     /// </summary>
     public static readonly IReadOnlyList<string> Keys =
-        [ModeKey, AllowedClustersKey, MaxAttemptsKey, VpcResolverKey, SafeCapacityProviderKey, RescheduleKey, SafeCapacityClustersKey];
+        [ModeKey, AllowedClustersKey, MaxAttemptsKey, VpcResolverKey, SafeCapacityProviderKey, RescheduleKey, SafeCapacityClustersKey, AccountKey, RegionKey];
 
     public RemediationMode Mode { get; init; } = RemediationMode.Remediate;
 
-    /// <summary>Cluster names allowed to be acted on; empty means every cluster.</summary>
+    /// <summary>Cluster ARNs and names allowed to be acted on, as given; empty means every cluster (see <see cref="IsClusterAllowed"/>).</summary>
     public IReadOnlySet<string> AllowedClusters { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Where a bare name in <see cref="AllowedClusters"/> names a cluster: the function's own account and Region; null
+    /// in an organization hub, where a name means that cluster in every account and Region.
+    /// </summary>
+    public (string Account, string Region)? Home { get; init; }
 
     /// <summary>Reschedules the Remediator may start for one original task before it only notifies.</summary>
     public int MaxAttempts { get; init; } = RemediatorEnvironment.DefaultMaxAttempts;
@@ -68,10 +76,21 @@ public sealed record RemediatorSettings
         var clusters = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in (Get(AllowedClustersKey) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var name = EcsNames.ClusterName(item) ?? throw Invalid(AllowedClustersKey, item,
-                "a comma-separated list of cluster names or cluster ARNs");
-            clusters.Add(name);
+            if (!EcsNames.IsClusterArn(item) && EcsNames.ClusterName(item) != item)
+                throw Invalid(AllowedClustersKey, item, "a comma-separated list of cluster names or cluster ARNs");
+            clusters.Add(item);
         }
+
+        var account = Get(AccountKey);
+        if (account is not null && (account.Length != 12 || !account.All(char.IsAsciiDigit)))
+            throw Invalid(AccountKey, account, "the function's 12-digit account id");
+        var region = Get(RegionKey);
+        if (region is not null && AccountScope.Of($"arn:aws:ecs:{region}:000000000000:cluster/x") is null)
+            throw Invalid(RegionKey, region, "the function's Region, such as eu-west-1");
+        var hub = Get(RemediatorEnvironment.HubAccount) is not null;
+        (string, string)? home = account is not null && region is not null ? (account, region) : null;
+        if (!hub && home is null && clusters.FirstOrDefault(c => !EcsNames.IsClusterArn(c)) is { } bare)
+            throw new SettingsException($"{AllowedClustersKey}: the name {bare} means that cluster in the function's own account and Region, and {AccountKey} or {RegionKey} is not set (the stack sets both); set them, or give the cluster's ARN");
 
         var maxAttempts = Get(MaxAttemptsKey) is { } text
             ? int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= RemediatorEnvironment.MaxMaxAttempts
@@ -119,6 +138,7 @@ public sealed record RemediatorSettings
         {
             Mode = mode,
             AllowedClusters = clusters,
+            Home = hub ? null : home,
             MaxAttempts = maxAttempts,
             VpcResolver = resolver,
             SafeCapacityProvider = provider,
@@ -132,7 +152,15 @@ public sealed record RemediatorSettings
     public RemediatorSettings ForAccount(string? account) =>
         account is not null && Accounts.TryGetValue(account, out var own) ? this with { Mode = own.Mode, Reschedule = own.Reschedule } : this;
 
-    public bool IsClusterAllowed(string clusterName) => AllowedClusters.Count == 0 || AllowedClusters.Contains(clusterName);
+    /// <summary>
+    /// Whether the allowlist allows <paramref name="clusterArn"/>: empty allows every cluster; an ARN entry allows that
+    /// ARN only; a name allows that cluster in <see cref="Home"/>, or anywhere in an organization hub.
+    /// </summary>
+    public bool IsClusterAllowed(string clusterArn) =>
+        AllowedClusters.Count == 0
+        || AllowedClusters.Contains(clusterArn)
+        || (EcsNames.ClusterArnParts(clusterArn) is { Cluster: { } name } cluster && AllowedClusters.Contains(name)
+            && (Home is not { } home || (cluster.Account == home.Account && cluster.Region == home.Region)));
 
     /// <summary>Whether RunTask may send a task of <paramref name="clusterArn"/> to the safe capacity provider.</summary>
     public bool IsSafeCapacityCluster(string clusterArn) => SafeCapacityClusters is null || SafeCapacityClusters.Contains(clusterArn);

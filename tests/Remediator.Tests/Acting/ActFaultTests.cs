@@ -14,7 +14,7 @@ namespace Remediator.Tests.Acting;
 /// </summary>
 public sealed class ActFaultTests
 {
-    static readonly string StandaloneKey = $"event#{SampleEvents.TaskArn(1)}#3";
+    static readonly string StandaloneKey = $"event#{SampleEvents.TaskArn(1)}";
     static readonly string InstanceKey = ClaimKeys.Instance(SampleEvents.InstanceArn(1));
 
     [Fact]
@@ -83,6 +83,53 @@ public sealed class ActFaultTests
 
         Assert.Equal(OutcomeKind.Acted, retry.Kind);
         Assert.Equal(applied.Id, Assert.Single(harness.Endpoint.Ssm.Executions).Id);
+    }
+
+    /// <summary>
+    /// SSM applied the first attempt, which timed out; the SDK's retry was refused with an error that depends on
+    /// SSM's state (too many executions), not on the request: the start may have been applied, so it stays recorded.
+    /// </summary>
+    [Fact]
+    public async Task Handle_StartAppliedThenTheRetryRefusedForALimit_StartKeptAndNoSecondHostFix()
+    {
+        await using var harness = await ActingHarness.StartAsync(attemptTimeout: TimeSpan.FromSeconds(1));
+        harness.Endpoint.Faults.Inject("StartAutomationExecution", FaultKind.TimeoutAfterApply)
+            .Then("StartAutomationExecution", FaultKind.AutomationLimit, times: int.MaxValue);
+
+        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => harness.HandleAsync(SampleEvents.Standalone(task: 1, instance: 1)));
+
+        Assert.True(harness.Endpoint.RequestsOf("StartAutomationExecution").Count() >= 2, "the SDK retried the timed-out attempt");
+        var applied = Assert.Single(harness.Endpoint.Ssm.Executions);
+        Assert.Equal("started", (await harness.ClaimAsync(StandaloneKey))!["state"].S);
+        Assert.True((await harness.ClaimAsync(InstanceKey))!.ContainsKey("startedAt"));
+
+        harness.Endpoint.Faults.Clear();
+        var other = await harness.HandleAsync(SampleEvents.Service(task: 2, instance: 1));
+
+        Assert.Equal(SkipCauses.InstanceRecentlyFixed, other.Cause);
+        Assert.Equal(applied.Id, Assert.Single(harness.Endpoint.Ssm.Executions).Id);
+    }
+
+    /// <summary>The same limit on the only attempt: nothing was applied, but the error cannot say so, so the start stays recorded and the retry resends it.</summary>
+    [Fact]
+    public async Task Handle_StartRefusedForALimit_StartKeptAndTheRetryStartsItOnce()
+    {
+        await using var harness = await ActingHarness.StartAsync();
+        harness.Endpoint.Faults.Inject("StartAutomationExecution", FaultKind.AutomationLimit, times: int.MaxValue);
+        var standalone = SampleEvents.Standalone(task: 1, instance: 1);
+
+        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => harness.HandleAsync(standalone));
+
+        Assert.Empty(harness.Endpoint.Ssm.Executions);
+        Assert.True((await harness.ClaimAsync(InstanceKey))!.ContainsKey("startedAt"));
+
+        harness.Endpoint.Faults.Clear();
+        harness.Clock.Advance(SsmActuator.Lease + TimeSpan.FromSeconds(1));
+        var retry = await harness.HandleAsync(standalone);
+
+        Assert.Equal(OutcomeKind.Acted, retry.Kind);
+        Assert.True(retry.Act!.HostFix);
+        Assert.Single(harness.Endpoint.Ssm.Executions);
     }
 
     [Fact]

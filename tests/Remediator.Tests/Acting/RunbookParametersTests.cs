@@ -91,6 +91,29 @@ public sealed class RunbookParametersTests
         AssertWithinModel(parameters);
     }
 
+    /// <summary>
+    /// Text that JSON may escape (é, &amp;, &lt;, '...) reaches the runbook as the same text, and an override that fits
+    /// in a parameter value as text is carried, whatever its escaped length.
+    /// </summary>
+    [Fact]
+    public void From_OverrideOfTextJsonMayEscape_CarriedIntactWithinTheModel()
+    {
+        var app = new JsonObject
+        {
+            ["name"] = "app",
+            ["command"] = new JsonArray("sh", "-c", "test -n \"$X\" && echo '<ok>' + done"),
+            ["environment"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = new string('é', 300) + "😀" }),
+        };
+        var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e =>
+            e["detail"]!["overrides"] = new JsonObject { ["containerOverrides"] = new JsonArray(app.DeepClone()) });
+
+        var parameters = RunbookParameters.From(PlanOf(json), fixHost: true, automationRoleArn: null);
+
+        Assert.Equal(["yes"], parameters["Reschedule"]);
+        Assert.True(JsonNode.DeepEquals(app, JsonNode.Parse(Assert.Single(parameters["ContainerOverrides"]))));
+        AssertWithinModel(parameters);
+    }
+
     [Fact]
     public void From_NoContainerOverrides_LeavesTheParameterOutInsteadOfAnEmptyList()
     {

@@ -8,7 +8,7 @@ namespace Remediator.Tests.Acting;
 /// <summary>The act step against the local SSM and DynamoDB endpoint, through the real SDK clients.</summary>
 public sealed class SsmActuatorTests
 {
-    const string StandaloneEventKey = "event#arn:aws:ecs:us-east-1:111122223333:task/prod/00000000000000000000000000000001#3";
+    const string StandaloneEventKey = "event#arn:aws:ecs:us-east-1:111122223333:task/prod/00000000000000000000000000000001";
 
     [Fact]
     public async Task Handle_StandaloneFailure_StartsRunbookWithValidatedParametersAndToken()
@@ -69,6 +69,23 @@ public sealed class SsmActuatorTests
 
         Assert.Equal(SkipCauses.Duplicate, again.Cause);
         Assert.Single(harness.Endpoint.Ssm.Executions);
+    }
+
+    /// <summary>
+    /// ECS may send more than one event with lastStatus STOPPED for a task, each with a higher detail.version (a
+    /// field changed after it stopped): the task stopped once, so it is rescheduled once.
+    /// </summary>
+    [Fact]
+    public async Task Handle_SameTaskAnotherStoppedVersion_ReschedulesOnce()
+    {
+        await using var harness = await ActingHarness.StartAsync();
+
+        var first = await harness.HandleAsync(SampleEvents.Standalone(version: 3));
+        var later = await harness.HandleAsync(SampleEvents.Standalone(version: 4));
+
+        Assert.Equal(OutcomeKind.Acted, first.Kind);
+        Assert.Equal(SkipCauses.Duplicate, later.Cause);
+        Assert.Equal(["yes"], harness.Endpoint.Ssm.Executions.Select(e => e.Parameter("Reschedule")));
     }
 
     [Fact]

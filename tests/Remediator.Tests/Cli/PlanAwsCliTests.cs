@@ -131,6 +131,29 @@ public sealed class PlanAwsCliTests : IDisposable
         AssertModelAccepts(stdout);
     }
 
+    /// <summary>A reschedule without the task's overrides is never printed: the start fixes the host only, and stderr says why.</summary>
+    [Fact]
+    public async Task PlanAwsCli_OverrideTooLongForTheRunbook_NoRescheduleInTheRequestAndTheReasonOnStderr()
+    {
+        var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e => e["detail"]!["overrides"] = new JsonObject
+        {
+            ["containerOverrides"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "app",
+                ["environment"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = new string('é', 1400) }),
+            }),
+        });
+
+        var (exit, stdout, stderr) = await RunAsync(EventFile(json), Config());
+
+        Assert.Equal(ExitCodes.Ok, exit);
+        AssertModelAccepts(stdout);
+        var parameters = JsonNode.Parse(stdout)!["Parameters"]!;
+        Assert.Equal("no", parameters["Reschedule"]![0]!.GetValue<string>());
+        Assert.Null(parameters["ContainerOverrides"]);
+        Assert.Contains("not rescheduled", Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     [Fact]
     public async Task PlanAwsCli_ObserveMode_NothingOnStdoutAndTheReasonOnStderr()
     {

@@ -160,6 +160,51 @@ public class PlanCliTests
         }
     }
 
+    /// <summary>
+    /// JSON may escape a lone UTF-16 surrogate, which no .NET string read from it can hold: in a setting's value,
+    /// in a list item or in a key, it is a bad setting like any other, never a crash.
+    /// </summary>
+    [Theory]
+    [InlineData("""{"REMEDIATOR_MODE": "\ud800"}""")]
+    [InlineData("""{"REMEDIATOR_ALLOWED_CLUSTERS": ["prod", "\udc00"]}""")]
+    [InlineData("""{"REMEDIATOR_\ud800": "observe"}""")]
+    public async Task Plan_ConfigWithALoneSurrogate_ExitsTwoWithOneLine(string config)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"remediator-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(path, config);
+        try
+        {
+            foreach (var awsCli in new[] { false, true })
+            {
+                string[] args = ["plan", Corpus.Path("failure/ec2-awsvpc-service.json"), "--config", path, .. awsCli ? new[] { "--aws-cli" } : []];
+                var result = await CliProcess.RunAsync(null, args);
+
+                Assert.Equal(2, result.ExitCode);
+                Assert.Equal("", result.Stdout);
+                var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+                Assert.Contains(path, line);
+            }
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Plan_EmptyPath_ExitsTwoWithOneLine(bool config)
+    {
+        var result = config
+            ? await CliProcess.RunAsync(null, "plan", Corpus.Path("failure/ec2-awsvpc-service.json"), "--config", "")
+            : await CliProcess.RunAsync(null, "plan", "");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("", result.Stdout);
+        Assert.Contains("not a file path", Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+    }
+
     [Theory]
     [InlineData("plan")]
     [InlineData("frobnicate")]

@@ -209,6 +209,55 @@ public class PlannerTests
         Assert.Contains("not rescheduled: a container override is longer than 512 characters", plan.Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// 1,400 "é" are 1,400 characters, more than an Automation parameter value holds, however they are written;
+    /// written as JSON escapes (six characters each) they would also pass ECS's 8 KiB of overrides.
+    /// </summary>
+    [Fact]
+    public void Plan_OverrideTooLongForTheRunbook_NoRescheduleAndTheReasonSaysWhy()
+    {
+        var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e => e["detail"]!["overrides"] = new JsonObject
+        {
+            ["containerOverrides"] = new JsonArray(new JsonObject
+            {
+                ["name"] = "app",
+                ["environment"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = new string('é', 1400) }),
+            }),
+        });
+
+        var plan = PlanOf(json, WithReschedule);
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        Assert.Null(plan.Reschedule);
+        Assert.Contains("not rescheduled", plan.Reason, StringComparison.Ordinal);
+    }
+
+    /// <summary>The runbook's RunTask takes container overrides only: a task role or size of the task's own is not carried, so the task is not rescheduled.</summary>
+    [Theory]
+    [InlineData("taskRoleArn", "\"arn:aws:iam::111122223333:role/app-override\"")]
+    [InlineData("memory", "\"4096\"")]
+    [InlineData("ephemeralStorage", "{\"sizeInGiB\":50}")]
+    public void Plan_TaskLevelOverride_NoRescheduleAndTheReasonNamesIt(string field, string value)
+    {
+        var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e =>
+            e["detail"]!["overrides"] = JsonNode.Parse($$"""{"containerOverrides":[{"name":"app"}],"{{field}}":{{value}}}"""));
+
+        var plan = PlanOf(json, WithReschedule);
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
+        Assert.Null(plan.Reschedule);
+        Assert.Contains(field, plan.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Plan_EmptyTaskLevelOverrides_StillReschedules()
+    {
+        var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e =>
+            e["detail"]!["overrides"] = JsonNode.Parse("""{"containerOverrides":[{"name":"app"}],"inferenceAcceleratorOverrides":[]}"""));
+
+        Assert.NotNull(PlanOf(json, WithReschedule).Reschedule);
+    }
+
     [Theory]
     [InlineData("healthy/image-pull-dns.json", Cause.OtherDnsFailure)]
     [InlineData("healthy/essential-container-exited.json", Cause.NoSignature)]
@@ -273,12 +322,31 @@ public class PlannerTests
         Assert.Contains("observe mode", observed.Reason);
     }
 
+    /// <summary>The allowlist's settings, with the function's own account and Region (the samples' are 111122223333, us-east-1).</summary>
+    static RemediatorSettings Allowing(string clusters, string account = "111122223333", string region = "us-east-1", string? hubAccount = null) =>
+        RemediatorSettings.From(k => k switch
+        {
+            RemediatorEnvironment.AllowedClusters => clusters,
+            RemediatorEnvironment.Account => account,
+            RemediatorEnvironment.Region => region,
+            RemediatorEnvironment.HubAccount => hubAccount,
+            _ => null,
+        });
+
+    /// <summary>The service sample's failure, in cluster prod of another account and Region.</summary>
+    static byte[] ElsewhereInProd(string account, string region) => Corpus.Edited("failure/ec2-awsvpc-service.json", e =>
+    {
+        e["account"] = account;
+        e["region"] = region;
+        var detail = e["detail"]!;
+        foreach (var field in new[] { "clusterArn", "containerInstanceArn", "taskArn", "taskDefinitionArn" })
+            detail[field] = detail[field]!.GetValue<string>().Replace(":us-east-1:111122223333:", $":{region}:{account}:", StringComparison.Ordinal);
+    });
+
     [Fact]
     public void Plan_ClusterNotInAllowlist_Ignores()
     {
-        var settings = RemediatorSettings.From(k => k == RemediatorEnvironment.AllowedClusters ? "staging, batch" : null);
-
-        var plan = PlanOf("failure/ec2-awsvpc-service.json", settings);
+        var plan = PlanOf("failure/ec2-awsvpc-service.json", Allowing("staging, batch"));
 
         Assert.Equal(Decision.Ignore, plan.Decision);
         Assert.Equal(Cause.ClusterNotAllowed, plan.Cause);
@@ -287,10 +355,41 @@ public class PlannerTests
     [Fact]
     public void Plan_ClusterInAllowlistByArn_Remediates()
     {
-        var settings = RemediatorSettings.From(k => k == RemediatorEnvironment.AllowedClusters
-            ? "staging,arn:aws:ecs:us-east-1:111122223333:cluster/prod" : null);
+        var settings = Allowing("staging,arn:aws:ecs:us-east-1:111122223333:cluster/prod");
 
         Assert.Equal(Decision.Remediate, PlanOf("failure/ec2-awsvpc-service.json", settings).Decision);
+    }
+
+    [Theory]
+    [InlineData("999999999999", "eu-west-1")]
+    [InlineData("999999999999", "us-east-1")]
+    [InlineData("111122223333", "eu-west-1")]
+    public void Plan_AllowlistArnAndAClusterOfTheSameNameElsewhere_Ignores(string account, string region)
+    {
+        var settings = Allowing("arn:aws:ecs:us-east-1:111122223333:cluster/prod");
+
+        var plan = PlanOf(ElsewhereInProd(account, region), settings);
+
+        Assert.Equal(Cause.ClusterNotAllowed, plan.Cause);
+    }
+
+    [Theory]
+    [InlineData("999999999999", "eu-west-1")]
+    [InlineData("111122223333", "eu-west-1")]
+    public void Plan_AllowlistNameAndThatNameOutsideTheFunctionsAccountAndRegion_Ignores(string account, string region)
+    {
+        var plan = PlanOf(ElsewhereInProd(account, region), Allowing("prod"));
+
+        Assert.Equal(Cause.ClusterNotAllowed, plan.Cause);
+        Assert.Equal(Decision.Remediate, PlanOf("failure/ec2-awsvpc-service.json", Allowing("prod")).Decision);
+    }
+
+    [Fact]
+    public void Plan_AllowlistNameInHubMode_ThatNameInEveryAccountAndRegion()
+    {
+        var plan = PlanOf(ElsewhereInProd("999999999999", "eu-west-1"), Allowing("prod", hubAccount: "111122223333"));
+
+        Assert.Equal(Decision.Remediate, plan.Decision);
     }
 
     [Theory]

@@ -58,6 +58,35 @@ public class RemediatorSettingsTests
         Assert.DoesNotContain('\n', error.Message);
     }
 
+    /// <summary>A bare cluster name means a cluster of the function's own account and Region, so the function must know them.</summary>
+    [Fact]
+    public void From_AllowlistNameWithoutTheFunctionsAccountAndRegion_FailsNamingWhatIsMissing()
+    {
+        var error = Assert.Throws<SettingsException>(() => From((RemediatorEnvironment.AllowedClusters, "prod")));
+
+        Assert.StartsWith(RemediatorEnvironment.AllowedClusters, error.Message);
+        Assert.Contains(RemediatorEnvironment.Account, error.Message);
+        Assert.Contains(RemediatorEnvironment.Region, error.Message);
+    }
+
+    [Theory]
+    [InlineData(RemediatorEnvironment.Account, "11112222333")]
+    [InlineData(RemediatorEnvironment.Account, "11112222333\u0663")]
+    [InlineData(RemediatorEnvironment.Region, "us east 1")]
+    public void From_BadAccountOrRegion_FailsNamingTheVariable(string key, string value)
+    {
+        var values = new Dictionary<string, string>
+        {
+            [RemediatorEnvironment.Account] = "111122223333",
+            [RemediatorEnvironment.Region] = "us-east-1",
+            [key] = value,
+        };
+
+        var error = Assert.Throws<SettingsException>(() => RemediatorSettings.From(values.GetValueOrDefault));
+
+        Assert.StartsWith(key, error.Message);
+    }
+
     [Theory]
     [InlineData("10.0.0.2")]
     [InlineData("fd00:ec2::253")]
