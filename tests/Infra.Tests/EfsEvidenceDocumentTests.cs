@@ -44,7 +44,7 @@ public class EfsEvidenceDocumentTests(DefaultApp app) : IClassFixture<DefaultApp
         Assert.Contains("resolv_fix=\"${script}\"", lines);
         Assert.Contains("trap 'rm -f \"${script}\" \"${resolv_fix}\"' EXIT", lines);
         Assert.Equal(
-            "bash \"${script}\" --resolv-fix \"${resolv_fix}\" --resolver \"{{Resolver}}\" --verify-host \"{{VerifyHost}}\" --file-system-id \"{{FileSystemId}}\" --region \"{{Region}}\"",
+            "bash \"${script}\" --resolv-fix \"${resolv_fix}\" --resolver \"{{Resolver}}\" --verify-host \"{{VerifyHost}}\" --file-system-ids '{{FileSystemIds}}' --region \"{{Region}}\"",
             lines[^2]);
         Assert.Equal("exit $?", lines[^1]);
     }
@@ -54,10 +54,12 @@ public class EfsEvidenceDocumentTests(DefaultApp app) : IClassFixture<DefaultApp
     {
         var parameters = Document()["Content"]!["parameters"]!.AsObject();
 
-        Assert.Equal(["Resolver", "VerifyHost", "FileSystemId", "Region"], parameters.Select(p => p.Key));
+        Assert.Equal(["Resolver", "VerifyHost", "FileSystemIds", "Region"], parameters.Select(p => p.Key));
         Assert.Equal("169.254.169.253", (string?)parameters["Resolver"]!["default"]);
-        Assert.All(["VerifyHost", "FileSystemId", "Region"], p => Assert.Equal("", (string?)parameters[p]!["default"]));
-        Assert.Equal("^(fs-[0-9a-f]{8,17})?$", (string?)parameters["FileSystemId"]!["allowedPattern"]);
+        Assert.All(["VerifyHost", "Region"], p => Assert.Equal("", (string?)parameters[p]!["default"]));
+        Assert.Equal("StringList", (string?)parameters["FileSystemIds"]!["type"]);
+        Assert.Empty(parameters["FileSystemIds"]!["default"]!.AsArray());
+        Assert.Equal("^fs-[0-9a-f]{8,17}$", (string?)parameters["FileSystemIds"]!["allowedPattern"]);
         Assert.Equal("^([a-z]{2}(-[a-z]+)+-[0-9])?$", (string?)parameters["Region"]!["allowedPattern"]);
     }
 }
