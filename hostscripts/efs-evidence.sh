@@ -3,54 +3,36 @@
 # efs-evidence.sh: gathers, read-only, the evidence that decides whether an EFS
 # mount of an awsvpc ECS task failed because the container instance's local
 # resolver (dnsmasq on 127.0.0.1, the systemd-resolved stub) is unreachable
-# from the task network namespace. The stopped task's reason cannot tell: on
-# current hosts it may say only that Docker's call to the volume plugin timed
-# out, or that efs-proxy reset the connection. This script asks the container
-# instance:
-#   1. resolv-fix.sh check: is a non-loopback nameserver among glibc's first
-#      three? (healthy, or at risk)
-#   2. resolv-fix.sh check --verify-host NAME, for every EFS name of the task
-#      (each EFS volume's file system, and the name the reason gave): does it
-#      resolve through the VPC resolver, does the resolver answer that it has
-#      no address (NXDOMAIN), or does it not answer at all?
-#   3. the logs of efs-utils (/var/log/amazon/efs) and of the ECS volume
-#      plugin (/var/log/ecs/ecs-volume-plugin.log*): the last line about the
-#      file systems, and whether a line shows a failed lookup. Read as bytes:
-#      a NUL or invalid UTF-8 byte hides no later line.
-# It changes nothing, anywhere.
-#
-# Runs by hand, or verbatim as an SSM aws:runShellScript step with
-# resolv-fix.sh written next to it (the EfsEvidence Command document).
-# Run "efs-evidence.sh --help" for usage.
+# from the task network namespace; current reasons rarely say (Docker's plugin
+# timeout, efs-proxy's reset). It asks the container instance:
+# resolv-fix.sh check (at risk?), then check --verify-host NAME for every EFS
+# name (resolves, answered "no address", or no answer?), and the logs of
+# efs-utils and the ECS volume plugin. Changes nothing. Embedded verbatim in
+# the EfsEvidence Command document with resolv-fix.sh. See --help.
 
 set -o nounset
 set -o pipefail
-# Bytes, not characters: grep reads a log with invalid UTF-8 as text, and
-# [[:print:]] is ASCII-only.
+# Bytes, not characters: grep reads invalid UTF-8 as text; [[:print:]] is ASCII.
 LC_ALL=C
 export LC_ALL
 
 readonly PROG="efs-evidence.sh"
 readonly DEFAULT_RESOLVER="169.254.169.253"
-# efs-utils' LOG_DIR (src/efs_utils_common/constants.py): mount.log and the
-# efs-proxy logs.
+# efs-utils' LOG_DIR (src/efs_utils_common/constants.py).
 readonly EFS_LOG_DIR="/var/log/amazon/efs"
-# The ECS volume plugin's log, rolled hourly into NAME.DATE files
-# (amazon-ecs-agent v1.105.0, ecs-init/volumes/logger/log.go: logFileFormat,
-# a seelog rollingfile of type date).
+# The ECS volume plugin's log, rolled into NAME.DATE files (amazon-ecs-agent
+# v1.105.0, ecs-init/volumes/logger/log.go).
 readonly PLUGIN_LOG_DIR="/var/log/ecs"
 readonly PLUGIN_LOG_NAME="ecs-volume-plugin.log"
-# How much of each log file is read, and of a log line reported.
 readonly LOG_TAIL_LINES=400
 readonly LOG_LINE_MAX=300
-# Texts of a failed lookup: nfs-utils ("Failed to resolve server", and
-# EAI_AGAIN reported as EAGAIN's strerror), glibc's gai_strerror, efs-proxy.
+# A failed lookup in nfs-utils' words (EAI_AGAIN shows as EAGAIN's text),
+# glibc's (gai_strerror) or efs-proxy's.
 readonly FAILED_LOOKUP='Failed to resolve|failed to lookup address|Name or service not known|Temporary failure in name resolution|No address associated with hostname|mount\.nfs4: Resource temporarily unavailable'
 
 readonly EXIT_OK=0
 readonly EXIT_USAGE=2
-# resolv-fix.sh's exit codes this script reads (its EXIT_OK, EXIT_AT_RISK,
-# EXIT_VERIFY, EXIT_ENV).
+# resolv-fix.sh's exit codes read here.
 readonly RF_OK=0
 readonly RF_AT_RISK=1
 readonly RF_VERIFY=3
@@ -61,55 +43,33 @@ FILE_SYSTEM_IDS=()
 REGION=""
 RESOLV_FIX=""
 ROOT="/"
-# Set by resolv_fix_check.
 RF_EXIT=0
 RF_ERROR=""
 
-#######################################
-# Prints the usage text on stdout.
-#######################################
 usage() {
   cat <<'EOF'
 Usage: efs-evidence.sh --resolv-fix PATH [--resolver ADDR] [--verify-host NAME]
-                       [--file-system-id ID]... [--file-system-ids LIST]
-                       [--region REGION] [--root DIR]
-       efs-evidence.sh --help
+         [--file-system-id ID]... [--file-system-ids LIST] [--region REGION]
+         [--root DIR]
 
-Read-only. Decides whether the container instance's resolv.conf explains a
-failed EFS mount of an awsvpc task, and prints the verdict as the FIRST line:
+Read-only. The FIRST output line is the verdict: fix-host (resolv.conf at
+risk and every EFS name resolves through the VPC resolver), healthy, not-dns
+(at risk; the VPC resolver answers that a name has no address) or unknown (no
+name, or one could not be tested); then a summary, and JSON last.
 
-  verdict=fix-host     resolv.conf is at risk (no non-loopback nameserver
-                       among the first three) and every EFS name resolves
-                       through the VPC resolver: the host fix will cure it
-  verdict=healthy      resolv.conf is healthy: the mount failed for another
-                       reason (the last log line says which)
-  verdict=not-dns      at risk, but the VPC resolver answers that an EFS name
-                       has no address (NXDOMAIN: no mount target in the
-                       Availability Zone, DNS hostnames off, wrong id)
-  verdict=unknown      no EFS name to test, or a name could not be tested
-                       (the VPC resolver did not answer)
-
-then a "summary:" line, the log evidence, and a JSON object as the last line.
-
-Options:
-  --resolv-fix PATH      resolv-fix.sh, run with "check" (required)
+  --resolv-fix PATH      resolv-fix.sh (required)
   --resolver ADDR        the VPC resolver (default 169.254.169.253)
   --verify-host NAME     an EFS name to test
-  --file-system-id ID    an EFS file system id (fs-...); repeat for each
-  --file-system-ids LIST file system ids as SSM Run Command writes a
-                         StringList parameter: a JSON array, ["fs-1","fs-2"]
-  --region REGION        the Region of the ids: ID.efs.REGION.amazonaws.com[.cn]
-  --root DIR             read DIR/etc/resolv.conf, DIR/var/log/amazon/efs and
-                         DIR/var/log/ecs (tests); default /
+  --file-system-id ID    a file system (fs-...) whose name to test; repeatable
+  --file-system-ids LIST the same, as SSM writes a StringList: ["fs-1","fs-2"]
+  --region REGION        the ids' Region: ID.efs.REGION.amazonaws.com[.cn]
+  --root DIR             read DIR/etc/resolv.conf and DIR/var/log (tests)
 
 Exit codes: 0 a verdict was printed; 2 bad usage.
 EOF
 }
 
-#######################################
-# Prints an error on stderr and exits with 2 (bad usage).
-# Arguments: message words.
-#######################################
+# Prints an error on stderr and exits 2 (bad usage).
 usage_error() {
   printf '%s: error: %s\n' "${PROG}" "$*" >&2
   exit "${EXIT_USAGE}"
@@ -143,21 +103,15 @@ is_dns_name() {
   done
 }
 
-#######################################
-# Adds file system ids from SSM's rendering of a StringList parameter inside
-# a command line: the JSON of the list (amazon-ssm-agent,
-# agent/parameters/parameters.go, ReplaceParameters: a parameter inside a
-# string is replaced by its value marshaled as JSON). The agent has checked
-# each element against the document's allowedPattern; this checks again.
-# Arguments: the list text. Globals: appends to FILE_SYSTEM_IDS.
-#######################################
+# Adds the ids of a StringList as SSM Agent writes it into a command line:
+# its JSON (amazon-ssm-agent agent/parameters/parameters.go), each element
+# already checked against allowedPattern; checked again here.
 add_file_system_ids() {
   local list="$1" id
   local -r one='"fs-[0-9a-f]{8,17}"'
-  # An empty list may come as [], null or nothing.
   [[ -z "${list}" || "${list}" == "[]" || "${list}" == null ]] && return 0
   [[ "${list}" =~ ^\[${one}(,${one})*\]$ ]] \
-    || usage_error "--file-system-ids must be a JSON array of file system ids, such as [\"fs-0123456789abcdef0\"]"
+    || usage_error "--file-system-ids must be a JSON array of file system ids"
   list="${list//[\[\]\"]/}"
   local -a ids=()
   IFS=, read -r -a ids <<<"${list}"
@@ -166,10 +120,6 @@ add_file_system_ids() {
   done
 }
 
-#######################################
-# Parses and validates the command line into the option globals.
-# Arguments: the script's arguments.
-#######################################
 parse_args() {
   while (($# > 0)); do
     case "$1" in
@@ -184,7 +134,7 @@ parse_args() {
           --resolver) RESOLVER="$2" ;;
           --verify-host) VERIFY_HOST="$2" ;;
           --file-system-id)
-            # An empty value is "not given": the SSM document passes every parameter.
+            # Empty is "not given": the SSM document passes every parameter.
             if [[ -n "$2" ]]; then
               [[ "$2" =~ ^fs-[0-9a-f]{8,17}$ ]] || usage_error "--file-system-id must look like fs-0123456789abcdef0"
               FILE_SYSTEM_IDS+=("$2")
@@ -209,33 +159,21 @@ parse_args() {
   fi
 }
 
-#######################################
-# The EFS names to test, each once: --verify-host, then each file system's
-# regional name.
-# Outputs: one name a line.
-#######################################
+# Prints the EFS names to test, one a line, each once.
 efs_names() {
-  local id
+  local id domain=amazonaws.com
+  # China Regions use amazonaws.com.cn.
+  [[ "${REGION}" == cn-* ]] && domain+=.cn
   {
-    if [[ -n "${VERIFY_HOST}" ]]; then
-      printf '%s\n' "${VERIFY_HOST%.}"
-    fi
+    [[ -n "${VERIFY_HOST}" ]] && printf '%s\n' "${VERIFY_HOST%.}"
     for id in "${FILE_SYSTEM_IDS[@]}"; do
-      # China Regions use the amazonaws.com.cn domain.
-      if [[ "${REGION}" == cn-* ]]; then
-        printf '%s.efs.%s.amazonaws.com.cn\n' "${id}" "${REGION}"
-      else
-        printf '%s.efs.%s.amazonaws.com\n' "${id}" "${REGION}"
-      fi
+      printf '%s.efs.%s.%s\n' "${id}" "${REGION}" "${domain}"
     done
   } | awk '!seen[tolower($0)]++'
 }
 
-#######################################
-# Runs resolv-fix.sh check (read-only).
-# Arguments: extra arguments (e.g. --verify-host NAME).
-# Globals: sets RF_EXIT (its exit code) and RF_ERROR (its error line, if any).
-#######################################
+# Runs resolv-fix.sh check (read-only) with extra arguments; sets RF_EXIT and
+# RF_ERROR (its error line, if any).
 resolv_fix_check() {
   local err
   err="$(bash "${RESOLV_FIX}" check --resolver "${RESOLVER}" --root "${ROOT}" "$@" 2>&1 >/dev/null)"
@@ -244,165 +182,99 @@ resolv_fix_check() {
   RF_ERROR="${err#resolv-fix.sh: error: }"
 }
 
-#######################################
-# Prints the last LOG_TAIL_LINES lines of each file, oldest file first, with
-# every byte read as text.
-# Arguments: files.
-#######################################
-tail_logs() {
-  local f
-  for f in "$@"; do
-    tail -n "${LOG_TAIL_LINES}" -- "${f}" 2>/dev/null
-  done
-}
-
-#######################################
-# Lists the files of a directory whose names match a glob, oldest first.
-# Arguments: directory, glob.
-#######################################
-logs_in() {
-  [[ -d "$1" ]] || return 0
-  find "$1" -maxdepth 1 -type f -name "$2" -printf '%T@ %p\n' 2>/dev/null | sort -n | cut -d' ' -f2-
-}
-
-#######################################
-# Reads the logs of efs-utils and of the ECS volume plugin for lines about
-# the file systems.
-# Arguments: the file system ids or name labels to look for (none: any line
-# naming a file system).
-# Outputs: three lines: "yes" or "no" (a failed lookup was logged), the last
-# efs-utils line, the last volume plugin line (a failed mount, or one naming
-# a file system). Lines are cleaned: printable ASCII, at most LOG_LINE_MAX
-# characters.
-#######################################
-log_evidence() {
-  local -a keys=() efs=() plugin=()
-  local key efs_lines plugin_lines failed=no
-  for key in "${@:-fs-}"; do
-    keys+=(-e "${key}")
-  done
-  mapfile -t efs < <(logs_in "${ROOT%/}${EFS_LOG_DIR}" '*.log')
-  mapfile -t plugin < <(logs_in "${ROOT%/}${PLUGIN_LOG_DIR}" "${PLUGIN_LOG_NAME}*")
-  efs_lines=""
-  plugin_lines=""
-  # grep -a: a NUL byte would make grep print "binary file matches" instead
-  # of the lines; tr then drops every byte that is not printable ASCII.
-  if ((${#efs[@]} > 0)); then
-    efs_lines="$(tail_logs "${efs[@]}" | grep -a -F "${keys[@]}" | tr -cd '[:print:]\n')"
-  fi
-  if ((${#plugin[@]} > 0)); then
-    plugin_lines="$(tail_logs "${plugin[@]}" | grep -a -F "${keys[@]}" -e 'mounting volume failed' | tr -cd '[:print:]\n')"
-  fi
-  if grep -q -E "${FAILED_LOOKUP}" <<<"${efs_lines}"$'\n'"${plugin_lines}"; then
-    failed=yes
-  fi
-  local last_efs last_plugin
-  last_efs="$(tail -n 1 <<<"${efs_lines}")"
-  last_plugin="$(tail -n 1 <<<"${plugin_lines}")"
-  printf '%s\n%s\n%s\n' "${failed}" "${last_efs:0:${LOG_LINE_MAX}}" "${last_plugin:0:${LOG_LINE_MAX}}"
+# Prints the lines of the logs in DIR named GLOB (oldest file first) that hold
+# one of the keys or an extra pattern, cleaned to printable ASCII. grep -a:
+# a NUL byte would make grep print "binary file matches" instead of lines.
+# Arguments: dir, glob, grep arguments (-e PATTERN...).
+log_lines() {
+  local dir="${ROOT%/}$1" glob="$2" f
+  shift 2
+  [[ -d "${dir}" ]] || return 0
+  find "${dir}" -maxdepth 1 -type f -name "${glob}" -printf '%T@ %p\n' 2>/dev/null | sort -n | cut -d' ' -f2- \
+    | while IFS= read -r f; do tail -n "${LOG_TAIL_LINES}" -- "${f}" 2>/dev/null; done \
+    | grep -a -F "$@" | tr -cd '[:print:]\n'
 }
 
 main() {
   parse_args "$@"
-  local -a names=() keys=()
-  local name
+  local -a names=() keys=(-e fs-) results=() exits=() why=()
+  local name i decided=-1 verdict summary
   mapfile -t names < <(efs_names)
+  ((${#names[@]} > 0)) && keys=()
   for name in "${names[@]}"; do
-    keys+=("${name%%.*}")
+    keys+=(-e "${name%%.*}")
   done
 
-  local evidence failed_lookup last_line plugin_line
-  evidence="$(log_evidence "${keys[@]}")"
-  failed_lookup="$(sed -n 1p <<<"${evidence}")"
-  last_line="$(sed -n 2p <<<"${evidence}")"
-  plugin_line="$(sed -n 3p <<<"${evidence}")"
-  local seen="no efs-utils log line about ${keys[*]:-the file system}"
+  local efs plugin failed=no last_line plugin_line seen
+  efs="$(log_lines "${EFS_LOG_DIR}" '*.log' "${keys[@]}")"
+  plugin="$(log_lines "${PLUGIN_LOG_DIR}" "${PLUGIN_LOG_NAME}*" "${keys[@]}" -e 'mounting volume failed')"
+  grep -q -E "${FAILED_LOOKUP}" <<<"${efs}"$'\n'"${plugin}" && failed=yes
+  last_line="$(tail -n 1 <<<"${efs}")"
+  last_line="${last_line:0:${LOG_LINE_MAX}}"
+  plugin_line="$(tail -n 1 <<<"${plugin}")"
+  plugin_line="${plugin_line:0:${LOG_LINE_MAX}}"
+  seen="no efs-utils log line about the file system"
   [[ -n "${last_line}" ]] && seen="last efs-utils log line: ${last_line}"
   [[ -n "${plugin_line}" ]] && seen+="; last volume plugin log line: ${plugin_line}"
 
   resolv_fix_check
-  local check="${RF_EXIT}" verdict summary
-  # One result per name: resolves, no-address (the resolver answered
-  # NXDOMAIN or no record), not-tested (it did not answer, or the test could
-  # not run).
-  local -a results=() exits=() why=()
-  local i decided=-1
-  case "${check}" in
-    "${RF_OK}")
-      verdict=healthy
-      summary="resolv.conf is healthy (a non-loopback nameserver is among the first three); the mount failed for another reason: ${seen}"
-      ;;
-    "${RF_AT_RISK}")
-      for i in "${!names[@]}"; do
-        resolv_fix_check --verify-host "${names[i]}"
-        exits[i]="${RF_EXIT}"
-        why[i]="${RF_ERROR}"
-        case "${RF_EXIT}" in
-          "${RF_AT_RISK}") results[i]=resolves ;;
-          "${RF_VERIFY}") results[i]=no-address ;;
-          *) results[i]=not-tested ;;
-        esac
-      done
-      verdict=fix-host
-      for i in "${!names[@]}"; do
-        if [[ "${results[i]}" == no-address ]]; then
-          verdict=not-dns
-          decided="${i}"
-          break
-        fi
-      done
-      if [[ "${verdict}" == fix-host ]]; then
-        for i in "${!names[@]}"; do
-          if [[ "${results[i]}" == not-tested ]]; then
-            verdict=unknown
-            decided="${i}"
-            break
-          fi
-        done
+  local check="${RF_EXIT}"
+  if ((check == RF_OK)); then
+    verdict=healthy
+    summary="resolv.conf is healthy (a non-loopback nameserver is among the first three); the mount failed for another reason: ${seen}"
+  elif ((check != RF_AT_RISK)); then
+    verdict=unknown
+    summary="resolv-fix.sh check could not read resolv.conf (exit ${check}: ${RF_ERROR}); nothing changed"
+  elif ((${#names[@]} == 0)); then
+    verdict=unknown
+    summary="resolv.conf is at risk, but no EFS name is known to test through the VPC resolver ${RESOLVER}; nothing changed"
+  else
+    for i in "${!names[@]}"; do
+      resolv_fix_check --verify-host "${names[i]}"
+      exits[i]="${RF_EXIT}"
+      why[i]="${RF_ERROR}"
+      case "${RF_EXIT}" in
+        "${RF_AT_RISK}") results[i]=resolves ;;
+        "${RF_VERIFY}") results[i]=no-address ;;
+        *) results[i]=not-tested ;;
+      esac
+    done
+    # An answered "no address" outweighs a name not tested: the task cannot
+    # mount that file system whatever the host fix does.
+    verdict=fix-host
+    decided=0
+    for i in "${!names[@]}"; do
+      if [[ "${results[i]}" == no-address ]]; then
+        verdict=not-dns decided="${i}"
+        break
+      elif [[ "${results[i]}" == not-tested && "${verdict}" == fix-host ]]; then
+        verdict=unknown decided="${i}"
       fi
-      if ((${#names[@]} == 0)); then
-        verdict=unknown
-        summary="resolv.conf is at risk, but no EFS name is known to test through the VPC resolver ${RESOLVER}; nothing changed"
-      else
-        case "${verdict}" in
-          fix-host)
-            decided=0
-            summary="resolv.conf is at risk (only loopback nameservers among the first three) and ${names[*]} resolve$( ((${#names[@]} == 1)) && echo s) through the VPC resolver ${RESOLVER}: the local resolver is the cause"
-            ;;
-          not-dns)
-            summary="resolv.conf is at risk, but ${names[decided]} does not resolve through the VPC resolver ${RESOLVER} either (it answers that the name has no address): not the local resolver (no mount target in the Availability Zone, DNS hostnames disabled, or a wrong file system id); ${seen}"
-            ;;
-          unknown)
-            summary="resolv.conf is at risk, but ${names[decided]} could not be tested through the VPC resolver ${RESOLVER}: ${why[decided]:-resolv-fix.sh exit ${exits[decided]}}; nothing changed"
-            ;;
-        esac
-      fi
-      ;;
-    *)
-      verdict=unknown
-      summary="resolv-fix.sh check could not read resolv.conf (exit ${check}: ${RF_ERROR}); nothing changed"
-      ;;
-  esac
+    done
+    case "${verdict}" in
+      fix-host) summary="resolv.conf is at risk (only loopback nameservers among the first three) and ${names[*]} $( ((${#names[@]} == 1)) && echo resolves || echo each resolve) through the VPC resolver ${RESOLVER}: the local resolver is the cause" ;;
+      not-dns) summary="resolv.conf is at risk, but ${names[decided]} does not resolve through the VPC resolver ${RESOLVER} either (it answers that the name has no address): not the local resolver (no mount target in the Availability Zone, DNS hostnames disabled, or a wrong file system id); ${seen}" ;;
+      unknown) summary="resolv.conf is at risk, but ${names[decided]} could not be tested through the VPC resolver ${RESOLVER}: ${why[decided]:-resolv-fix.sh exit ${exits[decided]}}; nothing changed" ;;
+    esac
+  fi
 
   # The runbook branches on the first line; keep it first.
-  printf 'verdict=%s\n' "${verdict}"
-  printf 'summary: %s\n' "${summary}"
-  printf 'a failed lookup was logged: %s\n' "${failed_lookup}"
+  printf 'verdict=%s\nsummary: %s\na failed lookup was logged: %s\n' "${verdict}" "${summary}" "${failed}"
   local lookups="" sep=""
-  for i in "${!names[@]}"; do
-    lookups+="${sep}{\"name\":$(json_str "${names[i]}"),\"result\":$(json_str "${results[i]:-not-tested}"),\"verify_exit\":${exits[i]:-null}}"
+  for i in "${!results[@]}"; do
+    lookups+="${sep}{\"name\":$(json_str "${names[i]}"),\"result\":\"${results[i]}\",\"verify_exit\":${exits[i]}}"
     sep=","
   done
-  local first_name="" first_exit=""
-  if ((decided >= 0)); then
-    first_name="${names[decided]}"
-    first_exit="${exits[decided]:-}"
-  elif ((${#names[@]} > 0)); then
-    first_name="${names[0]}"
+  # The name that decided, else the first.
+  local first="" first_exit=null
+  if ((${#names[@]} > 0)); then
+    ((decided < 0)) && decided=0
+    first="${names[decided]}"
+    first_exit="${exits[decided]:-null}"
   fi
-  printf '{"verdict":%s,"name":%s,"resolver":%s,"check_exit":%d,"verify_exit":%s,"lookups":[%s],"failed_lookup_logged":%s,"last_log_line":%s,"last_volume_plugin_log_line":%s}\n' \
-    "$(json_str "${verdict}")" "$(json_str "${first_name}")" "$(json_str "${RESOLVER}")" "${check}" \
-    "${first_exit:-null}" "${lookups}" "$([[ "${failed_lookup}" == yes ]] && echo true || echo false)" \
+  printf '{"verdict":"%s","name":%s,"resolver":%s,"check_exit":%d,"verify_exit":%s,"lookups":[%s],"failed_lookup_logged":%s,"last_log_line":%s,"last_volume_plugin_log_line":%s}\n' \
+    "${verdict}" "$(json_str "${first}")" "$(json_str "${RESOLVER}")" "${check}" \
+    "${first_exit}" "${lookups}" "$([[ "${failed}" == yes ]] && echo true || echo false)" \
     "$(json_str "${last_line}")" "$(json_str "${plugin_line}")"
   exit "${EXIT_OK}"
 }

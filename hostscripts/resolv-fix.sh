@@ -935,37 +935,24 @@ persist_rollback() {
   fi
 }
 
-# glibc's own answer to getaddrinfo, read with python3 (efs-utils >= 1.29.1
-# requires it: amazon-efs-utils.spec, so every host that mounts EFS has it).
-# getent cannot tell the two failures apart: it exits 2 for any of them
-# (glibc nss/getent.c, ahosts_keys_int). Exit 0 prints the addresses, one a
-# line; 2 the resolver answered that the name has no address (EAI_NONAME,
-# EAI_NODATA: NXDOMAIN or no A/AAAA record); 11 it did not answer (EAI_AGAIN,
-# "Temporary failure in name resolution"); 12 any other failure.
+# glibc's getaddrinfo answer, read with python3 (efs-utils >= 1.29.1 needs
+# it: amazon-efs-utils.spec); getent exits 2 for every failure. Exit 2: the
+# resolver answered, no address (EAI_NONAME, EAI_NODATA); 11: no answer
+# (EAI_AGAIN); 12: other.
 readonly GAI_PROBE='
-import socket, sys
-try:
-    infos = socket.getaddrinfo(sys.argv[1], None, type=socket.SOCK_STREAM)
-except socket.gaierror as e:
-    answered = (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME))
-    sys.exit(2 if e.errno in answered else 11 if e.errno == socket.EAI_AGAIN else 12)
-for info in infos:
-    print(info[4][0])
+import socket as s, sys
+try: r = s.getaddrinfo(sys.argv[1], None, type=s.SOCK_STREAM)
+except s.gaierror as e: sys.exit(2 if e.errno in (s.EAI_NONAME, s.EAI_NODATA) else 11 if e.errno == s.EAI_AGAIN else 12)
+for i in r: print(i[4][0])
 '
 
-# Resolves NAME through RESOLVER alone with getaddrinfo, as mount.nfs4
-# would: a private mount namespace shows a resolv.conf that lists only the
-# resolver, without touching any file. Falls back to getent (which cannot
-# tell a silent resolver from a missing name, so its failure is "cannot
-# test") without python3, and to dig when a mount namespace cannot be made
-# (not root).
-# Globals: RESOLVER, VERIFY_HOST.
-# Returns 0 resolves, 1 does not (the resolver answered), 2 cannot test,
-# 3 the resolver did not answer.
+# Resolves VERIFY_HOST through RESOLVER alone, as mount.nfs4 would: a private
+# mount namespace shows a resolv.conf listing only the resolver. Without
+# python3, getent (a failure is "cannot test"); without root, dig.
+# Returns 0 resolves, 1 does not (answered), 2 cannot test, 3 no answer.
 verify_resolves() {
   local out rc
-  # The inner script runs in the private mount namespace; the probe, the
-  # resolver and the name are passed as arguments, never spliced into code.
+  # Runs in the private mount namespace; values come as arguments.
   # shellcheck disable=SC2016
   local inner='
     set -u
@@ -973,13 +960,8 @@ verify_resolves() {
     printf "nameserver %s\noptions timeout:2 attempts:2\n" "$2" >/tmp/resolv.conf || exit 10
     mount --bind /tmp/resolv.conf /etc/resolv.conf || exit 10
     if [[ -d /run/nscd ]]; then mount -t tmpfs tmpfs /run/nscd || exit 10; fi
-    if command -v python3 >/dev/null 2>&1; then
-      exec timeout 30 python3 -I -c "$1" "$3"
-    fi
-    timeout 30 getent ahosts "$3"
-    rc=$?
-    ((rc == 2)) && exit 12
-    exit "${rc}"'
+    command -v python3 >/dev/null 2>&1 && exec timeout 30 python3 -I -c "$1" "$3"
+    timeout 30 getent ahosts "$3" || exit 12'
   if command -v unshare >/dev/null 2>&1; then
     out="$(unshare --mount --propagation private -- bash -c "${inner}" verify \
       "${GAI_PROBE}" "${RESOLVER}" "${VERIFY_HOST}" 2>/dev/null)"
