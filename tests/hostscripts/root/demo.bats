@@ -65,7 +65,7 @@ expected_documents() {
     and ([.mounts[].outcome] == ["lookup-failed", "lookup-passed"])
     and (.mounts[0].mount_output | startswith("mount.nfs4: "))
     and (.reason | test("^CannotStartContainerError: Error response from daemon: error while mounting volume ./var/lib/ecs/volumes/ecs-efs-app-1-data-[0-9a-f]+.: VolumeDriver\\.Mount: failed to mount volume ecs-efs-app-1-data-[0-9a-f]+: mounting volume failed: b."))
-    and (.reason | endswith("mounting volume failed: b\u0027" + .mounts[0].mount_output + "\u0027"))' <<<"${json}" \
+    and (.mounts[0].mount_output as $stderr | .reason | endswith("mounting volume failed: b\u0027" + $stderr + "\u0027"))' <<<"${json}" \
     || { printf '%s\n' "${json}" >&2; false; }
   assert_lab_gone "$(lab_id)"
 }
