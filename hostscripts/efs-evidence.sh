@@ -3,23 +3,18 @@
 # efs-evidence.sh: gathers, read-only, the evidence that decides whether an EFS
 # mount of an awsvpc ECS task failed because the container instance's local
 # resolver (dnsmasq on 127.0.0.1, the systemd-resolved stub) is unreachable
-# from the task network namespace. The stopped task's reason cannot tell: since
-# efs-utils 2.0 it says "Connection reset by peer" or "Failed to initialize
-# tunnel", not that a lookup failed. This script asks the container instance:
-#   1. resolv-fix.sh check: is a non-loopback nameserver among glibc's first
-#      three? (healthy, or at risk)
-#   2. resolv-fix.sh check --verify-host NAME: does the EFS name resolve
-#      through the VPC resolver?
-#   3. efs-utils' logs (/var/log/amazon/efs): the last line about the file
-#      system, and whether a line shows a failed lookup.
-# It changes nothing, anywhere.
-#
-# Runs by hand, or verbatim as an SSM aws:runShellScript step with
-# resolv-fix.sh written next to it (the EfsEvidence Command document).
-# Run "efs-evidence.sh --help" for usage.
+# from the task network namespace; current reasons rarely say (Docker's plugin
+# timeout, efs-proxy's reset). It asks the container instance:
+# resolv-fix.sh check (at risk?), then check --verify-host NAME for every EFS
+# name (resolves, answered "no address", or no answer?), and the logs of
+# efs-utils and the ECS volume plugin. Changes nothing. Embedded verbatim in
+# the EfsEvidence Command document with resolv-fix.sh. See --help.
 
 set -o nounset
 set -o pipefail
+# Bytes, not characters: grep reads invalid UTF-8 as text; [[:print:]] is ASCII.
+LC_ALL=C
+export LC_ALL
 # JSON strings, DNS names and IP addresses: the rules all host scripts share.
 # shellcheck source=hostscripts/hostlib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/hostlib.sh" || exit 4
@@ -28,70 +23,77 @@ readonly PROG="efs-evidence.sh"
 readonly DEFAULT_RESOLVER="169.254.169.253"
 # efs-utils' LOG_DIR (src/efs_utils_common/constants.py).
 readonly EFS_LOG_DIR="/var/log/amazon/efs"
-# How much of each log file is read, and of a log line reported.
+# The ECS volume plugin's log, rolled into NAME.DATE files (amazon-ecs-agent
+# v1.105.0, ecs-init/volumes/logger/log.go).
+readonly PLUGIN_LOG_DIR="/var/log/ecs"
+readonly PLUGIN_LOG_NAME="ecs-volume-plugin.log"
 readonly LOG_TAIL_LINES=400
 readonly LOG_LINE_MAX=300
+# A failed lookup in nfs-utils' words (EAI_AGAIN shows as EAGAIN's text),
+# glibc's (gai_strerror) or efs-proxy's.
+readonly FAILED_LOOKUP='Failed to resolve|failed to lookup address|Name or service not known|Temporary failure in name resolution|No address associated with hostname|mount\.nfs4: Resource temporarily unavailable'
 
 readonly EXIT_OK=0
 readonly EXIT_USAGE=2
-# resolv-fix.sh's exit codes this script reads (its EXIT_OK, EXIT_AT_RISK, EXIT_VERIFY).
+# resolv-fix.sh's exit codes read here.
 readonly RF_OK=0
 readonly RF_AT_RISK=1
 readonly RF_VERIFY=3
 
 RESOLVER="${DEFAULT_RESOLVER}"
 VERIFY_HOST=""
-FILE_SYSTEM_ID=""
+FILE_SYSTEM_IDS=()
 REGION=""
 RESOLV_FIX=""
 ROOT="/"
+RF_EXIT=0
+RF_ERROR=""
 
-#######################################
-# Prints the usage text on stdout.
-#######################################
 usage() {
   cat <<'EOF'
-Usage: efs-evidence.sh --resolv-fix PATH [--resolver ADDR]
-                       [--verify-host NAME | --file-system-id ID --region REGION]
-                       [--root DIR]
-       efs-evidence.sh --help
+Usage: efs-evidence.sh --resolv-fix PATH [--resolver ADDR] [--verify-host NAME]
+         [--file-system-id ID]... [--file-system-ids LIST] [--region REGION]
+         [--root DIR]
 
-Read-only. Decides whether the container instance's resolv.conf explains a
-failed EFS mount of an awsvpc task, and prints the verdict as the FIRST line:
+Read-only. The FIRST output line is the verdict: fix-host (resolv.conf at
+risk and every EFS name resolves through the VPC resolver), healthy, not-dns
+(at risk; the VPC resolver answers that a name has no address) or unknown (no
+name, or one could not be tested); then a summary, and JSON last.
 
-  verdict=fix-host     resolv.conf is at risk (no non-loopback nameserver
-                       among the first three) and the EFS name resolves
-                       through the VPC resolver: the host fix will cure it
-  verdict=healthy      resolv.conf is healthy: the mount failed for another
-                       reason (the last efs-utils log line says which)
-  verdict=not-dns      at risk, but the EFS name does not resolve through the
-                       VPC resolver either (no mount target in the
-                       Availability Zone, DNS hostnames off, wrong id)
-  verdict=unknown      no EFS name to test, or the test could not run
-
-then a "summary:" line, the efs-utils log evidence, and a JSON object as the
-last line.
-
-Options:
-  --resolv-fix PATH      resolv-fix.sh, run with "check" (required)
+  --resolv-fix PATH      resolv-fix.sh (required)
   --resolver ADDR        the VPC resolver (default 169.254.169.253)
-  --verify-host NAME     the EFS name to test
-  --file-system-id ID    build the name from the file system id (fs-...) and
-  --region REGION        the Region: ID.efs.REGION.amazonaws.com[.cn]
-  --root DIR             read DIR/etc/resolv.conf and DIR/var/log/amazon/efs
-                         (tests); default /
+  --verify-host NAME     an EFS name to test
+  --file-system-id ID    a file system (fs-...) whose name to test; repeatable
+  --file-system-ids LIST the same, as SSM writes a StringList: ["fs-1","fs-2"]
+  --region REGION        the ids' Region: ID.efs.REGION.amazonaws.com[.cn]
+  --root DIR             read DIR/etc/resolv.conf and DIR/var/log (tests)
 
 Exit codes: 0 a verdict was printed; 2 bad usage.
 EOF
 }
 
-#######################################
-# Prints an error on stderr and exits with 2 (bad usage).
-# Arguments: message words.
-#######################################
+# Prints an error on stderr and exits 2 (bad usage).
 usage_error() {
   printf '%s: error: %s\n' "${PROG}" "$*" >&2
   exit "${EXIT_USAGE}"
+}
+
+#######################################
+# Adds the ids of a StringList as SSM Agent writes it into a command line:
+# its JSON (amazon-ssm-agent agent/parameters/parameters.go), each element
+# already checked against allowedPattern; checked again here.
+add_file_system_ids() {
+  local list="$1" id
+  local -r one='"fs-[0-9a-f]{8,17}"'
+  [[ -z "${list}" || "${list}" == "[]" || "${list}" == null ]] && return 0
+  [[ "${list}" =~ ^\[${one}(,${one})*\]$ ]] \
+    || usage_error "--file-system-ids must be a JSON array of file system ids"
+  list="${list//[\[\]\"]/}"
+  local -a ids=()
+  IFS=, read -r -a ids <<<"${list}"
+  for id in "${ids[@]}"; do
+    FILE_SYSTEM_IDS+=("${id}")
+  done
 }
 
 #######################################
@@ -105,13 +107,20 @@ parse_args() {
         usage
         exit "${EXIT_OK}"
         ;;
-      --resolv-fix | --resolver | --verify-host | --file-system-id | --region | --root)
+      --resolv-fix | --resolver | --verify-host | --file-system-id | --file-system-ids | --region | --root)
         (($# >= 2)) || usage_error "$1 needs a value"
         case "$1" in
           --resolv-fix) RESOLV_FIX="$2" ;;
           --resolver) RESOLVER="$2" ;;
           --verify-host) VERIFY_HOST="$2" ;;
-          --file-system-id) FILE_SYSTEM_ID="$2" ;;
+          --file-system-id)
+            # Empty is "not given": the SSM document passes every parameter.
+            if [[ -n "$2" ]]; then
+              [[ "$2" =~ ^fs-[0-9a-f]{8,17}$ ]] || usage_error "--file-system-id must look like fs-0123456789abcdef0"
+              FILE_SYSTEM_IDS+=("$2")
+            fi
+            ;;
+          --file-system-ids) add_file_system_ids "$2" ;;
           --region) REGION="$2" ;;
           --root) ROOT="$2" ;;
         esac
@@ -127,114 +136,128 @@ parse_args() {
   if [[ -n "${VERIFY_HOST}" ]]; then
     is_dns_name "${VERIFY_HOST}" || usage_error "--verify-host must be a valid DNS name"
   fi
-  if [[ -n "${FILE_SYSTEM_ID}" ]]; then
-    [[ "${FILE_SYSTEM_ID}" =~ ^fs-[0-9a-f]{8,17}$ ]] || usage_error "--file-system-id must look like fs-0123456789abcdef0"
+  if ((${#FILE_SYSTEM_IDS[@]} > 0)); then
     [[ "${REGION}" =~ ^[a-z]{2}(-[a-z]+)+-[0-9]$ ]] || usage_error "--file-system-id needs --region, a Region name such as us-east-1"
   fi
 }
 
-#######################################
-# The EFS name to test: --verify-host, else the file system's regional name.
-# Outputs: the name, or nothing.
-#######################################
-efs_name() {
-  if [[ -n "${VERIFY_HOST}" ]]; then
-    printf '%s' "${VERIFY_HOST%.}"
-  elif [[ -n "${FILE_SYSTEM_ID}" ]]; then
-    # China Regions use the amazonaws.com.cn domain.
-    if [[ "${REGION}" == cn-* ]]; then
-      printf '%s.efs.%s.amazonaws.com.cn' "${FILE_SYSTEM_ID}" "${REGION}"
-    else
-      printf '%s.efs.%s.amazonaws.com' "${FILE_SYSTEM_ID}" "${REGION}"
-    fi
-  fi
+# Prints the EFS names to test, one a line, each once.
+efs_names() {
+  local id domain=amazonaws.com
+  # China Regions use amazonaws.com.cn.
+  [[ "${REGION}" == cn-* ]] && domain+=.cn
+  {
+    [[ -n "${VERIFY_HOST}" ]] && printf '%s\n' "${VERIFY_HOST%.}"
+    for id in "${FILE_SYSTEM_IDS[@]}"; do
+      printf '%s.efs.%s.%s\n' "${id}" "${REGION}" "${domain}"
+    done
+  } | awk '!seen[tolower($0)]++'
 }
 
-#######################################
-# Runs resolv-fix.sh check (read-only) and prints its exit code.
-# Arguments: extra arguments (e.g. --verify-host NAME).
-#######################################
+# Runs resolv-fix.sh check (read-only) with extra arguments; sets RF_EXIT and
+# RF_ERROR (its error line, if any).
 resolv_fix_check() {
-  bash "${RESOLV_FIX}" check --resolver "${RESOLVER}" --root "${ROOT}" "$@" >/dev/null 2>&1
-  printf '%d' $?
+  local err
+  err="$(bash "${RESOLV_FIX}" check --resolver "${RESOLVER}" --root "${ROOT}" "$@" 2>&1 >/dev/null)"
+  RF_EXIT=$?
+  err="$(tail -n 1 <<<"${err}" | tr -cd '[:print:]')"
+  RF_ERROR="${err#resolv-fix.sh: error: }"
 }
 
-#######################################
-# Reads efs-utils' logs for lines about the file system or name.
-# Arguments: the file system id or name to look for (may be empty: any line).
-# Outputs: two lines: "yes" or "no" (a failed lookup was logged), then the last
-# matching line, cleaned (printable ASCII, at most LOG_LINE_MAX characters).
-#######################################
-efs_log_evidence() {
-  local key="$1" dir="${ROOT%/}${EFS_LOG_DIR}" lines="" last="" failed=no
-  local -a logs=()
-  if [[ -d "${dir}" ]]; then
-    mapfile -t logs < <(find "${dir}" -maxdepth 1 -type f -name '*.log' -printf '%T@ %p\n' 2>/dev/null | sort -n | cut -d' ' -f2-)
-  fi
-  if ((${#logs[@]} > 0)); then
-    lines="$(for f in "${logs[@]}"; do tail -n "${LOG_TAIL_LINES}" -- "${f}" 2>/dev/null; done \
-      | grep -F -e "${key:-fs-}" | tr -cd '[:print:]\n')"
-  fi
-  if grep -q -E 'Failed to resolve|failed to lookup address|Name or service not known|Temporary failure in name resolution|No address associated with hostname' <<<"${lines}"; then
-    failed=yes
-  fi
-  last="$(tail -n 1 <<<"${lines}")"
-  printf '%s\n%s\n' "${failed}" "${last:0:${LOG_LINE_MAX}}"
+# Prints the lines of the logs in DIR named GLOB (oldest file first) that hold
+# one of the keys or an extra pattern, cleaned to printable ASCII. grep -a:
+# a NUL byte would make grep print "binary file matches" instead of lines.
+# Arguments: dir, glob, grep arguments (-e PATTERN...).
+log_lines() {
+  local dir="${ROOT%/}$1" glob="$2" f
+  shift 2
+  [[ -d "${dir}" ]] || return 0
+  find "${dir}" -maxdepth 1 -type f -name "${glob}" -printf '%T@ %p\n' 2>/dev/null | sort -n | cut -d' ' -f2- \
+    | while IFS= read -r f; do tail -n "${LOG_TAIL_LINES}" -- "${f}" 2>/dev/null; done \
+    | grep -a -F "$@" | tr -cd '[:print:]\n'
 }
 
 main() {
   parse_args "$@"
-  local name check verify="" verdict summary
-  name="$(efs_name)"
-  check="$(resolv_fix_check)"
-  local key="${FILE_SYSTEM_ID:-${name%%.*}}"
-  local evidence failed_lookup last_line
-  evidence="$(efs_log_evidence "${key}")"
-  failed_lookup="$(head -n 1 <<<"${evidence}")"
-  last_line="$(tail -n +2 <<<"${evidence}")"
-  local seen="no efs-utils log line about ${key:-the file system}"
-  [[ -n "${last_line}" ]] && seen="last efs-utils log line: ${last_line}"
+  local -a names=() keys=(-e fs-) results=() exits=() why=()
+  local name i decided=-1 verdict summary
+  mapfile -t names < <(efs_names)
+  ((${#names[@]} > 0)) && keys=()
+  for name in "${names[@]}"; do
+    keys+=(-e "${name%%.*}")
+  done
 
-  case "${check}" in
-    "${RF_OK}")
-      verdict=healthy
-      summary="resolv.conf is healthy (a non-loopback nameserver is among the first three); the mount failed for another reason: ${seen}"
-      ;;
-    "${RF_AT_RISK}")
-      if [[ -z "${name}" ]]; then
-        verdict=unknown
-        summary="resolv.conf is at risk, but no EFS name is known to test through the VPC resolver ${RESOLVER}; nothing changed"
-      else
-        verify="$(resolv_fix_check --verify-host "${name}")"
-        case "${verify}" in
-          "${RF_AT_RISK}")
-            verdict=fix-host
-            summary="resolv.conf is at risk (only loopback nameservers among the first three) and ${name} resolves through the VPC resolver ${RESOLVER}: the local resolver is the cause"
-            ;;
-          "${RF_VERIFY}")
-            verdict=not-dns
-            summary="resolv.conf is at risk, but ${name} does not resolve through the VPC resolver ${RESOLVER} either: not the local resolver (no mount target in the Availability Zone, DNS hostnames disabled, or a wrong file system id); ${seen}"
-            ;;
-          *)
-            verdict=unknown
-            summary="resolv.conf is at risk, but resolving ${name} through ${RESOLVER} could not be tested (resolv-fix.sh exit ${verify}); nothing changed"
-            ;;
-        esac
+  local efs plugin failed=no last_line plugin_line seen
+  efs="$(log_lines "${EFS_LOG_DIR}" '*.log' "${keys[@]}")"
+  plugin="$(log_lines "${PLUGIN_LOG_DIR}" "${PLUGIN_LOG_NAME}*" "${keys[@]}" -e 'mounting volume failed')"
+  grep -q -E "${FAILED_LOOKUP}" <<<"${efs}"$'\n'"${plugin}" && failed=yes
+  last_line="$(tail -n 1 <<<"${efs}")"
+  last_line="${last_line:0:${LOG_LINE_MAX}}"
+  plugin_line="$(tail -n 1 <<<"${plugin}")"
+  plugin_line="${plugin_line:0:${LOG_LINE_MAX}}"
+  seen="no efs-utils log line about the file system"
+  [[ -n "${last_line}" ]] && seen="last efs-utils log line: ${last_line}"
+  [[ -n "${plugin_line}" ]] && seen+="; last volume plugin log line: ${plugin_line}"
+
+  resolv_fix_check
+  local check="${RF_EXIT}"
+  if ((check == RF_OK)); then
+    verdict=healthy
+    summary="resolv.conf is healthy (a non-loopback nameserver is among the first three); the mount failed for another reason: ${seen}"
+  elif ((check != RF_AT_RISK)); then
+    verdict=unknown
+    summary="resolv-fix.sh check could not read resolv.conf (exit ${check}: ${RF_ERROR}); nothing changed"
+  elif ((${#names[@]} == 0)); then
+    verdict=unknown
+    summary="resolv.conf is at risk, but no EFS name is known to test through the VPC resolver ${RESOLVER}; nothing changed"
+  else
+    for i in "${!names[@]}"; do
+      resolv_fix_check --verify-host "${names[i]}"
+      exits[i]="${RF_EXIT}"
+      why[i]="${RF_ERROR}"
+      case "${RF_EXIT}" in
+        "${RF_AT_RISK}") results[i]=resolves ;;
+        "${RF_VERIFY}") results[i]=no-address ;;
+        *) results[i]=not-tested ;;
+      esac
+    done
+    # An answered "no address" outweighs a name not tested: the task cannot
+    # mount that file system whatever the host fix does.
+    verdict=fix-host
+    decided=0
+    for i in "${!names[@]}"; do
+      if [[ "${results[i]}" == no-address ]]; then
+        verdict=not-dns decided="${i}"
+        break
+      elif [[ "${results[i]}" == not-tested && "${verdict}" == fix-host ]]; then
+        verdict=unknown decided="${i}"
       fi
-      ;;
-    *)
-      verdict=unknown
-      summary="resolv-fix.sh check could not read resolv.conf (exit ${check}); nothing changed"
-      ;;
-  esac
+    done
+    case "${verdict}" in
+      fix-host) summary="resolv.conf is at risk (only loopback nameservers among the first three) and ${names[*]} $( ((${#names[@]} == 1)) && echo resolves || echo each resolve) through the VPC resolver ${RESOLVER}: the local resolver is the cause" ;;
+      not-dns) summary="resolv.conf is at risk, but ${names[decided]} does not resolve through the VPC resolver ${RESOLVER} either (it answers that the name has no address): not the local resolver (no mount target in the Availability Zone, DNS hostnames disabled, or a wrong file system id); ${seen}" ;;
+      unknown) summary="resolv.conf is at risk, but ${names[decided]} could not be tested through the VPC resolver ${RESOLVER}: ${why[decided]:-resolv-fix.sh exit ${exits[decided]}}; nothing changed" ;;
+    esac
+  fi
 
   # The runbook branches on the first line; keep it first.
-  printf 'verdict=%s\n' "${verdict}"
-  printf 'summary: %s\n' "${summary}"
-  printf 'efs-utils logged a failed lookup: %s\n' "${failed_lookup}"
-  printf '{"verdict":%s,"name":%s,"resolver":%s,"check_exit":%d,"verify_exit":%s,"failed_lookup_logged":%s,"last_log_line":%s}\n' \
-    "$(json_str "${verdict}")" "$(json_str "${name}")" "$(json_str "${RESOLVER}")" "${check}" \
-    "${verify:-null}" "$([[ "${failed_lookup}" == yes ]] && echo true || echo false)" "$(json_str "${last_line}")"
+  printf 'verdict=%s\nsummary: %s\na failed lookup was logged: %s\n' "${verdict}" "${summary}" "${failed}"
+  local lookups="" sep=""
+  for i in "${!results[@]}"; do
+    lookups+="${sep}{\"name\":$(json_str "${names[i]}"),\"result\":\"${results[i]}\",\"verify_exit\":${exits[i]}}"
+    sep=","
+  done
+  # The name that decided, else the first.
+  local first="" first_exit=null
+  if ((${#names[@]} > 0)); then
+    ((decided < 0)) && decided=0
+    first="${names[decided]}"
+    first_exit="${exits[decided]:-null}"
+  fi
+  printf '{"verdict":"%s","name":%s,"resolver":%s,"check_exit":%d,"verify_exit":%s,"lookups":[%s],"failed_lookup_logged":%s,"last_log_line":%s,"last_volume_plugin_log_line":%s}\n' \
+    "${verdict}" "$(json_str "${first}")" "$(json_str "${RESOLVER}")" "${check}" \
+    "${first_exit}" "${lookups}" "$([[ "${failed}" == yes ]] && echo true || echo false)" \
+    "$(json_str "${last_line}")" "$(json_str "${plugin_line}")"
   exit "${EXIT_OK}"
 }
 

@@ -6,7 +6,8 @@
 # not listen there. The fix keeps the local resolver first and puts the VPC
 # resolver within the first three nameservers (all that glibc reads).
 # Runs by hand or verbatim as an SSM step; needs only bash, coreutils,
-# util-linux and getent. See --help.
+# util-linux and getent, and python3 for --verify-host to tell a silent VPC
+# resolver from a missing name. See --help.
 
 set -o nounset
 set -o pipefail
@@ -110,7 +111,9 @@ Options:
                       service manager is called.
   --verify-host NAME  Before changing anything, confirm that NAME (a DNS name)
                       resolves through ADDR with getaddrinfo, as mount.nfs4
-                      does. If not, exit 3 and change nothing.
+                      does. If it answers that NAME has no address, exit 3;
+                      if it does not answer, exit 4; either way change
+                      nothing.
   --dry-run           Show the change (a diff), change nothing.
   --json              Make the last line on stdout one JSON object.
   --help              This text.
@@ -123,7 +126,8 @@ Exit codes:
   3  --verify-host NAME does not resolve through the VPC resolver; the cause
      is not the local resolver; nothing changed
   4  environment or I/O error (missing, binary or over 64 KiB resolv.conf,
-     a symlink leaving DIR, no backup, lock timeout, write failure)
+     a symlink leaving DIR, no backup, lock timeout, write failure; the VPC
+     resolver did not answer --verify-host, or the test could not run)
 
 Files (under DIR):
   /etc/resolv.conf.ecs-dns-remediation.bak   original, written once
@@ -843,33 +847,43 @@ persist_rollback() {
   done
 }
 
-# Resolves NAME through RESOLVER alone with getaddrinfo (getent ahosts), as
-# mount.nfs4 would: a private mount namespace shows a resolv.conf that lists
-# only the resolver, without touching any file. Falls back to dig when a
-# mount namespace cannot be made (not root).
-# Globals: RESOLVER, VERIFY_HOST.
-# Returns 0 resolves, 1 does not, 2 cannot test.
+# glibc's getaddrinfo answer, read with python3 (efs-utils >= 1.29.1 needs
+# it: amazon-efs-utils.spec); getent exits 2 for every failure. Exit 2: the
+# resolver answered, no address (EAI_NONAME, EAI_NODATA); 11: no answer
+# (EAI_AGAIN); 12: other.
+readonly GAI_PROBE='
+import socket as s, sys
+try: r = s.getaddrinfo(sys.argv[1], None, type=s.SOCK_STREAM)
+except s.gaierror as e: sys.exit(2 if e.errno in (s.EAI_NONAME, s.EAI_NODATA) else 11 if e.errno == s.EAI_AGAIN else 12)
+for i in r: print(i[4][0])
+'
+
+# Resolves VERIFY_HOST through RESOLVER alone, as mount.nfs4 would: a private
+# mount namespace shows a resolv.conf listing only the resolver. Without
+# python3, getent (a failure is "cannot test"); without root, dig.
+# Returns 0 resolves, 1 does not (answered), 2 cannot test, 3 no answer.
 verify_resolves() {
   local out rc
-  # The inner script runs in the private mount namespace; $1 and $2 are
-  # passed as arguments, never spliced into code.
+  # Runs in the private mount namespace; values come as arguments.
   # shellcheck disable=SC2016
   local inner='
     set -u
     mount -t tmpfs -o size=64k,mode=0700 ecs-dns-remediation /tmp || exit 10
-    printf "nameserver %s\noptions timeout:2 attempts:2\n" "$1" >/tmp/resolv.conf || exit 10
+    printf "nameserver %s\noptions timeout:2 attempts:2\n" "$2" >/tmp/resolv.conf || exit 10
     mount --bind /tmp/resolv.conf /etc/resolv.conf || exit 10
     if [[ -d /run/nscd ]]; then mount -t tmpfs tmpfs /run/nscd || exit 10; fi
-    exec timeout 30 getent ahosts "$2"'
+    command -v python3 >/dev/null 2>&1 && exec timeout 30 python3 -I -c "$1" "$3"
+    timeout 30 getent ahosts "$3" || exit 12'
   if command -v unshare >/dev/null 2>&1; then
     out="$(unshare --mount --propagation private -- bash -c "${inner}" verify \
-      "${RESOLVER}" "${VERIFY_HOST}" 2>/dev/null)"
+      "${GAI_PROBE}" "${RESOLVER}" "${VERIFY_HOST}" 2>/dev/null)"
     rc=$?
     if ((rc == 0)) && [[ -n "${out}" ]]; then
       VERIFY_ADDRS="$(printf '%s\n' "${out}" | cut -d ' ' -f 1 | sort -u | tr '\n' ' ')"
       return 0
     fi
     ((rc == 2)) && return 1
+    ((rc == 11)) && return 3
   fi
   if command -v dig >/dev/null 2>&1; then
     out="$(dig +short +time=2 +tries=2 "@${RESOLVER}" "${VERIFY_HOST}" A 2>/dev/null
@@ -878,7 +892,7 @@ verify_resolves() {
       VERIFY_ADDRS="$(printf '%s\n' "${out}" | grep -E '^[0-9a-fA-F.:]+$' | tr '\n' ' ')"
       return 0
     fi
-    printf '%s\n' "${out}" | grep -q 'timed out\|no servers' && return 2
+    printf '%s\n' "${out}" | grep -q 'timed out\|no servers' && return 3
     return 1
   fi
   return 2
@@ -896,10 +910,13 @@ maybe_verify() {
       ;;
     1)
       VERIFY_RESOLVES=false
-      die "${EXIT_VERIFY}" "verify-host: ${VERIFY_HOST} does not resolve through the VPC resolver ${RESOLVER}, so the cause is not the local resolver (no EFS mount target in this Availability Zone, DNS hostnames disabled in the VPC, or a wrong file system id; or ${RESOLVER} does not answer from this host); nothing changed"
+      die "${EXIT_VERIFY}" "verify-host: ${VERIFY_HOST} does not resolve through the VPC resolver ${RESOLVER} (it answered: no such name or no address), so the cause is not the local resolver (no EFS mount target in this Availability Zone, DNS hostnames disabled in the VPC, or a wrong file system id); nothing changed"
+      ;;
+    3)
+      die "${EXIT_ENV}" "verify-host: the VPC resolver ${RESOLVER} did not answer for ${VERIFY_HOST} (Temporary failure in name resolution), so the name could not be tested; nothing changed"
       ;;
     *)
-      die "${EXIT_ENV}" "verify-host: cannot test ${VERIFY_HOST} through ${RESOLVER} (needs root for a private mount namespace, or dig); nothing changed"
+      die "${EXIT_ENV}" "verify-host: cannot test ${VERIFY_HOST} through ${RESOLVER} (needs root for a private mount namespace and python3, or dig); nothing changed"
       ;;
   esac
 }

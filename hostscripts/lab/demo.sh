@@ -10,10 +10,16 @@
 # Everything is removed at the end, also on failure or interruption.
 #
 # Usage: demo.sh [--scenario NAME] [--cdk-out DIR] [--no-install] [--help]
-#   --scenario local-resolver     (default) the seed's failure, efs-utils before 2.0: mount.nfs4 cannot
-#                                 resolve the EFS name; the evidence shows it, the host fix cures it
-#   --scenario no-mount-target    the EFS name does not exist in the VPC resolver: the host is left
-#                                 untouched and a notification names the cause
+#   --scenario local-resolver     (default) the real mount.nfs4 (retry=0) cannot resolve the EFS name from
+#                                 the task network namespace; the reason is its stderr as ecs-init >= 1.80
+#                                 and Docker wrap it (VolumeDriver.Mount); the evidence shows the local
+#                                 resolver, the host fix cures it: the next mount gets past the lookup
+#   --scenario no-mount-target    the EFS name does not exist in the VPC resolver (NXDOMAIN): the host is
+#                                 left untouched and a notification names the cause
+#   --scenario plugin-timeout     mount.nfs4 retries the failed lookup (nfs-utils' default retry) past the
+#                                 lab's deadline for the volume plugin's call (standing in for Docker's 2
+#                                 minutes): the reason is Docker's "context deadline exceeded" only; the
+#                                 evidence, the host fix, and the task starts
 #   --scenario efs-proxy          efs-utils 2.x: efs-proxy (a stand-in) cannot resolve the name in the task
 #                                 namespace, the reason says only "Connection reset by peer"; the evidence
 #                                 shows the local resolver, the host fix cures it, the task starts
@@ -23,7 +29,12 @@
 #   --no-install                  fail instead of installing missing tools
 # Output: a timeline on stderr; the last stdout line is one JSON object:
 #   {"scenario","failure_reproduced","reason","decision","documents_run","task_started_after_fix",
-#    "time_to_remediate_ms","host_untouched","notification","execution_status","evidence","host_fix"}
+#    "time_to_remediate_ms","host_untouched","notification","execution_status","evidence","host_fix",
+#    "mounts"}
+#   reason is the event's stoppedReason, byte for byte. mounts lists each EFS mount the lab made (outcome
+#   lookup-failed, deadline-exceeded, lookup-passed, proxy), with mount.nfs4's words: this kernel has no NFS
+#   client, so a task "starts" when its mount got past the lookup (outcome lookup-passed), which is what the
+#   local resolver broke.
 # Exit codes: 0 the scenario ended as expected; 1 it did not; 2 bad usage; 4 environment error.
 
 set -o nounset
@@ -35,14 +46,14 @@ readonly DEMO_HERE ROOT
 readonly HOOK="${DEMO_HERE}/demo-hook.sh"
 readonly DRIVER_PROJECT="${DEMO_HERE}/Remediator.Demo"
 readonly EVENT_TEMPLATE="${ROOT}/tests/events/failure/ec2-awsvpc-temporary-failure.json"
-readonly PACKAGES=(iproute2 util-linux dnsmasq-base jq perl-base libc-bin mount coreutils python3 python3-venv)
+readonly PACKAGES=(iproute2 util-linux dnsmasq-base jq perl-base libc-bin mount coreutils python3 python3-venv nfs-common)
 # Where .ci/run and this script install moto when the system's python3 lacks it.
 readonly VENV="${ROOT}/.artifacts/venv"
 # The lab's ECS world, in the local control plane's account and Region.
 readonly ACCOUNT_ARN="arn:aws:ecs:us-east-1:111122223333"
 readonly TASK_DEFINITION_ARN="${ACCOUNT_ARN}:task-definition/efs-app:1"
 readonly SERVICE_GROUP="service:efs-app"
-readonly SCENARIOS="local-resolver no-mount-target efs-proxy efs-proxy-not-dns"
+readonly SCENARIOS="local-resolver no-mount-target plugin-timeout efs-proxy efs-proxy-not-dns"
 # shellcheck source=hostscripts/lab/lib.sh
 source "${DEMO_HERE}/lib.sh"
 
@@ -55,7 +66,7 @@ DRIVER=""
 DRIVER_PID=""
 
 usage() {
-  sed -n '3,30s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '3,38s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 #######################################
@@ -91,7 +102,7 @@ log() {
 #######################################
 prepare_tools() {
   local tool missing=()
-  for tool in ip nsenter unshare dnsmasq jq perl getent mount sha256sum od python3; do
+  for tool in ip nsenter unshare dnsmasq jq perl getent mount sha256sum od python3 timeout /usr/sbin/mount.nfs4; do
     command -v "${tool}" >/dev/null || missing+=("${tool}")
   done
   if ((${#missing[@]} > 0)); then
@@ -208,7 +219,16 @@ expectation_met() {
   case "${SCENARIO}" in
     local-resolver)
       jq -e '.failure_reproduced and .decision == "remediate" and .execution_status == "Success"
-        and (.documents_run | length) >= 2 and .task_started_after_fix and .host_untouched == false' <<<"${json}" >/dev/null
+        and (.reason | test("^CannotStartContainerError: .*VolumeDriver\\.Mount: failed to mount volume .*: mounting volume failed: b.mount\\.nfs4: "))
+        and (.documents_run | length) >= 2 and .task_started_after_fix and .host_untouched == false
+        and ([.mounts[].outcome] == ["lookup-failed", "lookup-passed"])' <<<"${json}" >/dev/null
+      ;;
+    plugin-timeout)
+      jq -e '.failure_reproduced and (.reason | test("mount\\.nfs4") | not)
+        and (.reason | endswith("VolumeDriver.Mount: Post \"http://%2Frun%2Fdocker%2Fplugins%2Famazon-ecs-volume-plugin.sock/VolumeDriver.Mount\": context deadline exceeded"))
+        and .decision == "remediate" and .execution_status == "Success" and .evidence.verdict == "fix-host"
+        and .task_started_after_fix and .host_untouched == false
+        and ([.mounts[].outcome] == ["deadline-exceeded", "lookup-passed"])' <<<"${json}" >/dev/null
       ;;
     no-mount-target)
       jq -e '.failure_reproduced and .decision == "remediate" and .host_untouched
@@ -276,7 +296,11 @@ main() {
       log "container instance ${ec2_id}: resolv.conf lists only dnsmasq on 127.0.0.1"
       log "the VPC resolver does not know ${LAB_EFS_NAME} (no mount target in the Availability Zone)"
       lab_vpc_forget_name "${LAB_EFS_NAME}" || die 4 "could not reconfigure the VPC resolver"
-      lab_mount_target listen || die 4 "could not start the mount target stand-in"
+      lab_mount_target refuse || die 4 "could not set up the mount target"
+      ;;
+    plugin-timeout)
+      log "container instance ${ec2_id}: resolv.conf lists only dnsmasq on 127.0.0.1; the volume plugin's call has a deadline"
+      lab_mount_target refuse || die 4 "could not set up the mount target"
       ;;
     efs-proxy-not-dns)
       log "container instance ${ec2_id}: resolv.conf is healthy (dnsmasq on 127.0.0.1, then the VPC resolver)"
@@ -285,9 +309,13 @@ main() {
       log "the mount target at ${LAB_EFS_ADDR} refuses NFS (a security group without port 2049, say)"
       lab_mount_target refuse || die 4 "could not set up the mount target"
       ;;
-    *)
+    efs-proxy)
       log "container instance ${ec2_id}: resolv.conf lists only dnsmasq on 127.0.0.1"
       lab_mount_target listen || die 4 "could not start the mount target stand-in"
+      ;;
+    *)
+      log "container instance ${ec2_id}: resolv.conf lists only dnsmasq on 127.0.0.1"
+      lab_mount_target refuse || die 4 "could not set up the mount target"
       ;;
   esac
   local instance_before
@@ -305,6 +333,8 @@ main() {
   local result=""
   if [[ "${reproduced}" == true ]]; then
     write_event "${task_arn}" "${instance_arn}" "${reason}" "${WORK}/event.json"
+    # What the JSON reports is what the event carried.
+    reason="$(jq -j .detail.stoppedReason "${WORK}/event.json")"
     log "ECS Task State Change (STOPPED) → the Remediator's handler, configured from cdk.out"
     dotnet "${DRIVER}" --cdk-out "${CDK_OUT}" --hook "${HOOK}" --event "${WORK}/event.json" \
       --ec2-instance-id "${ec2_id}" --file-system-id "${LAB_EFS_NAME%%.*}" >"${WORK}/driver.out" &
@@ -314,10 +344,11 @@ main() {
     result="$(tail -n 1 "${WORK}/driver.out")"
   fi
 
-  local untouched=false json
+  local untouched=false json mounts
   [[ "$(sha256sum <"${LAB_DIR}/etc/resolv.conf")" == "${instance_before}" ]] && untouched=true
+  mounts="$(jq -c -s 'map({outcome, mount_output})' "${LAB_DIR}/mounts.jsonl" 2>/dev/null)" || mounts="[]"
   json="$(jq -c -n --arg scenario "${SCENARIO}" --argjson reproduced "${reproduced}" --arg reason "${reason}" \
-    --argjson untouched "${untouched}" --argjson r "${result:-null}" '{
+    --argjson untouched "${untouched}" --argjson r "${result:-null}" --argjson mounts "${mounts}" '{
       scenario: $scenario,
       failure_reproduced: $reproduced,
       reason: $reason,
@@ -330,7 +361,8 @@ main() {
       notification: ($r.notifications[0].message // null),
       execution_status: ($r.executions[0].status // null),
       evidence: (($r.evidence[0] // null) | if . then {verdict: (.verdict | sub("^verdict="; "")), summary} else null end),
-      host_fix: ($r.host_fixes[0].summary // null)
+      host_fix: ($r.host_fixes[0].summary // null),
+      mounts: $mounts
     }')"
   log "resolv.conf of the container instance $([[ "${untouched}" == true ]] && echo "unchanged (sha256)" || echo "now:")"
   if [[ "${untouched}" == false ]]; then

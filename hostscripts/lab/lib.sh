@@ -80,6 +80,7 @@ lab_dnsmasq() {
 #######################################
 lab_vpc_restart() {
   lab_kill_pidfile "${LAB_DIR}/vpc.pid"
+  lab_kill_pidfile "${LAB_DIR}/vpc-silent.pid"
   local -a opts=(--listen-address="${LAB_VPC_RESOLVER}" --local=/efs.us-east-1.amazonaws.com/)
   local name addr
   while read -r name addr; do
@@ -114,6 +115,34 @@ lab_vpc_forget_name() {
   done <"${LAB_DIR}/vpc-names"
   mv -f "${tmp}" "${LAB_DIR}/vpc-names"
   lab_vpc_restart
+}
+
+#######################################
+# Makes the VPC resolver silent: something receives every query on
+# LAB_VPC_RESOLVER:53 and answers none (a resolver cut off by a network ACL,
+# or overloaded). glibc gives up after its timeouts with EAI_AGAIN, the
+# same answer as for a local resolver that does not listen: only an answer
+# (NXDOMAIN) says a name does not exist. lab_vpc_restart makes it answer
+# again.
+#######################################
+lab_vpc_silent() {
+  lab_kill_pidfile "${LAB_DIR}/vpc.pid"
+  local pidfile="${LAB_DIR}/vpc-silent.pid" i
+  # The script is passed literally; its arguments come as @ARGV.
+  # shellcheck disable=SC2016
+  nsenter --net="/run/netns/${LAB_NS_VPC}" -- perl -MIO::Socket::INET -e '
+    my ($addr, $pidfile) = @ARGV;
+    my $s = IO::Socket::INET->new(LocalAddr => $addr, LocalPort => 53, Proto => "udp")
+      or die "silent resolver: $!\n";
+    open(my $p, ">", $pidfile) or die "$pidfile: $!\n";
+    print $p "$$\n";
+    close $p;
+    while (defined $s->recv(my $query, 4096)) { }' "${LAB_VPC_RESOLVER}" "${pidfile}" </dev/null >/dev/null 2>&1 &
+  for ((i = 0; i < 100; i++)); do
+    [[ -s "${pidfile}" ]] && return 0
+    sleep 0.05
+  done
+  lab_err "the silent resolver did not start"
 }
 
 #######################################

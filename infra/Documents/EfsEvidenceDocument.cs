@@ -9,7 +9,8 @@ namespace Infra.Documents;
 /// </summary>
 public static class EfsEvidenceDocument
 {
-    public const string FileSystemIdOrEmpty = "^(fs-[0-9a-f]{8,17})?$";
+    /// <summary>One element of the FileSystemIds list: SSM checks each element of a StringList against it.</summary>
+    public const string FileSystemId = "^fs-[0-9a-f]{8,17}$";
 
     public const string RegionOrEmpty = "^([a-z]{2}(-[a-z]+)+-[0-9])?$";
 
@@ -23,12 +24,15 @@ public static class EfsEvidenceDocument
         };
         // One directory, so the library is written once (SSM refuses a document over 64 KB).
         run.AddRange(HostScript.WriteToTempDirectoryLines([resolvFix, evidence]));
-        run.Add($"bash \"{evidence.TempPath}\" --resolv-fix \"{resolvFix.TempPath}\" --resolver \"{{{{{P.Resolver}}}}}\" --verify-host \"{{{{{P.VerifyHost}}}}}\" --file-system-id \"{{{{{P.FileSystemId}}}}}\" --region \"{{{{{P.Region}}}}}\"");
+        // SSM Agent writes a StringList inside a command line as its JSON, ["fs-1","fs-2"] (amazon-ssm-agent,
+        // agent/parameters/parameters.go, ReplaceParameters), after checking each element against allowedPattern
+        // (agent/framework/docparser/paramvalidator/allowedregexparamvalidator): no quote can reach the shell.
+        run.Add($"bash \"{evidence.TempPath}\" --resolv-fix \"{resolvFix.TempPath}\" --resolver \"{{{{{P.Resolver}}}}}\" --verify-host \"{{{{{P.VerifyHost}}}}}\" --file-system-ids '{{{{{P.FileSystemIds}}}}}' --region \"{{{{{P.Region}}}}}\"");
         run.Add("exit $?");
 
-        static Dictionary<string, object> Parameter(string description, string pattern, string @default) => new()
+        static Dictionary<string, object> Parameter(string description, string pattern, object @default, string type = "String") => new()
         {
-            ["type"] = "String",
+            ["type"] = type,
             ["description"] = description,
             ["allowedPattern"] = pattern,
             ["default"] = @default,
@@ -37,15 +41,15 @@ public static class EfsEvidenceDocument
         return new Dictionary<string, object>
         {
             ["schemaVersion"] = "2.2",
-            ["description"] = "Read-only: gathers the evidence that decides whether a failed EFS mount of an awsvpc task is the local resolver's doing (hostscripts/efs-evidence.sh): resolv-fix.sh check, the EFS name through the VPC resolver, efs-utils' logs. "
+            ["description"] = "Read-only: gathers the evidence that decides whether a failed EFS mount of an awsvpc task is the local resolver's doing (hostscripts/efs-evidence.sh): resolv-fix.sh check, each EFS name through the VPC resolver, the logs of efs-utils and of the ECS volume plugin. "
                 + $"The first output line is {EfsEvidenceVerdicts.LinePrefix}{string.Join(", ", EfsEvidenceVerdicts.All)}. "
                 + $"Exit codes: {EfsEvidenceVerdicts.ExitVerdict} a verdict was printed, {EfsEvidenceVerdicts.ExitUsage} bad usage.",
             ["parameters"] = new Dictionary<string, object>
             {
                 [P.Resolver] = Parameter("The VPC resolver, an IPv4 or IPv6 literal.", Patterns.IpLiteral, defaultResolver),
-                [P.VerifyHost] = Parameter("The EFS name to test; empty to build it from FileSystemId and Region.", Patterns.DnsNameOrEmpty, ""),
-                [P.FileSystemId] = Parameter("The EFS file system id (fs-...), used when VerifyHost is empty.", FileSystemIdOrEmpty, ""),
-                [P.Region] = Parameter("The file system's Region, used with FileSystemId.", RegionOrEmpty, ""),
+                [P.VerifyHost] = Parameter("An EFS name to test (the one the task's reason named), or empty.", Patterns.DnsNameOrEmpty, ""),
+                [P.FileSystemIds] = Parameter("The EFS file systems (fs-...) of the task's volumes: each one's name is tested.", FileSystemId, Array.Empty<string>(), "StringList"),
+                [P.Region] = Parameter("The file systems' Region, used with FileSystemIds.", RegionOrEmpty, ""),
             },
             ["mainSteps"] = new object[]
             {

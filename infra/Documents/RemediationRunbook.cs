@@ -39,6 +39,19 @@ public static class RemediationRunbook
     /// <summary>Every step that publishes a notification is named so: an organization hub forwards them by it.</summary>
     public const string NotifyStepPrefix = "Notify";
 
+    const string FileSystemIdsOutput = "FileSystemIds";
+
+    /// <summary>
+    /// Every EFS file system id of the task definition, wherever its volumes sit, as a StringList. Systems Manager's
+    /// selectors support the child (.), deep-scan (..) and array-index ([n]) operators; a deep scan always returns a
+    /// list, typed StringList or MapList ("Using JSONPath in runbooks", Systems Manager User Guide,
+    /// automation-action-outputs-inputs; its example $.Reservations..BlockDeviceMappings..VolumeId has this shape).
+    /// The second deep scan, not a child step, keeps to the shape the guide shows; efsVolumeConfiguration holds no
+    /// other fileSystemId, and a FSx volume's fileSystemId sits under fsxWindowsFileServerVolumeConfiguration.
+    /// Assumed, not documented: a task definition without EFS volumes gives an empty list, not a failed step.
+    /// </summary>
+    public const string EfsFileSystemIdsSelector = "$.taskDefinition.volumes..efsVolumeConfiguration..fileSystemId";
+
     public static Dictionary<string, object> Content(RunbookDefaults d)
     {
         static Dictionary<string, object> Parameter(string type, string description, object? @default, string? pattern = null)
@@ -70,7 +83,7 @@ public static class RemediationRunbook
             [RunbookParameterNames.Resolver] = Parameter("String", "The VPC resolver the host fix puts within the first three nameservers.", d.VpcResolver, Patterns.IpLiteral),
             [RunbookParameterNames.VerifyHost] = Parameter("String", "The EFS name from the task's reason, when it named one; empty to build it from the task definition's file system and the Region.", "", Patterns.DnsNameOrEmpty),
             [RunbookParameterNames.Reschedule] = Parameter("String", "yes: start the task again on the safe capacity.", YesNo.No, Patterns.YesNo),
-            [RunbookParameterNames.TaskDefinitionArn] = Parameter("String", "The stopped task's task definition: the EFS file system the evidence tests (its first volume), and what a reschedule starts. Needed for the host fix.", "", Patterns.TaskDefinitionArnOrEmpty),
+            [RunbookParameterNames.TaskDefinitionArn] = Parameter("String", "The stopped task's task definition: the EFS file systems the evidence tests (every EFS volume), and what a reschedule starts. Needed for the host fix.", "", Patterns.TaskDefinitionArnOrEmpty),
             [RunbookParameterNames.Group] = Parameter("String", "The stopped task's group, kept on the rescheduled task.", "", Patterns.Group),
             [RunbookParameterNames.StartedBy] = Parameter("String", "The attempt marker of the rescheduled task.", "", Patterns.StartedBy),
             [RunbookParameterNames.CapacityProvider] = Parameter("String", "The safe capacity provider.", d.CapacityProvider, Patterns.CapacityProvider),
@@ -92,18 +105,19 @@ public static class RemediationRunbook
                 ["containerInstances"] = new[] { Ref(RunbookParameterNames.ContainerInstanceArn) },
             }, "ChooseEvidence", outputs: [Output("InstanceId", "$.containerInstances[0].ec2InstanceId", "String")]),
             Branch("ChooseEvidence", Ref(RunbookParameterNames.TaskDefinitionArn), "StartsWith", "arn:", "DescribeTaskDefinition", "NotifyNoTaskDefinition"),
-            // A stopped task's task definition stays describable (even deregistered); its first volume is the EFS one.
+            // A stopped task's task definition stays describable (even deregistered). Its EFS volumes may sit anywhere
+            // in volumes, after bind mounts or Docker volumes.
             Step("DescribeTaskDefinition", "aws:executeAwsApi", new Dictionary<string, object>
             {
                 ["Service"] = "ecs",
                 ["Api"] = "DescribeTaskDefinition",
                 ["taskDefinition"] = Ref(RunbookParameterNames.TaskDefinitionArn),
-            }, "GatherEvidence", outputs: [Output("FileSystemId", "$.taskDefinition.volumes[0].efsVolumeConfiguration.fileSystemId", "String")]),
+            }, "GatherEvidence", outputs: [Output(FileSystemIdsOutput, EfsFileSystemIdsSelector, "StringList")]),
             RunCommand("GatherEvidence", d.EfsEvidenceDocumentName, new Dictionary<string, object>
             {
                 [EfsEvidenceParameterNames.Resolver] = Ref(RunbookParameterNames.Resolver),
                 [EfsEvidenceParameterNames.VerifyHost] = Ref(RunbookParameterNames.VerifyHost),
-                [EfsEvidenceParameterNames.FileSystemId] = "{{DescribeTaskDefinition.FileSystemId}}",
+                [EfsEvidenceParameterNames.FileSystemIds] = "{{DescribeTaskDefinition." + FileSystemIdsOutput + "}}",
                 [EfsEvidenceParameterNames.Region] = "{{global:REGION}}",
             }, next: "BranchOnEvidence", onFailure: "NotifyEvidenceFailed", timeoutSeconds: 300),
             new Dictionary<string, object>
@@ -137,7 +151,7 @@ public static class RemediationRunbook
                 "The EFS name does not resolve through the VPC resolver {{Resolver}} from {{DescribeContainerInstance.InstanceId}}: not the local resolver; check mount target in the AZ, DNS hostnames, file system id." + NotChanged + " Evidence:\n{{GatherEvidence.Output}}",
                 next: null),
             Publish("NotifyNoVerdict", "ECS DNS remediation: no verdict",
-                "The evidence on {{DescribeContainerInstance.InstanceId}} ({{ContainerInstanceArn}}) gave no verdict (no EFS name to test, or the test could not run)." + NotChanged + " Evidence:\n{{GatherEvidence.Output}}",
+                "The evidence on {{DescribeContainerInstance.InstanceId}} ({{ContainerInstanceArn}}) gave no verdict: the EFS name could not be tested (the VPC resolver did not answer, or the test could not run), or no EFS name was known." + NotChanged + " Evidence:\n{{GatherEvidence.Output}}",
                 next: null),
             Publish("NotifyEvidenceFailed", "ECS DNS remediation: evidence failed",
                 "The evidence command failed on {{DescribeContainerInstance.InstanceId}} ({{ContainerInstanceArn}}); see Run Command's history for that instance." + NotChanged,

@@ -48,6 +48,6 @@ public static class EfsEvidenceParameterNames
 {
     public const string Resolver = "Resolver";
     public const string VerifyHost = "VerifyHost";
-    public const string FileSystemId = "FileSystemId";
+    public const string FileSystemIds = "FileSystemIds";
     public const string Region = "Region";
 }

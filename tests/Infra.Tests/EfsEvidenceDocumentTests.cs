@@ -30,7 +30,7 @@ public class EfsEvidenceDocumentTests(DefaultApp app) : IClassFixture<DefaultApp
         Assert.Equal("Command", (string?)Document()["DocumentType"]);
         Assert.Contains("trap 'rm -rf \"${dir}\"' EXIT", lines);
         Assert.Equal(
-            "bash \"${dir}/efs-evidence.sh\" --resolv-fix \"${dir}/resolv-fix.sh\" --resolver \"{{Resolver}}\" --verify-host \"{{VerifyHost}}\" --file-system-id \"{{FileSystemId}}\" --region \"{{Region}}\"",
+            "bash \"${dir}/efs-evidence.sh\" --resolv-fix \"${dir}/resolv-fix.sh\" --resolver \"{{Resolver}}\" --verify-host \"{{VerifyHost}}\" --file-system-ids '{{FileSystemIds}}' --region \"{{Region}}\"",
             lines[^2]);
         Assert.Equal("exit $?", lines[^1]);
     }
@@ -40,10 +40,12 @@ public class EfsEvidenceDocumentTests(DefaultApp app) : IClassFixture<DefaultApp
     {
         var parameters = Document()["Content"]!["parameters"]!.AsObject();
 
-        Assert.Equal(["Resolver", "VerifyHost", "FileSystemId", "Region"], parameters.Select(p => p.Key));
+        Assert.Equal(["Resolver", "VerifyHost", "FileSystemIds", "Region"], parameters.Select(p => p.Key));
         Assert.Equal("169.254.169.253", (string?)parameters["Resolver"]!["default"]);
-        Assert.All(["VerifyHost", "FileSystemId", "Region"], p => Assert.Equal("", (string?)parameters[p]!["default"]));
-        Assert.Equal("^(fs-[0-9a-f]{8,17})?$", (string?)parameters["FileSystemId"]!["allowedPattern"]);
+        Assert.All(["VerifyHost", "Region"], p => Assert.Equal("", (string?)parameters[p]!["default"]));
+        Assert.Equal("StringList", (string?)parameters["FileSystemIds"]!["type"]);
+        Assert.Empty(parameters["FileSystemIds"]!["default"]!.AsArray());
+        Assert.Equal("^fs-[0-9a-f]{8,17}$", (string?)parameters["FileSystemIds"]!["allowedPattern"]);
         Assert.Equal("^([a-z]{2}(-[a-z]+)+-[0-9])?$", (string?)parameters["Region"]!["allowedPattern"]);
     }
 }

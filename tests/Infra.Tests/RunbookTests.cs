@@ -65,9 +65,10 @@ public class RunbookTests(DefaultApp app) : IClassFixture<DefaultApp>
 
         Assert.Equal(("{{TaskDefinitionArn}}", "arn:", "DescribeTaskDefinition"), ((string)choose["Variable"]!, (string)choose["StartsWith"]!, (string)choose["NextStep"]!));
         Assert.Equal("DescribeTaskDefinition", (string?)describe["inputs"]!["Api"]);
-        Assert.Equal("$.taskDefinition.volumes[0].efsVolumeConfiguration.fileSystemId", (string?)describe["outputs"]![0]!["Selector"]);
+        Assert.Equal("$.taskDefinition.volumes..efsVolumeConfiguration..fileSystemId", (string?)describe["outputs"]![0]!["Selector"]);
+        Assert.Equal("StringList", (string?)describe["outputs"]![0]!["Type"]);
         Assert.Equal("EcsDnsRemediation-EfsEvidence", (string?)evidence["inputs"]!["DocumentName"]);
-        Assert.Equal("{{DescribeTaskDefinition.FileSystemId}}", (string?)evidence["inputs"]!["Parameters"]!["FileSystemId"]);
+        Assert.Equal("{{DescribeTaskDefinition.FileSystemIds}}", (string?)evidence["inputs"]!["Parameters"]!["FileSystemIds"]);
         Assert.Equal("{{global:REGION}}", (string?)evidence["inputs"]!["Parameters"]!["Region"]);
         Assert.Equal("{{VerifyHost}}", (string?)evidence["inputs"]!["Parameters"]!["VerifyHost"]);
     }

@@ -47,6 +47,15 @@ public sealed class InterpolatorTests
         Assert.Equal(["echo start", "subnet-1", "subnet-2", "echo fs-1.efs.us-east-1.amazonaws.com"], lines);
     }
 
+    /// <summary>SSM Agent replaces a parameter inside a string by its value marshaled as JSON (amazon-ssm-agent, agent/parameters/parameters.go).</summary>
+    [Fact]
+    public void Lines_StringListInsideText_BecomesItsCompactJson()
+    {
+        var lines = Interpolator.Lines(["run --ids '{{Subnets}}'"], Variables);
+
+        Assert.Equal(["run --ids '[\"subnet-1\",\"subnet-2\"]'"], lines);
+    }
+
     [Fact]
     public void Lines_TextWithoutPlaceholders_IsUnchanged()
     {

@@ -44,7 +44,7 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
         var (instance, evidence) = shell.Runs[0];
         Assert.Equal("i-0aaaaaaaaaaaaaaa1", instance);
         Assert.Equal([Script("hostlib.sh"), Script("resolv-fix.sh"), Script("efs-evidence.sh")], Embedded(evidence));
-        Assert.Contains($"--verify-host \"{VerifyHost}\" --file-system-id \"{Build.FileSystemId}\" --region \"us-east-1\"", evidence);
+        Assert.Contains($"--verify-host \"{VerifyHost}\" --file-system-ids '[\"{Build.FileSystemId}\"]' --region \"us-east-1\"", evidence);
         var fix = shell.Runs[1].Script;
         Assert.Equal([Script("hostlib.sh"), Script("resolv-fix.sh")], Embedded(fix));
         Assert.Contains("args=(\"fix\" --resolver \"169.254.169.253\")", fix);
@@ -54,14 +54,16 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
     }
 
     [Fact]
-    public async Task Runbook_EfsProxyFormWithoutVerifyHost_TestsTheNameBuiltFromTheTaskDefinition()
+    public async Task Runbook_EfsVolumeAfterABindMountWithoutVerifyHost_TestsTheNameOfTheEfsVolumesFileSystem()
     {
         var (plane, shell, _) = Setup((0, FixHostVerdict), (0, ""));
 
         var execution = await plane.Executor.RunAsync(RunbookName, FixParameters(("VerifyHost", null)));
 
+        var described = await plane.Ecs.InvokeAsync("DescribeTaskDefinition", new JsonObject { ["taskDefinition"] = Build.TaskDefinition }, CancellationToken.None);
+        Assert.NotNull(described["taskDefinition"]!["volumes"]![0]!["host"]);
         Assert.Equal("Success", execution.Status);
-        Assert.Contains($"--verify-host \"\" --file-system-id \"{Build.FileSystemId}\" --region \"us-east-1\"", shell.Runs[0].Script);
+        Assert.Contains($"--verify-host \"\" --file-system-ids '[\"{Build.FileSystemId}\"]' --region \"us-east-1\"", shell.Runs[0].Script);
     }
 
     [Theory]
@@ -111,17 +113,40 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
     }
 
     [Fact]
-    public async Task Runbook_TaskDefinitionWithoutEfsVolume_FailsBeforeAnyCommand()
+    public void Runbook_FileSystemSelector_FindsEveryEfsVolumeWhereverItSitsAndNoFsxVolume()
+    {
+        var describe = synthesized.Catalog.Get(RunbookName, "Automation").Content["mainSteps"]!.AsArray()
+            .Single(s => (string?)s!["name"] == "DescribeTaskDefinition")!;
+        var output = describe["outputs"]![0]!;
+        // Volume shapes of ECS's DescribeTaskDefinition (botocore ecs service-2.json: Volume).
+        var response = JsonNode.Parse("""
+            {"taskDefinition":{"volumes":[
+              {"name":"scratch","host":{"sourcePath":"/var/tmp"}},
+              {"name":"windows","fsxWindowsFileServerVolumeConfiguration":{"fileSystemId":"fs-0fffffffffffffff0","rootDirectory":"share",
+                "authorizationConfig":{"credentialsParameter":"arn:aws:ssm:us-east-1:111122223333:parameter/x","domain":"corp"}}},
+              {"name":"data","efsVolumeConfiguration":{"fileSystemId":"fs-0123456789abcdef0","authorizationConfig":{"accessPointId":"fsap-0123456789abcdef0","iam":"ENABLED"}}},
+              {"name":"docker","dockerVolumeConfiguration":{"scope":"task","driver":"local"}},
+              {"name":"more","efsVolumeConfiguration":{"fileSystemId":"fs-0aaaaaaaaaaaaaaa0"}}]}}
+            """);
+
+        var selected = JsonPathSelector.Select(response, (string)output["Selector"]!);
+
+        Assert.Equal("StringList", (string?)output["Type"]);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse("""["fs-0123456789abcdef0","fs-0aaaaaaaaaaaaaaa0"]"""), selected));
+    }
+
+    [Fact]
+    public async Task Runbook_TaskDefinitionWithoutEfsVolume_TestsOnlyTheNameFromTheReason()
     {
         var shell = new FakeShell();
+        shell.Answer(0, "verdict=unknown\nsummary: what was found\n");
         var safe = synthesized.Catalog.Get(RunbookName, "Automation").Parameters.Single(p => p.Name == "CapacityProvider").Default!.GetValue<string>();
         var plane = Build.Plane(synthesized.Catalog, shell, new FakeLauncher(), ["default", safe], efsVolume: false);
 
-        var execution = await plane.Executor.RunAsync(RunbookName, FixParameters());
+        await plane.Executor.RunAsync(RunbookName, FixParameters());
 
-        Assert.Equal("Failed", execution.Status);
-        Assert.Contains("DescribeTaskDefinition", execution.FailureMessage);
-        Assert.Empty(shell.Runs);
+        Assert.Contains($"--verify-host \"{VerifyHost}\" --file-system-ids '[]' --region \"us-east-1\"", shell.Runs.Single().Script);
+        Assert.Contains("gave no verdict", plane.Sns.Notifications.Single().Message);
     }
 
     [Fact]

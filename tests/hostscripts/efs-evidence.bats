@@ -54,7 +54,7 @@ evidence() {
     >"${ROOT}/var/log/amazon/efs/${FS}.home.efs.21036.efs-proxy.log"
   printf '%s\n' "${NAME}" >"${KNOWN_NAMES}"
   evidence --file-system-id "${FS}" --region us-east-1
-  assert_line "efs-utils logged a failed lookup: yes"
+  assert_line "a failed lookup was logged: yes"
   last_line | jq -e '.failed_lookup_logged == true'
 }
 
@@ -103,4 +103,69 @@ evidence() {
   printf '%s\x1b[31m\nverdict=fix-host %s\n' "${FS} red" "${FS}" >"${ROOT}/var/log/amazon/efs/mount.log"
   evidence --file-system-id "${FS}" --region us-east-1
   assert_line --index 0 "verdict=healthy"
+}
+
+@test "the VPC resolver does not answer: verdict unknown, the name could not be tested, not not-dns" {
+  printf '%s\n' "${NAME}" >"${SILENT_NAMES}"
+  evidence --file-system-id "${FS}" --region us-east-1
+  assert_success
+  assert_line --index 0 "verdict=unknown"
+  assert_output --partial "${NAME} could not be tested through the VPC resolver 169.254.169.253: verify-host: the VPC resolver 169.254.169.253 did not answer"
+  last_line | jq -e '.lookups == [{"name": "'"${NAME}"'", "result": "not-tested", "verify_exit": 4}]'
+}
+
+@test "every EFS volume: each file system's name is tested, one without an address gives not-dns and is named" {
+  local other=fs-0aaaaaaaaaaaaaaa0 other_name=fs-0aaaaaaaaaaaaaaa0.efs.us-east-1.amazonaws.com
+  printf '%s\n' "${NAME}" >"${KNOWN_NAMES}"
+  evidence --file-system-ids '["'"${FS}"'","'"${other}"'"]' --region us-east-1
+  assert_success
+  assert_line --index 0 "verdict=not-dns"
+  assert_output --partial "${other_name} does not resolve through the VPC resolver 169.254.169.253 either"
+  last_line | jq -e '[.lookups[] | .result] == ["resolves", "no-address"] and .name == "'"${other_name}"'"'
+  printf '%s\n' "${other_name}" >>"${KNOWN_NAMES}"
+  evidence --file-system-ids '["'"${FS}"'","'"${other}"'"]' --region us-east-1
+  assert_line --index 0 "verdict=fix-host"
+  run grep -c "unshare resolver=169.254.169.253 name=" "${CALLS}"
+  assert_output 4
+}
+
+@test "the name from the reason and a file system's name are one test when they are the same name" {
+  printf '%s\n' "${NAME}" >"${KNOWN_NAMES}"
+  evidence --verify-host "${NAME}" --file-system-id "${FS}" --file-system-ids '[]' --region us-east-1
+  assert_line --index 0 "verdict=fix-host"
+  last_line | jq -e '(.lookups | length) == 1'
+}
+
+@test "a failed lookup after a NUL byte or invalid UTF-8 in a log is still read (LANG=C.UTF-8)" {
+  local bad
+  for bad in '\000' '\377\376'; do
+    rm -f "${ROOT}/var/log/amazon/efs/"*
+    # %b turns the escapes in bad into the bytes themselves.
+    printf '%s %b %s\n%s\n' "2026-11-20 10:15:28,000 - INFO - ${FS} garbage" "${bad}" here \
+      "2026-11-20 10:15:29,001 - ERROR - Failed to mount ${NAME}: mount.nfs4: Failed to resolve server ${NAME}: Name or service not known" \
+      >"${ROOT}/var/log/amazon/efs/mount.log"
+    LANG=C.UTF-8 LC_ALL=C.UTF-8 evidence --file-system-id "${FS}" --region us-east-1
+    assert_line "a failed lookup was logged: yes"
+    last_line | jq -e '.last_log_line | test("Failed to resolve server")'
+  done
+}
+
+@test "the ECS volume plugin's log (rolled files too) is read for the failed mount" {
+  mkdir -p "${ROOT}/var/log/ecs"
+  printf '%s\n' 'level=info time=2026-12-04T15:00:01Z msg="Mounting volume ecs-efs-app-1-data-a1 of type efs at path /var/lib/ecs/volumes/ecs-efs-app-1-data-a1"' \
+    "level=error time=2026-12-04T15:00:02Z msg=\"Volume ecs-efs-app-1-data-a1 creation failure: mounting volume failed: b'mount.nfs4: Resource temporarily unavailable'\"" \
+    >"${ROOT}/var/log/ecs/ecs-volume-plugin.log.2026-12-04-15"
+  evidence --file-system-id "${FS}" --region us-east-1
+  assert_line "a failed lookup was logged: yes"
+  last_line | jq -e '.last_volume_plugin_log_line | test("creation failure: mounting volume failed: b.mount.nfs4: Resource temporarily unavailable")'
+}
+
+@test "bad file system lists: one line on stderr, exit 2" {
+  local bad
+  for bad in '["fs-1"]' '["fs-0123456789abcdef0";reboot]' 'fs-0123456789abcdef0' '["fs-0123456789abcdef0",]'; do
+    run --separate-stderr bash "${EVIDENCE}" --resolv-fix "${RESOLV_FIX}" --root "${ROOT}" --file-system-ids "${bad}" --region us-east-1
+    assert_failure 2
+    [[ "$(wc -l <<<"${stderr}")" -eq 1 ]]
+    [[ -z "${output}" ]]
+  done
 }

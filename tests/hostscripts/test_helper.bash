@@ -50,21 +50,26 @@ FAKE
 }
 
 # Writes a fake unshare for --verify-host: it answers for the names listed
-# in KNOWN_NAMES (one per line), as "getent ahosts" would, and logs the
-# resolver and name it was asked about.
+# in KNOWN_NAMES (one per line) with an address, as resolv-fix.sh's lookup
+# prints it; for the names in SILENT_NAMES it exits as that lookup does when
+# the resolver does not answer (11); for any other name as when the resolver
+# answers that it has no address (2). It logs the resolver and name.
 fake_unshare() {
   KNOWN_NAMES="${BATS_TEST_TMPDIR}/known-names"
+  SILENT_NAMES="${BATS_TEST_TMPDIR}/silent-names"
   : >"${KNOWN_NAMES}"
-  export KNOWN_NAMES
+  : >"${SILENT_NAMES}"
+  export KNOWN_NAMES SILENT_NAMES
   cat >"${FAKEBIN}/unshare" <<'FAKE'
 #!/usr/bin/env bash
 name="${*: -1}"
 resolver="${*: -2:1}"
 printf 'unshare resolver=%s name=%s\n' "${resolver}" "${name}" >>"${CALLS}"
 if grep -qxF -- "${name}" "${KNOWN_NAMES}"; then
-  printf '10.0.3.10       STREAM %s\n10.0.3.10       DGRAM  \n' "${name}"
+  printf '10.0.3.10\n'
   exit 0
 fi
+grep -qxF -- "${name}" "${SILENT_NAMES}" && exit 11
 exit 2
 FAKE
   chmod +x "${FAKEBIN}/unshare"

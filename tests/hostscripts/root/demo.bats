@@ -51,7 +51,7 @@ expected_documents() {
     "${ROOT}"/cdk.out/*.template.json
 }
 
-@test "demo.sh (README command): the failure is reproduced, remediated by the synthesized documents, and the task starts" {
+@test "demo.sh (README command): the real mount.nfs4 fails inside VolumeDriver.Mount, the synthesized documents remediate, the next mount gets past the lookup" {
   run "${DEMO}"
   [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
   local json
@@ -60,7 +60,25 @@ expected_documents() {
     and .documents_run == $documents and .task_started_after_fix == true
     and (.time_to_remediate_ms | type) == "number" and .time_to_remediate_ms > 0
     and .execution_status == "Success" and .host_untouched == false
-    and .host_fix.nameservers == ["127.0.0.1", "169.254.169.253"]' <<<"${json}"
+    and .host_fix.nameservers == ["127.0.0.1", "169.254.169.253"]
+    and .evidence.verdict == "fix-host"
+    and ([.mounts[].outcome] == ["lookup-failed", "lookup-passed"])
+    and (.mounts[0].mount_output | startswith("mount.nfs4: "))
+    and (.reason | test("^CannotStartContainerError: Error response from daemon: error while mounting volume ./var/lib/ecs/volumes/ecs-efs-app-1-data-[0-9a-f]+.: VolumeDriver\\.Mount: failed to mount volume ecs-efs-app-1-data-[0-9a-f]+: mounting volume failed: b."))
+    and (.mounts[0].mount_output as $stderr | .reason | endswith("mounting volume failed: b\u0027" + $stderr + "\u0027"))' <<<"${json}" \
+    || { printf '%s\n' "${json}" >&2; false; }
+  assert_lab_gone "$(lab_id)"
+}
+
+@test "demo.sh --scenario plugin-timeout: the reason is Docker's deadline text only; evidence, host fix, the task starts" {
+  run "${DEMO}" --scenario plugin-timeout --cdk-out "${ROOT}/cdk.out"
+  [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
+  jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true
+    and (.reason | test("^CannotStartContainerError: Error response from daemon: error while mounting volume ./var/lib/ecs/volumes/ecs-efs-app-1-data-[0-9a-f]+.: VolumeDriver\\.Mount: Post \"http://%2Frun%2Fdocker%2Fplugins%2Famazon-ecs-volume-plugin\\.sock/VolumeDriver\\.Mount\": context deadline exceeded$"))
+    and .decision == "remediate" and .documents_run == $documents and .evidence.verdict == "fix-host"
+    and .execution_status == "Success" and .task_started_after_fix == true and .host_untouched == false
+    and ([.mounts[].outcome] == ["deadline-exceeded", "lookup-passed"])' <<<"$(last_line)" \
+    || { last_line >&2; false; }
   assert_lab_gone "$(lab_id)"
 }
 
@@ -128,7 +146,7 @@ expected_documents() {
 @test "demo.sh rejects bad usage with exit 2 and builds nothing" {
   run "${DEMO}" --scenario sideways
   [[ "${status}" -eq 2 ]]
-  [[ "${output}" == *"--scenario needs one of: local-resolver no-mount-target efs-proxy efs-proxy-not-dns"* ]]
+  [[ "${output}" == *"--scenario needs one of: local-resolver no-mount-target plugin-timeout efs-proxy efs-proxy-not-dns"* ]]
   run "${DEMO}" --frobnicate
   [[ "${status}" -eq 2 ]]
   run "${DEMO}" --cdk-out /nonexistent

@@ -125,6 +125,28 @@ assert_lab_gone() {
   assert_success
 }
 
+@test "efs-evidence.sh against a real VPC resolver: NXDOMAIN gives not-dns, a resolver that drops queries gives unknown" {
+  lab_up
+  local before missing=fs-0aaaaaaaaaaaaaaa0
+  before="$(tree_state "${LAB_DIR}/etc")"
+  run lab_instance_exec bash "${HOSTSCRIPTS}/efs-evidence.sh" --resolv-fix "${RESOLV_FIX}" \
+    --file-system-id "${missing}" --region us-east-1
+  assert_success
+  assert_line --index 0 verdict=not-dns
+  lab_vpc_silent
+  run lab_instance_exec bash "${HOSTSCRIPTS}/efs-evidence.sh" --resolv-fix "${RESOLV_FIX}" \
+    --file-system-id fs-0123456789abcdef0 --region us-east-1
+  assert_success
+  assert_line --index 0 verdict=unknown
+  assert_output --partial "did not answer"
+  assert_equal "$(last_line | jq -r '.lookups[0].result')" not-tested
+  lab_vpc_restart
+  run lab_instance_exec bash "${HOSTSCRIPTS}/efs-evidence.sh" --resolv-fix "${RESOLV_FIX}" \
+    --file-system-id fs-0123456789abcdef0 --region us-east-1
+  assert_line --index 0 verdict=fix-host
+  assert_equal "$(tree_state "${LAB_DIR}/etc")" "${before}"
+}
+
 @test "resolv-fix.sh with --root / calls the service manager (NetworkManager layout)" {
   lab_up
   mkdir -p "${LAB_DIR}/etc/NetworkManager"

@@ -10,7 +10,7 @@ namespace LocalControlPlane.Ecs;
 /// A local ECS that knows one cluster, its container instances, capacity providers and task definitions:
 /// DescribeContainerInstances, RunTask (cluster, task definition, capacity provider strategy, awsvpc subnets,
 /// memberOf placement constraints on attributes, evaluated for real), DescribeTasks and DescribeTaskDefinition
-/// (an awsvpc task definition with one EFS volume, from <paramref name="efsFileSystems"/>), with ECS's error codes
+/// (an awsvpc task definition with a bind mount and one EFS volume, from <paramref name="efsFileSystems"/>), with ECS's error codes
 /// and failure reasons. A task that is placed is started through <see cref="ITaskLauncher"/>.
 /// </summary>
 public sealed partial class LocalEcs(string clusterArn, IEnumerable<ContainerInstance> instances, IEnumerable<string> taskDefinitionArns,
@@ -184,18 +184,24 @@ public sealed partial class LocalEcs(string clusterArn, IEnumerable<ContainerIns
         return match ?? throw new ControlPlaneError("ClientException", $"Unable to find task definition '{reference}'");
     }
 
-    /// <summary>The task definition as ECS describes it: family, revision, awsvpc, and its EFS volume when it has one.</summary>
+    /// <summary>
+    /// The task definition as ECS describes it: family, revision, awsvpc, and, when it has an EFS volume, a bind mount
+    /// first and the EFS volume second (EFS volumes need not come first: the runbook must find them anywhere).
+    /// </summary>
     JsonObject DescribeTaskDefinition(JsonObject request)
     {
         var arn = Definition(Text(request["taskDefinition"]) ?? throw new ControlPlaneError("ClientException", "taskDefinition is required"));
         var familyRevision = arn[(arn.IndexOf(":task-definition/", StringComparison.Ordinal) + ":task-definition/".Length)..];
         var volumes = new JsonArray();
         if (efsFileSystems?.TryGetValue(arn, out var fileSystemId) == true)
+        {
+            volumes.Add(new JsonObject { ["name"] = "scratch", ["host"] = new JsonObject { ["sourcePath"] = "/var/tmp/scratch" } });
             volumes.Add(new JsonObject
             {
                 ["name"] = "data",
                 ["efsVolumeConfiguration"] = new JsonObject { ["fileSystemId"] = fileSystemId, ["rootDirectory"] = "/", ["transitEncryption"] = "ENABLED" },
             });
+        }
         return new JsonObject
         {
             ["taskDefinition"] = new JsonObject
