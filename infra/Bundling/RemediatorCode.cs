@@ -8,16 +8,18 @@ public static class RemediatorCode
 {
     public static Code FromRepository(string repositoryRoot)
     {
-        var projectDir = Path.Combine(repositoryRoot, "lambdas", "Remediator");
-        return Code.FromAsset(projectDir, new Amazon.CDK.AWS.S3.Assets.AssetOptions
+        var projectFile = Path.Combine(repositoryRoot, "lambdas", "Remediator", "Remediator.csproj");
+        return Code.FromAsset(Path.GetDirectoryName(projectFile)!, new Amazon.CDK.AWS.S3.Assets.AssetOptions
         {
-            // Hash the sources, not the output: an unchanged project is not published again.
-            AssetHashType = AssetHashType.SOURCE,
-            Exclude = ["bin", "obj"],
+            // The hash of every file the publish reads, not of the output: an unchanged function is not published
+            // again (CDK reuses cdk.out/asset.<hash>), and a change in a referenced project or in the build
+            // settings is published (a hash of the project's own folder would miss both).
+            AssetHashType = AssetHashType.CUSTOM,
+            AssetHash = PublishInputs.Fingerprint(projectFile, repositoryRoot),
             Bundling = new BundlingOptions
             {
                 Image = DockerImage.FromRegistry("unused-local-bundling"),
-                Local = new DotnetPublishBundling(Path.Combine(projectDir, "Remediator.csproj")),
+                Local = new DotnetPublishBundling(projectFile),
             },
         });
     }
