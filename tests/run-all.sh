@@ -2,8 +2,11 @@
 #
 # Runs every test suite of the repository, in order, and sums them.
 # Usage: tests/run-all.sh            (as root: the lab and demo suites build network namespaces)
-# Reads: the repository it lives in. Prints each suite's output, a table of counts, and as its
-# last line "N passed, N failed". Exits 0 only when every suite passed.
+# Reads: the repository it lives in. Builds once, synthesizes each configuration variant once into
+# .artifacts/cdk.out/<variant> (tests/infra/synth-variants.sh), and every suite that reads templates reads those;
+# the root-only tier (namespaces) runs last. Prints each suite's output, a table of counts with each suite's
+# seconds (wall, and CPU: user+sys of its processes, which a busy machine inflates less), and as its last line
+# "N passed, N failed". Exits 0 only when every suite passed.
 # Assumes the tools are installed (.ci/run installs them on a fresh machine).
 
 set -uo pipefail
@@ -11,20 +14,52 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly ROOT
 readonly LOGS="${ROOT}/.artifacts/test-logs"
+readonly CDK_OUT="${ROOT}/.artifacts/cdk.out"
+CLOCK_TICKS="$(getconf CLK_TCK)"
+readonly CLOCK_TICKS
 
 declare -a SUITES=()
-declare -A PASSED=() FAILED=()
+declare -A PASSED=() FAILED=() WALL_MS=() CPU_TICKS=()
+STARTED_MS=0
+STARTED_TICKS=0
 
-# Records a suite's counts. Args: name passed failed.
+# Prints the milliseconds since the epoch.
+now_ms() {
+  local ns
+  ns="$(date +%s%N)"
+  echo "$((ns / 1000000))"
+}
+
+# Prints the CPU clock ticks (user+sys) of every child this shell has waited for: fields cutime and cstime of
+# /proc/PID/stat (proc(5)), counted after the command name, which may hold spaces.
+children_ticks() {
+  local stat
+  stat="$(</proc/$$/stat)"
+  local -a fields
+  read -r -a fields <<<"${stat##*) }"
+  echo "$((fields[13] + fields[14]))"
+}
+
+# Records a suite's counts and the time since its banner. Args: name passed failed.
 record() {
   SUITES+=("$1")
   PASSED["$1"]=$2
   FAILED["$1"]=$3
+  WALL_MS["$1"]=$(($(now_ms) - STARTED_MS))
+  CPU_TICKS["$1"]=$(($(children_ticks) - STARTED_TICKS))
 }
 
-# Prints a banner for a suite on stdout. Args: name.
+# Prints a banner for a suite on stdout and starts its clocks. Args: name.
 banner() {
   printf '\n==== %s ====\n' "$1"
+  STARTED_MS="$(now_ms)"
+  STARTED_TICKS="$(children_ticks)"
+}
+
+# Prints a duration with one decimal. Args: amount units-per-second.
+seconds() {
+  local tenths=$(($1 * 10 / $2))
+  printf '%d.%d' "$((tenths / 10))" "$((tenths % 10))"
 }
 
 # Runs a command, teeing its output to LOGS/NAME.log. Args: name command...
@@ -36,15 +71,18 @@ run_logged() {
   return "${PIPESTATUS[0]}"
 }
 
-# dotnet: build with warnings shown, then every test project; counts from each assembly's summary.
-suite_dotnet() {
+# dotnet build, once for every later suite, with warnings shown.
+suite_build() {
   banner "dotnet build"
-  if ! run_logged dotnet-build dotnet build "${ROOT}/Remediation.sln" --nologo -v:minimal -clp:Summary; then
+  if run_logged dotnet-build dotnet build "${ROOT}/Remediation.sln" --nologo -v:minimal -clp:Summary; then
+    record "dotnet build" 1 0
+  else
     record "dotnet build" 0 1
-    return
   fi
-  record "dotnet build" 1 0
+}
 
+# Every test project, on the build above; counts from each assembly's summary.
+suite_test() {
   banner "dotnet test"
   local rc=0 passed=0 failed=0 line p f
   # The console stays quiet; each assembly's TRX file in LOGS/trx keeps every failure's message and stack.
@@ -130,17 +168,34 @@ dotnet_tool() {
   return "${rc}"
 }
 
-# cdk-nag over every variant that cfn-lint-variants.sh synthesized (the sandbox, an existing cluster, the
-# organization hub...), and over the member template an organization's StackSet deploys (a cloud assembly of its
-# own in member.out). Every finding must be acknowledged with a reason in every variant, not only the default.
+# cdk-nag over every synthesized variant (the default, the sandbox, an existing cluster, the organization hub...),
+# and over the member template an organization's StackSet deploys (a cloud assembly of its own in member.out).
+# Every finding must be acknowledged with a reason in every variant, not only the default.
 nag_variants() {
-  local assembly rc=0
-  for assembly in "${ROOT}"/.artifacts/cfn-lint/*/ "${ROOT}"/.artifacts/cfn-lint/*/member.out/; do
+  local assembly rc=0 count=0
+  for assembly in "${CDK_OUT}"/*/ "${CDK_OUT}"/*/member.out/; do
     [[ -f "${assembly}/manifest.json" ]] || continue
     echo "== ${assembly#"${ROOT}/"}"
+    count=$((count + 1))
     npm run -s nag -- "${assembly}" || rc=1
   done
+  ((count > 0)) || { echo "no cloud assembly in ${CDK_OUT}"; return 1; }
   return "${rc}"
+}
+
+# Synthesizes every variant; one test per variant.
+suite_synth() {
+  banner "synth (variants)"
+  local passed=0 failed=0 name
+  run_logged synth tests/infra/synth-variants.sh --out "${CDK_OUT}"
+  while IFS= read -r name; do
+    if [[ -f "${CDK_OUT}/${name}/sources.sha256" ]]; then
+      passed=$((passed + 1))
+    else
+      failed=$((failed + 1))
+    fi
+  done < <(tests/infra/synth-variants.sh --list)
+  record "synth (variants)" "${passed}" "${failed}"
 }
 
 # The lab (root): failure, host fix, failure again, with timings; its JSON line is checked.
@@ -155,27 +210,35 @@ main() {
   mkdir -p "${LOGS}"
   cd "${ROOT}" || exit 2
 
-  suite_dotnet
+  local started_ms
+  started_ms="$(now_ms)"
+  suite_build
+  # Every later suite that reads templates reads these assemblies, the C# fixtures included.
+  suite_synth
+  suite_test
   suite_command "plan samples" plan_samples
   suite_command "dotnet tool" dotnet_tool
   suite_shellcheck
   suite_bats "bats" "${ROOT}/tests/hostscripts"
   suite_bats "bats (sandbox self-check)" "${ROOT}/tests/infra"
-  suite_command "cdk synth" npx --no-install cdk synth --quiet
-  suite_command "cdk-nag" npm run -s nag
-  suite_command "cfn-lint (5 variants)" tests/infra/cfn-lint-variants.sh
+  suite_command "cfn-lint (variants)" tests/infra/cfn-lint-variants.sh "${CDK_OUT}"
   suite_command "cdk-nag (variants)" nag_variants
   suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
+  # The root-only tier: network namespaces, the lab, the demo.
   suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root"
   suite_command "lab" lab
 
   banner "summary"
-  local total_passed=0 total_failed=0 suite
+  local total_passed=0 total_failed=0 total_ticks=0 suite
+  printf '%-28s %6s %11s %8s %8s\n' suite passed failed "wall s" "CPU s"
   for suite in "${SUITES[@]}"; do
-    printf '%-28s %6d passed %4d failed\n' "${suite}" "${PASSED[${suite}]}" "${FAILED[${suite}]}"
+    printf '%-28s %6d passed %4d failed %8s %8s\n' "${suite}" "${PASSED[${suite}]}" "${FAILED[${suite}]}" \
+      "$(seconds "${WALL_MS[${suite}]}" 1000)" "$(seconds "${CPU_TICKS[${suite}]}" "${CLOCK_TICKS}")"
     total_passed=$((total_passed + PASSED[${suite}]))
     total_failed=$((total_failed + FAILED[${suite}]))
+    total_ticks=$((total_ticks + CPU_TICKS[${suite}]))
   done
+  printf '%-48s %8s %8s\n' "all suites" "$(seconds $(($(now_ms) - started_ms)) 1000)" "$(seconds "${total_ticks}" "${CLOCK_TICKS}")"
   printf '%d passed, %d failed\n' "${total_passed}" "${total_failed}"
   ((total_failed == 0))
 }
