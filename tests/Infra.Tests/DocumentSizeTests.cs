@@ -12,7 +12,8 @@ namespace Infra.Tests;
 /// (conservative) escaping, every CloudFormation token counted as a 256-character value, and 4 KiB kept for the
 /// parameters given at run time.
 /// </summary>
-public sealed class DocumentSizeTests(ExistingClusterApp app, ITestOutputHelper output) : IClassFixture<ExistingClusterApp>
+[Collection(nameof(ExistingClusterApp))]
+public sealed class DocumentSizeTests(ExistingClusterApp app, ITestOutputHelper output)
 {
     const int SsmLimitBytes = 64 * 1024;
 

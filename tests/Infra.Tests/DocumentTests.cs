@@ -4,7 +4,8 @@ using Infra.Documents;
 
 namespace Infra.Tests;
 
-public class DocumentTests(DefaultApp app) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public class DocumentTests(DefaultApp app)
 {
     JsonObject Document(string name) =>
         SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Document")

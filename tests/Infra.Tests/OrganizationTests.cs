@@ -24,7 +24,8 @@ public sealed class OrganizationApp() : SynthesizedApp(
     public JsonObject Member => JsonNode.Parse(File.ReadAllText(MemberTemplateFile))!.AsObject();
 }
 
-public class OrganizationTests(OrganizationApp app) : IClassFixture<OrganizationApp>
+[Collection(nameof(OrganizationApp))]
+public class OrganizationTests(OrganizationApp app)
 {
     [Fact]
     public void HubBus_Policy_AllowsPutEventsOnlyToPrincipalsOfTheOrganization()
@@ -228,7 +229,8 @@ public class OrganizationTests(OrganizationApp app) : IClassFixture<Organization
 }
 
 /// <summary>Without the organization keys the app has no hub: no bus, no StackSet, no member synth.</summary>
-public class SingleAccountTests(DefaultApp app) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public class SingleAccountTests(DefaultApp app)
 {
     [Fact]
     public void Synth_WithoutOrganizationKeys_HasNoHubResources()
