@@ -220,7 +220,7 @@ main() {
   suite_command "dotnet tool" dotnet_tool
   suite_shellcheck
   suite_bats "bats" "${ROOT}/tests/hostscripts"
-  suite_bats "bats (sandbox self-check)" "${ROOT}/tests/infra"
+  suite_bats "bats (infra)" "${ROOT}/tests/infra"
   suite_command "cfn-lint (variants)" tests/infra/cfn-lint-variants.sh "${CDK_OUT}"
   suite_command "cdk-nag (variants)" nag_variants
   suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
