@@ -154,12 +154,12 @@ plan_samples() {
   [[ "${listed}" -eq "$(find "${ROOT}/tests/events" -name '*.json' | wc -l)" ]] || { echo "tests/events/expected.tsv misses a sample"; return 1; }
 }
 
-# The CLI as operators install it: packed as a .NET tool, installed into a temporary tool path, run by
-# its command name. Its --help must list both commands and the exit codes.
+# The CLI as operators install it: packed as a .NET tool (from the build above, not built again), installed
+# into a temporary tool path, run by its command name. Its --help must list both commands and the exit codes.
 dotnet_tool() {
   local work rc=0 help
   work=$(mktemp -d)
-  dotnet pack "${ROOT}/lambdas/Remediator.Cli" -o "${work}/pkg" --nologo -v:quiet &&
+  dotnet pack "${ROOT}/lambdas/Remediator.Cli" --no-build -c Debug -o "${work}/pkg" --nologo -v:quiet &&
     dotnet tool install EcsDnsRemediation.Cli --tool-path "${work}/bin" --add-source "${work}/pkg" &&
     help=$("${work}/bin/remediator" --help) &&
     grep -q 'plan <file>' <<<"${help}" && grep -q 'fleet' <<<"${help}" && grep -q 'Exit codes' <<<"${help}" &&

@@ -157,8 +157,26 @@ main() {
     app="$(app_command)" || { err "the CDK app (infra/) does not build"; return 1; }
     break
   done
+  # The first variant alone (it publishes the Lambda), then the others side by side, one per CPU: a synth is
+  # mostly one busy process at a time (node, then the app behind jsii).
+  local jobs first=1 pid
+  jobs="$(nproc)"
+  local -a running=()
   for name in "${wanted[@]}"; do
-    synth_variant "${outdir}" "${name}" "${stamp}" "${app}" || failed=$((failed + 1))
+    if ((first)); then
+      synth_variant "${outdir}" "${name}" "${stamp}" "${app}" || failed=$((failed + 1))
+      first=0
+      continue
+    fi
+    synth_variant "${outdir}" "${name}" "${stamp}" "${app}" &
+    running+=("$!")
+    if ((${#running[@]} >= jobs)); then
+      wait "${running[0]}" || failed=$((failed + 1))
+      running=("${running[@]:1}")
+    fi
+  done
+  for pid in "${running[@]}"; do
+    wait "${pid}" || failed=$((failed + 1))
   done
   ((failed == 0)) || { err "${failed} of ${#wanted[@]} variants failed"; return 1; }
 }
