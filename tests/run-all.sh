@@ -2,8 +2,11 @@
 #
 # Runs every test suite of the repository, in order, and sums them.
 # Usage: tests/run-all.sh            (as root: the lab and demo suites build network namespaces)
-# Reads: the repository it lives in. Prints each suite's output, a table of counts, and as its
-# last line "N passed, N failed". Exits 0 only when every suite passed.
+# Reads: the repository it lives in. Builds once, synthesizes each configuration variant once into
+# .artifacts/cdk.out/<variant> (tests/infra/synth-variants.sh), and every suite that reads templates reads those;
+# the root-only tier (namespaces) runs last. Prints each suite's output, a table of counts with each suite's
+# seconds (wall, and CPU: user+sys of its processes, which a busy machine inflates less), and as its last line
+# "N passed, N failed". Exits 0 only when every suite passed.
 # Assumes the tools are installed (.ci/run installs them on a fresh machine).
 
 set -uo pipefail
@@ -11,20 +14,48 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 readonly ROOT
 readonly LOGS="${ROOT}/.artifacts/test-logs"
+readonly CDK_OUT="${ROOT}/.artifacts/cdk.out"
+CLOCK_TICKS="$(getconf CLK_TCK)"
+readonly CLOCK_TICKS
+readonly RESULTS="${LOGS}/results.tsv"
+STARTED_MS=0
+STARTED_TICKS=0
 
-declare -a SUITES=()
-declare -A PASSED=() FAILED=()
-
-# Records a suite's counts. Args: name passed failed.
-record() {
-  SUITES+=("$1")
-  PASSED["$1"]=$2
-  FAILED["$1"]=$3
+# Prints the milliseconds since the epoch.
+now_ms() {
+  local ns
+  ns="$(date +%s%N)"
+  echo "$((ns / 1000000))"
 }
 
-# Prints a banner for a suite on stdout. Args: name.
+# Prints the CPU clock ticks (user+sys) of every child this shell (or subshell) has waited for: fields cutime and
+# cstime of /proc/PID/stat (proc(5)), counted after the command name, which may hold spaces.
+children_ticks() {
+  local stat
+  stat="$(</proc/${BASHPID}/stat)"
+  local -a fields
+  read -r -a fields <<<"${stat##*) }"
+  echo "$((fields[13] + fields[14]))"
+}
+
+# Records a suite's counts and the time since its banner, as a line of RESULTS (suites of the background lane
+# record from their subshell). Args: name passed failed.
+record() {
+  printf '%s\t%d\t%d\t%d\t%d\n' "$1" "$2" "$3" "$(($(now_ms) - STARTED_MS))" "$(($(children_ticks) - STARTED_TICKS))" \
+    >>"${RESULTS}"
+}
+
+# Prints a banner for a suite on stdout and starts its clocks. Args: name.
 banner() {
   printf '\n==== %s ====\n' "$1"
+  STARTED_MS="$(now_ms)"
+  STARTED_TICKS="$(children_ticks)"
+}
+
+# Prints a duration with one decimal. Args: amount units-per-second.
+seconds() {
+  local tenths=$(($1 * 10 / $2))
+  printf '%d.%d' "$((tenths / 10))" "$((tenths % 10))"
 }
 
 # Runs a command, teeing its output to LOGS/NAME.log. Args: name command...
@@ -36,15 +67,18 @@ run_logged() {
   return "${PIPESTATUS[0]}"
 }
 
-# dotnet: build with warnings shown, then every test project; counts from each assembly's summary.
-suite_dotnet() {
+# dotnet build, once for every later suite, with warnings shown.
+suite_build() {
   banner "dotnet build"
-  if ! run_logged dotnet-build dotnet build "${ROOT}/Remediation.sln" --nologo -v:minimal -clp:Summary; then
+  if run_logged dotnet-build dotnet build "${ROOT}/Remediation.sln" --nologo -v:minimal -clp:Summary; then
+    record "dotnet build" 1 0
+  else
     record "dotnet build" 0 1
-    return
   fi
-  record "dotnet build" 1 0
+}
 
+# Every test project, on the build above; counts from each assembly's summary.
+suite_test() {
   banner "dotnet test"
   local rc=0 passed=0 failed=0 line p f
   # The console stays quiet; each assembly's TRX file in LOGS/trx keeps every failure's message and stack.
@@ -116,12 +150,12 @@ plan_samples() {
   [[ "${listed}" -eq "$(find "${ROOT}/tests/events" -name '*.json' | wc -l)" ]] || { echo "tests/events/expected.tsv misses a sample"; return 1; }
 }
 
-# The CLI as operators install it: packed as a .NET tool, installed into a temporary tool path, run by
-# its command name. Its --help must list both commands and the exit codes.
+# The CLI as operators install it: packed as a .NET tool (from the build above, not built again), installed
+# into a temporary tool path, run by its command name. Its --help must list both commands and the exit codes.
 dotnet_tool() {
   local work rc=0 help
   work=$(mktemp -d)
-  dotnet pack "${ROOT}/lambdas/Remediator.Cli" -o "${work}/pkg" --nologo -v:quiet &&
+  dotnet pack "${ROOT}/lambdas/Remediator.Cli" --no-build -c Debug -o "${work}/pkg" --nologo -v:quiet &&
     dotnet tool install EcsDnsRemediation.Cli --tool-path "${work}/bin" --add-source "${work}/pkg" &&
     help=$("${work}/bin/remediator" --help) &&
     grep -q 'plan <file>' <<<"${help}" && grep -q 'fleet' <<<"${help}" && grep -q 'Exit codes' <<<"${help}" &&
@@ -130,17 +164,32 @@ dotnet_tool() {
   return "${rc}"
 }
 
-# cdk-nag over every variant that cfn-lint-variants.sh synthesized (the sandbox, an existing cluster, the
-# organization hub...), and over the member template an organization's StackSet deploys (a cloud assembly of its
-# own in member.out). Every finding must be acknowledged with a reason in every variant, not only the default.
+# cdk-nag over every synthesized variant (the default, the sandbox, an existing cluster, the organization hub...),
+# and over the member template an organization's StackSet deploys (a cloud assembly of its own in member.out).
+# Every finding must be acknowledged with a reason in every variant, not only the default.
 nag_variants() {
-  local assembly rc=0
-  for assembly in "${ROOT}"/.artifacts/cfn-lint/*/ "${ROOT}"/.artifacts/cfn-lint/*/member.out/; do
-    [[ -f "${assembly}/manifest.json" ]] || continue
-    echo "== ${assembly#"${ROOT}/"}"
-    npm run -s nag -- "${assembly}" || rc=1
+  local assembly
+  local -a assemblies=()
+  for assembly in "${CDK_OUT}"/*/ "${CDK_OUT}"/*/member.out/; do
+    [[ -f "${assembly}/manifest.json" ]] && assemblies+=("${assembly%/}")
   done
-  return "${rc}"
+  ((${#assemblies[@]} > 0)) || { echo "no cloud assembly in ${CDK_OUT}"; return 1; }
+  npm run -s nag -- "${assemblies[@]}"
+}
+
+# Synthesizes every variant; one test per variant.
+suite_synth() {
+  banner "synth (variants)"
+  local passed=0 failed=0 name
+  run_logged synth tests/infra/synth-variants.sh --out "${CDK_OUT}"
+  while IFS= read -r name; do
+    if [[ -f "${CDK_OUT}/${name}/sources.sha256" ]]; then
+      passed=$((passed + 1))
+    else
+      failed=$((failed + 1))
+    fi
+  done < <(tests/infra/synth-variants.sh --list)
+  record "synth (variants)" "${passed}" "${failed}"
 }
 
 # The lab (root): failure, host fix, failure again, with timings; its JSON line is checked.
@@ -155,27 +204,46 @@ main() {
   mkdir -p "${LOGS}"
   cd "${ROOT}" || exit 2
 
-  suite_dotnet
-  suite_command "plan samples" plan_samples
-  suite_command "dotnet tool" dotnet_tool
-  suite_shellcheck
-  suite_bats "bats" "${ROOT}/tests/hostscripts"
-  suite_bats "bats (sandbox self-check)" "${ROOT}/tests/infra"
-  suite_command "cdk synth" npx --no-install cdk synth --quiet
-  suite_command "cdk-nag" npm run -s nag
-  suite_command "cfn-lint (5 variants)" tests/infra/cfn-lint-variants.sh
-  suite_command "cdk-nag (variants)" nag_variants
-  suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
-  suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root"
-  suite_command "lab" lab
+  local started_ms lane
+  started_ms="$(now_ms)"
+  : >"${RESULTS}"
+  # Each suite runs in a subshell that counts its own children's CPU (children_ticks), so that the background
+  # lane's CPU, reaped by this shell whenever it ends, is counted once, by its own suites.
+  (suite_build)
+  # The lane: suites that read neither the build's obj folders nor the templates, beside the synth and the tests
+  # (which leave a CPU idle much of the time); their output follows when they are done.
+  (
+    suite_command "plan samples" plan_samples
+    suite_shellcheck
+    suite_bats "bats" "${ROOT}/tests/hostscripts"
+    suite_bats "bats (infra)" "${ROOT}/tests/infra"
+  ) >"${LOGS}/background-lane.log" 2>&1 &
+  lane=$!
+  # Every later suite that reads templates reads these assemblies, the C# fixtures included.
+  (suite_synth)
+  (suite_test)
+  (suite_command "dotnet tool" dotnet_tool)
+  banner "background lane: plan samples, shellcheck, bats, bats (infra)"
+  wait "${lane}"
+  cat "${LOGS}/background-lane.log"
+  (suite_command "cfn-lint (variants)" tests/infra/cfn-lint-variants.sh "${CDK_OUT}")
+  (suite_command "cdk-nag (variants)" nag_variants)
+  (suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh)
+  # The root-only tier: network namespaces, the lab, the demo.
+  (suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root")
+  (suite_command "lab" lab)
 
   banner "summary"
-  local total_passed=0 total_failed=0 suite
-  for suite in "${SUITES[@]}"; do
-    printf '%-28s %6d passed %4d failed\n' "${suite}" "${PASSED[${suite}]}" "${FAILED[${suite}]}"
-    total_passed=$((total_passed + PASSED[${suite}]))
-    total_failed=$((total_failed + FAILED[${suite}]))
-  done
+  local total_passed=0 total_failed=0 total_ticks=0 suite passed failed wall ticks
+  printf '%-28s %6s %11s %8s %8s\n' suite passed failed "wall s" "CPU s"
+  while IFS=$'\t' read -r suite passed failed wall ticks; do
+    printf '%-28s %6d passed %4d failed %8s %8s\n' "${suite}" "${passed}" "${failed}" \
+      "$(seconds "${wall}" 1000)" "$(seconds "${ticks}" "${CLOCK_TICKS}")"
+    total_passed=$((total_passed + passed))
+    total_failed=$((total_failed + failed))
+    total_ticks=$((total_ticks + ticks))
+  done <"${RESULTS}"
+  printf '%-48s %8s %8s\n' "all suites" "$(seconds $(($(now_ms) - started_ms)) 1000)" "$(seconds "${total_ticks}" "${CLOCK_TICKS}")"
   printf '%d passed, %d failed\n' "${total_passed}" "${total_failed}"
   ((total_failed == 0))
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 #
 # demo.sh: the whole remediation loop on one machine (the README's first command). Needs root.
-# Installs what it needs (Debian packages, moto, npm ci, dotnet build) unless present, runs `cdk synth`, then:
+# Installs what it needs (Debian packages, moto, npm ci, dotnet build) unless present, runs `cdk synth` (the
+# default variant of tests/infra/synth-variants.sh, into .artifacts/cdk.out/default, unless current), then:
 # builds the network-namespace lab (a container instance with dnsmasq on 127.0.0.1), starts an awsvpc task
 # whose EFS name does not resolve from its task network namespace, hands the ECS Task State Change event to
 # the Remediator's Lambda handler, lets the local control plane run the runbook and its command documents
@@ -25,7 +26,7 @@
 #                                 shows the local resolver, the host fix cures it, the task starts
 #   --scenario efs-proxy-not-dns  the same reason, but resolv.conf is healthy and the mount target refuses
 #                                 NFS: the host is left byte-identical, a notification says what was found
-#   --cdk-out DIR                 use this synthesized cloud assembly instead of running `cdk synth`
+#   --cdk-out DIR                 use this synthesized cloud assembly instead
 #   --no-install                  fail instead of installing missing tools
 # Output: a timeline on stderr; the last stdout line is one JSON object:
 #   {"scenario","failure_reproduced","reason","decision","documents_run","task_started_after_fix",
@@ -153,7 +154,8 @@ prepare_python() {
 }
 
 #######################################
-# Runs cdk synth into ROOT/cdk.out, unless --cdk-out named an assembly.
+# Synthesizes the default variant unless --cdk-out named an assembly (synth-variants.sh keeps one already
+# synthesized from the sources as they are, as CI's is).
 # Globals: sets CDK_OUT.
 #######################################
 synthesize() {
@@ -162,9 +164,9 @@ synthesize() {
     log "using the synthesized templates in ${CDK_OUT}"
     return 0
   fi
-  log "npx cdk synth (the SSM documents and the Remediator's configuration come from cdk.out)"
-  (cd "${ROOT}" && CDK_DISABLE_VERSION_CHECK=1 npx --no-install cdk synth --quiet) >&2 || die 4 "cdk synth failed"
-  CDK_OUT="${ROOT}/cdk.out"
+  log "cdk synth (the SSM documents and the Remediator's configuration come from the cloud assembly)"
+  "${ROOT}/tests/infra/synth-variants.sh" default >&2 || die 4 "cdk synth failed"
+  CDK_OUT="${ROOT}/.artifacts/cdk.out/default"
 }
 
 #######################################

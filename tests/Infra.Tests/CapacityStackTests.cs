@@ -10,7 +10,8 @@ using Remediation.Contracts;
 
 namespace Infra.Tests;
 
-public class CapacityStackTests(DefaultApp app) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public class CapacityStackTests(DefaultApp app)
 {
     static Dictionary<string, object> Props(params (string Key, object Value)[] items) => items.ToDictionary(i => i.Key, i => i.Value);
 
@@ -218,7 +219,8 @@ public class CapacityStackTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 }
 
-public class ExistingClusterTests(ExistingClusterApp app) : IClassFixture<ExistingClusterApp>
+[Collection(nameof(ExistingClusterApp))]
+public class ExistingClusterTests(ExistingClusterApp app)
 {
     [Fact]
     public void Association_ExistingCluster_KeepsItsProvidersAndDefaultStrategy()

@@ -7,7 +7,8 @@ namespace Infra.Tests;
 /// the key it puts every item under must be the table's partition key, and the attribute it sets the expiry in
 /// must be the table's TTL attribute (else claims never expire, and DynamoDB rejects every write without the key).
 /// </summary>
-public sealed class ClaimsTableSeamTests(DefaultApp app) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public sealed class ClaimsTableSeamTests(DefaultApp app)
 {
     [Fact]
     public void Table_KeyAndTimeToLive_AreTheAttributesTheStoreWrites()

@@ -11,7 +11,8 @@ namespace Infra.Tests;
 /// resource handler (<see cref="JacksonIndentOutput"/>), every CloudFormation token counted as a 256-character
 /// value, and 8 KiB kept for the parameters given at run time and for growth.
 /// </summary>
-public sealed class DocumentSizeTests(ExistingClusterApp app, ITestOutputHelper output) : IClassFixture<ExistingClusterApp>
+[Collection(nameof(ExistingClusterApp))]
+public sealed class DocumentSizeTests(ExistingClusterApp app, ITestOutputHelper output)
 {
     public const int SsmLimitBytes = 64 * 1024;
 

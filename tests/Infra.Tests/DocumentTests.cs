@@ -7,7 +7,8 @@ using Xunit.Abstractions;
 
 namespace Infra.Tests;
 
-public class DocumentTests(DefaultApp app, ITestOutputHelper output) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public class DocumentTests(DefaultApp app, ITestOutputHelper output)
 {
     JsonObject Document(string name) =>
         SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Document")

@@ -3,7 +3,8 @@ using Infra.Documents;
 
 namespace Infra.Tests;
 
-public class EfsEvidenceDocumentTests(DefaultApp app) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public class EfsEvidenceDocumentTests(DefaultApp app)
 {
     JsonObject Document() =>
         SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Document")

@@ -7,7 +7,8 @@ namespace Infra.Tests;
 /// The synthesized rule judged by moto's EventBridge pattern engine (EventPatternJudge.py), not by our own:
 /// every sample under tests/events/failure must reach the Remediator, none under tests/events/healthy.
 /// </summary>
-public class EventPatternTests(DefaultApp app) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public class EventPatternTests(DefaultApp app)
 {
     JsonObject TaskStoppedPattern() =>
         SynthesizedApp.Resources(app.RemediationJson, "AWS::Events::Rule")

@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace Infra.Tests;
 
-public class IamTests(DefaultApp app) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public class IamTests(DefaultApp app)
 {
     /// <summary>Every statement of every identity policy (inline policies, roles' inline policies) in a template.</summary>
     static IEnumerable<JsonObject> IdentityStatements(JsonObject template)
@@ -144,7 +145,8 @@ public class IamTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 }
 
-public class ScopedIamTests(ExistingClusterApp app) : IClassFixture<ExistingClusterApp>
+[Collection(nameof(ExistingClusterApp))]
+public class ScopedIamTests(ExistingClusterApp app)
 {
     static JsonObject Statement(JsonObject template, string sid) =>
         SynthesizedApp.Resources(template, "AWS::IAM::Policy")

@@ -10,7 +10,8 @@ namespace Infra.Tests;
 /// from there to the hub's topic. Judged with moto's pattern engine on the event shape of the Systems Manager
 /// user guide ("Amazon EventBridge event examples for Systems Manager", Automation Step Status-change Notification).
 /// </summary>
-public class MemberNotificationTests(OrganizationApp app) : IClassFixture<OrganizationApp>
+[Collection(nameof(OrganizationApp))]
+public class MemberNotificationTests(OrganizationApp app)
 {
     static JsonObject StepEvent(string stepName, string status, string definition = MemberStack.RunbookName) => JsonNode.Parse($$"""
         {

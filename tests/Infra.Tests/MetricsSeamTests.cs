@@ -14,7 +14,8 @@ namespace Infra.Tests;
 /// template gives the function, under a dimension set the record declares, with dimension values it writes. A
 /// metric CloudWatch never receives leaves an alarm at NOT_BREACHING for ever and a graph empty, with no error.
 /// </summary>
-public sealed partial class MetricsSeamTests(DefaultApp app) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public sealed partial class MetricsSeamTests(DefaultApp app)
 {
     /// <summary>A metric as the template reads it: namespace, name, and the dimensions it fixes (a SEARCH fixes the set, some values).</summary>
     sealed record MetricRead(string Where, string Namespace, string Name, IReadOnlySet<string> Dimensions, IReadOnlyDictionary<string, string> Values);

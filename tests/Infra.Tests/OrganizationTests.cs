@@ -25,7 +25,8 @@ public sealed class OrganizationApp() : SynthesizedApp(
     public JsonObject Member => JsonNode.Parse(File.ReadAllText(MemberTemplateFile))!.AsObject();
 }
 
-public class OrganizationTests(OrganizationApp app, ITestOutputHelper output) : IClassFixture<OrganizationApp>
+[Collection(nameof(OrganizationApp))]
+public class OrganizationTests(OrganizationApp app, ITestOutputHelper output)
 {
     [Fact]
     public void HubBus_Policy_AllowsPutEventsOnlyToPrincipalsOfTheOrganization()
@@ -242,7 +243,8 @@ public class OrganizationTests(OrganizationApp app, ITestOutputHelper output) : 
 }
 
 /// <summary>Without the organization keys the app has no hub: no bus, no StackSet, no member synth.</summary>
-public class SingleAccountTests(DefaultApp app) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public class SingleAccountTests(DefaultApp app)
 {
     [Fact]
     public void Synth_WithoutOrganizationKeys_HasNoHubResources()

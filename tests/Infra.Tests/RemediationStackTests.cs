@@ -5,7 +5,8 @@ using Remediator.Planning;
 
 namespace Infra.Tests;
 
-public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public class RemediationStackTests(DefaultApp app)
 {
     static Dictionary<string, object> Props(params (string Key, object Value)[] items) => items.ToDictionary(i => i.Key, i => i.Value);
 
@@ -284,7 +285,8 @@ public class RemediationStackTests(DefaultApp app) : IClassFixture<DefaultApp>
     }
 }
 
-public class FixModeTests(ExistingClusterApp app) : IClassFixture<ExistingClusterApp>
+[Collection(nameof(ExistingClusterApp))]
+public class FixModeTests(ExistingClusterApp app)
 {
     [Fact]
     public void Function_ReservedConcurrencySet_IsReserved()

@@ -14,7 +14,8 @@ namespace Infra.Tests;
 /// judged on the template, not on a copy: every name it sends is declared, every declared parameter without a
 /// default is sent, and each value has the declared type and matches the declared allowedPattern.
 /// </summary>
-public sealed class RunbookBindingSeamTests(DefaultApp app) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public sealed class RunbookBindingSeamTests(DefaultApp app)
 {
     const string RoleArn = "arn:aws:iam::111122223333:role/EcsDnsRemediation-RunbookRole";
 

@@ -2,7 +2,8 @@ using System.Text.Json.Nodes;
 
 namespace Infra.Tests;
 
-public class RunbookTests(DefaultApp app) : IClassFixture<DefaultApp>
+[Collection(nameof(DefaultApp))]
+public class RunbookTests(DefaultApp app)
 {
     JsonObject Runbook() =>
         SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Document")

@@ -4,7 +4,8 @@ using Infra.Stacks;
 namespace Infra.Tests;
 
 /// <summary>What the sandbox self-check (infra/selfcheck/sandbox-self-check.sh) reads from the sandbox stack.</summary>
-public class SandboxStackTests(ExistingClusterApp app) : IClassFixture<ExistingClusterApp>
+[Collection(nameof(ExistingClusterApp))]
+public class SandboxStackTests(ExistingClusterApp app)
 {
     JsonObject Sandbox => app.SandboxJson!;
 

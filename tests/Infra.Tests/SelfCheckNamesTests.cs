@@ -6,7 +6,8 @@ namespace Infra.Tests;
 /// The sandbox self-check finds everything by the stacks' outputs: every output it reads, and its default stack
 /// names, are those of the synthesized templates (no guessed name prefixes).
 /// </summary>
-public sealed partial class SelfCheckNamesTests(ExistingClusterApp app) : IClassFixture<ExistingClusterApp>
+[Collection(nameof(ExistingClusterApp))]
+public sealed partial class SelfCheckNamesTests(ExistingClusterApp app)
 {
     string Script => File.ReadAllText(Path.Combine(app.Root, "infra", "selfcheck", "sandbox-self-check.sh"));
 

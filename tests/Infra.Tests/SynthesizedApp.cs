@@ -7,8 +7,10 @@ using Infra.Configuration;
 namespace Infra.Tests;
 
 /// <summary>
-/// The app synthesized once per configuration (jsii synth is slow), with a small directory as the function's
-/// code: `npx cdk synth` exercises the real dotnet publish bundling.
+/// The app synthesized once per configuration and test run (jsii synth is slow), with a small directory as the
+/// function's code: `npx cdk synth` exercises the real dotnet publish bundling. Each configuration is a collection
+/// fixture (<c>[Collection(nameof(DefaultApp))]</c> on a test class that takes a <see cref="DefaultApp"/>): a class
+/// fixture would synthesize it again for every test class. Tests read it and never add to it.
 /// </summary>
 public abstract class SynthesizedApp : IDisposable
 {
@@ -92,3 +94,12 @@ public sealed class ExistingClusterApp() : SynthesizedApp(
     ("proactiveAction", "fix"),
     ("reservedConcurrency", "5"),
     ("sandbox", "true"));
+
+[CollectionDefinition(nameof(DefaultApp))]
+public sealed class DefaultAppCollection : ICollectionFixture<DefaultApp>;
+
+[CollectionDefinition(nameof(ExistingClusterApp))]
+public sealed class ExistingClusterAppCollection : ICollectionFixture<ExistingClusterApp>;
+
+[CollectionDefinition(nameof(OrganizationApp))]
+public sealed class OrganizationAppCollection : ICollectionFixture<OrganizationApp>;

@@ -5,6 +5,8 @@
 # host is "localhost", hence AWS_ENDPOINT_URL=http://localhost:PORT.
 # Usage: tests/infra/deploy-rehearsal.sh [OUTDIR]   (default .artifacts/deploy-rehearsal; needs npm ci,
 # moto_server and python3 with boto3)
+# Deploys the sandbox variant's cloud assembly, .artifacts/cdk.out/sandbox, which tests/infra/synth-variants.sh
+# synthesizes unless it is current (CI's synth has just written it).
 # Two findings shape the commands (infra/README.md, "Deploy rehearsal"):
 # - --method=direct: moto's change-set execution creates the resources but no stack Outputs, so no exports and
 #   the second stack fails on Fn::ImportValue; CreateStack keeps them.
@@ -115,11 +117,13 @@ main() {
     AWS_REGION=us-east-1 AWS_DEFAULT_REGION=us-east-1 CDK_DISABLE_VERSION_CHECK=1
   unset AWS_PROFILE AWS_SESSION_TOKEN
 
-  local assembly="${outdir}/cdk.out"
+  local variant="${ROOT}/.artifacts/cdk.out/sandbox" assembly="${outdir}/cdk.out"
   cd "${ROOT}" || exit 2
-  echo "== synth (sandbox variant: all three stacks) into ${assembly}"
-  npx --no-install cdk synth --quiet -o "${assembly}" -c remediation:sandbox=true >"${outdir}/synth.log" 2>&1 ||
-    { err "synth failed; see ${outdir}/synth.log"; exit 1; }
+  echo "== the sandbox variant (all three stacks): ${variant}"
+  tests/infra/synth-variants.sh sandbox || { err "synth failed"; exit 1; }
+  # A copy of links: cdk deploy writes its zipped assets (.cache) into the assembly it deploys.
+  rm -rf "${assembly}"
+  cp -al "${variant}" "${assembly}" || { err "cannot copy ${variant} to ${assembly}"; exit 2; }
   echo "== cdk bootstrap against moto on port ${port}"
   npx --no-install cdk bootstrap aws://123456789012/us-east-1 --app "${assembly}" >"${outdir}/bootstrap.log" 2>&1 ||
     { err "bootstrap failed; see ${outdir}/bootstrap.log"; tail -n 5 "${outdir}/bootstrap.log" >&2; exit 1; }

@@ -2,29 +2,13 @@ using LocalControlPlane.Documents;
 
 namespace LocalControlPlane.Tests.Support;
 
-/// <summary>
-/// The repository's synthesized cloud assembly, loaded once for the tests that use it. The repository's cdk.out
-/// is used when it is newer than every source synth reads (infra/, hostscripts/, cdk.json); otherwise
-/// `npx cdk synth` runs once into a temporary directory (slow: about a minute and a half).
-/// </summary>
-public sealed class SynthesizedAssembly : IDisposable
+/// <summary>The default configuration's cloud assembly (<see cref="CdkSynth.Variant"/>), loaded once for the tests that use it.</summary>
+public sealed class SynthesizedAssembly
 {
-    readonly string? temporary;
-
     public SynthesizedAssembly()
     {
         Root = Remediation.Testing.RepositoryRoot.Path;
-        var existing = Path.Combine(Root, "cdk.out");
-        if (IsFresh(existing))
-        {
-            Directory = existing;
-        }
-        else
-        {
-            temporary = Path.Combine(Path.GetTempPath(), "local-control-plane-synth-" + Guid.NewGuid().ToString("N"));
-            CdkSynth.Run(Root, temporary);
-            Directory = temporary;
-        }
+        Directory = CdkSynth.Variant(Root, "default");
         Catalog = DocumentCatalog.Load(Directory);
     }
 
@@ -33,23 +17,4 @@ public sealed class SynthesizedAssembly : IDisposable
     public string Directory { get; }
 
     public DocumentCatalog Catalog { get; }
-
-    public void Dispose()
-    {
-        if (temporary is not null && System.IO.Directory.Exists(temporary)) System.IO.Directory.Delete(temporary, recursive: true);
-    }
-
-    bool IsFresh(string cdkOut)
-    {
-        var manifest = new FileInfo(Path.Combine(cdkOut, "manifest.json"));
-        if (!manifest.Exists) return false;
-        var sources = new[] { "infra", "hostscripts" }
-            .Select(d => Path.Combine(Root, d))
-            .Where(System.IO.Directory.Exists)
-            .SelectMany(d => System.IO.Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Append(Path.Combine(Root, "cdk.json"));
-        return sources.All(f => File.GetLastWriteTimeUtc(f) <= manifest.LastWriteTimeUtc);
-    }
 }

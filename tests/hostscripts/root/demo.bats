@@ -2,11 +2,13 @@
 #
 # The whole remediation loop, hostscripts/lab/demo.sh, in every scenario: real network namespaces,
 # dnsmasq, the synthesized SSM documents and the Remediator's handler. Needs root and fails (never skips)
-# without it. The first test runs `cdk synth` as the README's command does; the others reuse its cdk.out.
+# without it. The first test runs the README's command, which synthesizes the default variant into
+# .artifacts/cdk.out/default unless it is current (CI's synth wrote it); the others reuse that assembly.
 # Run: bats --tap tests/hostscripts/root
 
 ROOT="$(cd "${BATS_TEST_DIRNAME}/../../.." && pwd)"
 DEMO="${ROOT}/hostscripts/lab/demo.sh"
+CDK_OUT="${ROOT}/.artifacts/cdk.out/default"
 
 setup() {
   if [[ "${EUID}" -ne 0 ]]; then
@@ -48,7 +50,7 @@ expected_documents() {
   jq -s -c '[.[].Resources // {} | to_entries[] | .value | select(.Type == "AWS::SSM::Document"
       and .Properties.DocumentType == "Automation") | .Properties]
     | first | [.Name, (.Content.mainSteps[] | select(.action == "aws:runCommand") | .inputs.DocumentName)]' \
-    "${ROOT}"/cdk.out/*.template.json
+    "${CDK_OUT}"/*.template.json
 }
 
 @test "demo.sh (README command): the real mount.nfs4 fails inside VolumeDriver.Mount, the synthesized documents remediate, the next mount gets past the lookup" {
@@ -83,7 +85,7 @@ expected_documents() {
 }
 
 @test "demo.sh --scenario no-mount-target: host resolv.conf byte-identical, a notification names the cause" {
-  run "${DEMO}" --scenario no-mount-target --cdk-out "${ROOT}/cdk.out"
+  run "${DEMO}" --scenario no-mount-target --cdk-out "${CDK_OUT}"
   [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
   jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true and .decision == "remediate"
     and .documents_run == $documents[0:2] and .host_untouched == true and .task_started_after_fix == false
@@ -93,7 +95,7 @@ expected_documents() {
 }
 
 @test "demo.sh --scenario efs-proxy: a reason without 'Failed to resolve', the evidence finds the local resolver, the host fix cures it" {
-  run "${DEMO}" --scenario efs-proxy --cdk-out "${ROOT}/cdk.out"
+  run "${DEMO}" --scenario efs-proxy --cdk-out "${CDK_OUT}"
   [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
   jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true
     and (.reason | test("VolumeDriver\\.Create: mounting volume failed: b.mount\\.nfs4: Connection reset by peer"))
@@ -106,7 +108,7 @@ expected_documents() {
 }
 
 @test "demo.sh --scenario efs-proxy-not-dns: healthy resolv.conf, host byte-identical, a notification says what was found, no task" {
-  run "${DEMO}" --scenario efs-proxy-not-dns --cdk-out "${ROOT}/cdk.out"
+  run "${DEMO}" --scenario efs-proxy-not-dns --cdk-out "${CDK_OUT}"
   [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
   jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true
     and (.reason | test("Failed to resolve") | not) and .decision == "remediate"
@@ -118,7 +120,7 @@ expected_documents() {
 }
 
 @test "demo.sh interrupted with TERM during the loop removes the lab and stops the driver" {
-  "${DEMO}" --cdk-out "${ROOT}/cdk.out" --no-install >"${BATS_TEST_TMPDIR}/out" 2>&1 &
+  "${DEMO}" --cdk-out "${CDK_OUT}" --no-install >"${BATS_TEST_TMPDIR}/out" 2>&1 &
   local pid=$! i
   for ((i = 0; i < 600; i++)); do
     grep -q 'Remediator.s handler' "${BATS_TEST_TMPDIR}/out" && break
