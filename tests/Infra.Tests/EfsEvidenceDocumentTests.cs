@@ -44,7 +44,7 @@ public class EfsEvidenceDocumentTests(DefaultApp app) : IClassFixture<DefaultApp
         Assert.Contains("resolv_fix=\"${script}\"", lines);
         Assert.Contains("trap 'rm -f \"${script}\" \"${resolv_fix}\"' EXIT", lines);
         Assert.Equal(
-            "bash \"${script}\" --resolv-fix \"${resolv_fix}\" --resolver \"{{Resolver}}\" --verify-host \"{{VerifyHost}}\" --file-system-ids '{{FileSystemIds}}' --region \"{{Region}}\"",
+            "bash \"${script}\" --resolv-fix \"${resolv_fix}\" --resolver \"{{Resolver}}\" --verify-host \"{{VerifyHost}}\" --file-system-id '{{FileSystemIds}}' --region \"{{Region}}\"",
             lines[^2]);
         Assert.Equal("exit $?", lines[^1]);
     }
