@@ -52,21 +52,20 @@ RF_ERROR=""
 usage() {
   cat <<'EOF'
 Usage: efs-evidence.sh --resolv-fix PATH [--resolver ADDR] [--verify-host NAME]
-         [--file-system-id ID]... [--file-system-ids LIST] [--region REGION]
-         [--root DIR]
+         [--file-system-id ID|LIST]... [--region REGION] [--root DIR]
 
 Read-only. The FIRST output line is the verdict: fix-host (resolv.conf at
 risk and every EFS name resolves through the VPC resolver), healthy, not-dns
 (at risk; the VPC resolver answers that a name has no address) or unknown (no
 name, or one could not be tested); then a summary, and JSON last.
 
-  --resolv-fix PATH      resolv-fix.sh (required)
-  --resolver ADDR        the VPC resolver (default 169.254.169.253)
-  --verify-host NAME     an EFS name to test
-  --file-system-id ID    a file system (fs-...) whose name to test; repeatable
-  --file-system-ids LIST the same, as SSM writes a StringList: ["fs-1","fs-2"]
-  --region REGION        the ids' Region: ID.efs.REGION.amazonaws.com[.cn]
-  --root DIR             read DIR/etc/resolv.conf and DIR/var/log (tests)
+  --resolv-fix PATH   resolv-fix.sh (required)
+  --resolver ADDR     the VPC resolver (default 169.254.169.253)
+  --verify-host NAME  an EFS name to test
+  --file-system-id ID a file system whose name (ID.efs.REGION.amazonaws.com)
+                      to test; repeatable, or a JSON list ["fs-1","fs-2"]
+  --region REGION     the Region of the ids
+  --root DIR          read DIR/etc and DIR/var/log (tests)
 
 Exit codes: 0 a verdict was printed; 2 bad usage.
 EOF
@@ -79,19 +78,16 @@ usage_error() {
 }
 
 #######################################
-# Adds the ids of a StringList as SSM Agent writes it into a command line:
-# its JSON (amazon-ssm-agent agent/parameters/parameters.go), each element
-# already checked against allowedPattern; checked again here.
+# Adds file system ids: one id, or a StringList as SSM Agent writes it into
+# a command line, its JSON (amazon-ssm-agent agent/parameters/parameters.go).
+# Empty, [] and null add none.
 add_file_system_ids() {
-  local list="$1" id
-  local -r one='"fs-[0-9a-f]{8,17}"'
-  [[ -z "${list}" || "${list}" == "[]" || "${list}" == null ]] && return 0
-  [[ "${list}" =~ ^\[${one}(,${one})*\]$ ]] \
-    || usage_error "--file-system-ids must be a JSON array of file system ids"
-  list="${list//[\[\]\"]/}"
+  local id
   local -a ids=()
-  IFS=, read -r -a ids <<<"${list}"
+  IFS=, read -r -a ids <<<"${1//[\[\]\"]/}"
   for id in "${ids[@]}"; do
+    [[ "${id}" == null ]] && continue
+    [[ "${id}" =~ ^fs-[0-9a-f]{8,17}$ ]] || usage_error "--file-system-id must look like fs-0123456789abcdef0"
     FILE_SYSTEM_IDS+=("${id}")
   done
 }
@@ -107,20 +103,13 @@ parse_args() {
         usage
         exit "${EXIT_OK}"
         ;;
-      --resolv-fix | --resolver | --verify-host | --file-system-id | --file-system-ids | --region | --root)
+      --resolv-fix | --resolver | --verify-host | --file-system-id | --region | --root)
         (($# >= 2)) || usage_error "$1 needs a value"
         case "$1" in
           --resolv-fix) RESOLV_FIX="$2" ;;
           --resolver) RESOLVER="$2" ;;
           --verify-host) VERIFY_HOST="$2" ;;
-          --file-system-id)
-            # Empty is "not given": the SSM document passes every parameter.
-            if [[ -n "$2" ]]; then
-              [[ "$2" =~ ^fs-[0-9a-f]{8,17}$ ]] || usage_error "--file-system-id must look like fs-0123456789abcdef0"
-              FILE_SYSTEM_IDS+=("$2")
-            fi
-            ;;
-          --file-system-ids) add_file_system_ids "$2" ;;
+          --file-system-id) add_file_system_ids "$2" ;;
           --region) REGION="$2" ;;
           --root) ROOT="$2" ;;
         esac

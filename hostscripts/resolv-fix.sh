@@ -6,8 +6,7 @@
 # not listen there. The fix keeps the local resolver first and puts the VPC
 # resolver within the first three nameservers (all that glibc reads).
 # Runs by hand or verbatim as an SSM step; needs only bash, coreutils,
-# util-linux and getent, and python3 for --verify-host to tell a silent VPC
-# resolver from a missing name. See --help.
+# util-linux, getent and python3. See --help.
 
 set -o nounset
 set -o pipefail
@@ -111,9 +110,8 @@ Options:
                       service manager is called.
   --verify-host NAME  Before changing anything, confirm that NAME (a DNS name)
                       resolves through ADDR with getaddrinfo, as mount.nfs4
-                      does. If it answers that NAME has no address, exit 3;
-                      if it does not answer, exit 4; either way change
-                      nothing.
+                      does. If not, exit 3 (no address) or 4 (no answer)
+                      and change nothing.
   --dry-run           Show the change (a diff), change nothing.
   --json              Make the last line on stdout one JSON object.
   --help              This text.
@@ -126,8 +124,8 @@ Exit codes:
   3  --verify-host NAME does not resolve through the VPC resolver; the cause
      is not the local resolver; nothing changed
   4  environment or I/O error (missing, binary or over 64 KiB resolv.conf,
-     a symlink leaving DIR, no backup, lock timeout, write failure; the VPC
-     resolver did not answer --verify-host, or the test could not run)
+     a symlink leaving DIR, no backup, lock timeout, write failure,
+     --verify-host got no answer)
 
 Files (under DIR):
   /etc/resolv.conf.ecs-dns-remediation.bak   original, written once
@@ -910,10 +908,10 @@ maybe_verify() {
       ;;
     1)
       VERIFY_RESOLVES=false
-      die "${EXIT_VERIFY}" "verify-host: ${VERIFY_HOST} does not resolve through the VPC resolver ${RESOLVER} (it answered: no such name or no address), so the cause is not the local resolver (no EFS mount target in this Availability Zone, DNS hostnames disabled in the VPC, or a wrong file system id); nothing changed"
+      die "${EXIT_VERIFY}" "verify-host: ${VERIFY_HOST} does not resolve through the VPC resolver ${RESOLVER}, so the cause is not the local resolver (no EFS mount target in this Availability Zone, DNS hostnames disabled in the VPC, or a wrong file system id); nothing changed"
       ;;
     3)
-      die "${EXIT_ENV}" "verify-host: the VPC resolver ${RESOLVER} did not answer for ${VERIFY_HOST} (Temporary failure in name resolution), so the name could not be tested; nothing changed"
+      die "${EXIT_ENV}" "verify-host: the VPC resolver ${RESOLVER} did not answer for ${VERIFY_HOST}: not tested; nothing changed"
       ;;
     *)
       die "${EXIT_ENV}" "verify-host: cannot test ${VERIFY_HOST} through ${RESOLVER} (needs root for a private mount namespace and python3, or dig); nothing changed"

@@ -27,7 +27,7 @@ public static class EfsEvidenceDocument
         // SSM Agent writes a StringList inside a command line as its JSON, ["fs-1","fs-2"] (amazon-ssm-agent,
         // agent/parameters/parameters.go, ReplaceParameters), after checking each element against allowedPattern
         // (agent/framework/docparser/paramvalidator/allowedregexparamvalidator): no quote can reach the shell.
-        run.Add($"bash \"{evidence.TempPath}\" --resolv-fix \"{resolvFix.TempPath}\" --resolver \"{{{{{P.Resolver}}}}}\" --verify-host \"{{{{{P.VerifyHost}}}}}\" --file-system-ids '{{{{{P.FileSystemIds}}}}}' --region \"{{{{{P.Region}}}}}\"");
+        run.Add($"bash \"{evidence.TempPath}\" --resolv-fix \"{resolvFix.TempPath}\" --resolver \"{{{{{P.Resolver}}}}}\" --verify-host \"{{{{{P.VerifyHost}}}}}\" --file-system-id '{{{{{P.FileSystemIds}}}}}' --region \"{{{{{P.Region}}}}}\"");
         run.Add("exit $?");
 
         static Dictionary<string, object> Parameter(string description, string pattern, object @default, string type = "String") => new()

@@ -31,7 +31,7 @@ public class EfsEvidenceDocumentTests(DefaultApp app)
         Assert.Equal("Command", (string?)Document()["DocumentType"]);
         Assert.Contains("trap 'rm -rf \"${dir}\"' EXIT", lines);
         Assert.Equal(
-            "bash \"${dir}/efs-evidence.sh\" --resolv-fix \"${dir}/resolv-fix.sh\" --resolver \"{{Resolver}}\" --verify-host \"{{VerifyHost}}\" --file-system-ids '{{FileSystemIds}}' --region \"{{Region}}\"",
+            "bash \"${dir}/efs-evidence.sh\" --resolv-fix \"${dir}/resolv-fix.sh\" --resolver \"{{Resolver}}\" --verify-host \"{{VerifyHost}}\" --file-system-id '{{FileSystemIds}}' --region \"{{Region}}\"",
             lines[^2]);
         Assert.Equal("exit $?", lines[^1]);
     }

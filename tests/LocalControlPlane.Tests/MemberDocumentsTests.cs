@@ -59,7 +59,7 @@ public sealed class MemberDocumentsTests(OrganizationAssembly organization) : IC
         Assert.Equal("Success", execution.Status);
         Assert.Equal([Runbook, "EcsDnsRemediationMember-EfsEvidence", "EcsDnsRemediationMember-ResolvFix"], execution.DocumentsRun);
         Assert.Equal(["i-0ccccccccccccccc3", "i-0ccccccccccccccc3"], shell.Runs.Select(r => r.InstanceId));
-        Assert.Contains($"--verify-host \"{VerifyHost}\" --file-system-ids '[\"{FileSystemId}\"]' --region \"{OrganizationAssembly.MemberRegion}\"",
+        Assert.Contains($"--verify-host \"{VerifyHost}\" --file-system-id '[\"{FileSystemId}\"]' --region \"{OrganizationAssembly.MemberRegion}\"",
             shell.Runs[0].Script, StringComparison.Ordinal);
         Assert.Contains($"args+=(--verify-host \"{VerifyHost}\")", shell.Runs[1].Script, StringComparison.Ordinal);
     }

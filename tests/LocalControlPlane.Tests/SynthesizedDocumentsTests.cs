@@ -44,7 +44,7 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
         var (instance, evidence) = shell.Runs[0];
         Assert.Equal("i-0aaaaaaaaaaaaaaa1", instance);
         Assert.Equal([Script("hostlib.sh"), Script("resolv-fix.sh"), Script("efs-evidence.sh")], Embedded(evidence));
-        Assert.Contains($"--verify-host \"{VerifyHost}\" --file-system-ids '[\"{Build.FileSystemId}\"]' --region \"us-east-1\"", evidence);
+        Assert.Contains($"--verify-host \"{VerifyHost}\" --file-system-id '[\"{Build.FileSystemId}\"]' --region \"us-east-1\"", evidence);
         var fix = shell.Runs[1].Script;
         Assert.Equal([Script("hostlib.sh"), Script("resolv-fix.sh")], Embedded(fix));
         Assert.Contains("args=(\"fix\" --resolver \"169.254.169.253\")", fix);
@@ -63,7 +63,7 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
         var described = await plane.Ecs.InvokeAsync("DescribeTaskDefinition", new JsonObject { ["taskDefinition"] = Build.TaskDefinition }, CancellationToken.None);
         Assert.NotNull(described["taskDefinition"]!["volumes"]![0]!["host"]);
         Assert.Equal("Success", execution.Status);
-        Assert.Contains($"--verify-host \"\" --file-system-ids '[\"{Build.FileSystemId}\"]' --region \"us-east-1\"", shell.Runs[0].Script);
+        Assert.Contains($"--verify-host \"\" --file-system-id '[\"{Build.FileSystemId}\"]' --region \"us-east-1\"", shell.Runs[0].Script);
     }
 
     [Theory]
@@ -145,7 +145,7 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
 
         await plane.Executor.RunAsync(RunbookName, FixParameters());
 
-        Assert.Contains($"--verify-host \"{VerifyHost}\" --file-system-ids '[]' --region \"us-east-1\"", shell.Runs.Single().Script);
+        Assert.Contains($"--verify-host \"{VerifyHost}\" --file-system-id '[]' --region \"us-east-1\"", shell.Runs.Single().Script);
         Assert.Contains("gave no verdict", plane.Sns.Notifications.Single().Message);
     }
 

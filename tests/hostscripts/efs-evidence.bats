@@ -117,13 +117,13 @@ evidence() {
 @test "every EFS volume: each file system's name is tested, one without an address gives not-dns and is named" {
   local other=fs-0aaaaaaaaaaaaaaa0 other_name=fs-0aaaaaaaaaaaaaaa0.efs.us-east-1.amazonaws.com
   printf '%s\n' "${NAME}" >"${KNOWN_NAMES}"
-  evidence --file-system-ids '["'"${FS}"'","'"${other}"'"]' --region us-east-1
+  evidence --file-system-id '["'"${FS}"'","'"${other}"'"]' --region us-east-1
   assert_success
   assert_line --index 0 "verdict=not-dns"
   assert_output --partial "${other_name} does not resolve through the VPC resolver 169.254.169.253 either"
   last_line | jq -e '[.lookups[] | .result] == ["resolves", "no-address"] and .name == "'"${other_name}"'"'
   printf '%s\n' "${other_name}" >>"${KNOWN_NAMES}"
-  evidence --file-system-ids '["'"${FS}"'","'"${other}"'"]' --region us-east-1
+  evidence --file-system-id '["'"${FS}"'","'"${other}"'"]' --region us-east-1
   assert_line --index 0 "verdict=fix-host"
   run grep -c "unshare resolver=169.254.169.253 name=" "${CALLS}"
   assert_output 4
@@ -131,7 +131,7 @@ evidence() {
 
 @test "the name from the reason and a file system's name are one test when they are the same name" {
   printf '%s\n' "${NAME}" >"${KNOWN_NAMES}"
-  evidence --verify-host "${NAME}" --file-system-id "${FS}" --file-system-ids '[]' --region us-east-1
+  evidence --verify-host "${NAME}" --file-system-id "${FS}" --file-system-id '[]' --region us-east-1
   assert_line --index 0 "verdict=fix-host"
   last_line | jq -e '(.lookups | length) == 1'
 }
@@ -160,10 +160,10 @@ evidence() {
   last_line | jq -e '.last_volume_plugin_log_line | test("creation failure: mounting volume failed: b.mount.nfs4: Resource temporarily unavailable")'
 }
 
-@test "bad file system lists: one line on stderr, exit 2" {
+@test "bad file system lists (as SSM writes a StringList): one line on stderr, exit 2" {
   local bad
-  for bad in '["fs-1"]' '["fs-0123456789abcdef0";reboot]' 'fs-0123456789abcdef0' '["fs-0123456789abcdef0",]'; do
-    run --separate-stderr bash "${EVIDENCE}" --resolv-fix "${RESOLV_FIX}" --root "${ROOT}" --file-system-ids "${bad}" --region us-east-1
+  for bad in '["fs-1"]' '["fs-0123456789abcdef0";reboot]' '["fs-0123456789abcdef0","x"]' '["fs-0123456789abcdef0" "fs-0aaaaaaaaaaaaaaa0"]'; do
+    run --separate-stderr bash "${EVIDENCE}" --resolv-fix "${RESOLV_FIX}" --root "${ROOT}" --file-system-id "${bad}" --region us-east-1
     assert_failure 2
     [[ "$(wc -l <<<"${stderr}")" -eq 1 ]]
     [[ -z "${output}" ]]
