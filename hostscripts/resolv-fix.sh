@@ -59,9 +59,7 @@ BACKUP_REPORTED=""
 VERIFY_RESOLVES=""
 PERSISTENCE=()
 REPORT_NS=()
-# Set by plan_persistence; fix's changes as (path, copy) pairs.
-DHCLIENT_FILES=()
-NM_CONF=""
+# The changes of fix as (path, copy) pairs, for end_changes.
 UNDO=()
 IMPLICIT_DEFAULT=false
 
@@ -535,7 +533,6 @@ plan_fix() {
 # (a full disk must not leave a short file), copies mode and owner from ref,
 # and renames it over path. Returns 1 with path untouched on any failure.
 # Arguments: path, ref (or ""), text.
-# shellcheck disable=SC2317 # called through undoable
 atomic_write() {
   local path="$1" ref="$2" text="$3"
   local dir tmp size
@@ -564,14 +561,13 @@ atomic_write() {
 
 # Saves the original once, never overwritten: a file from the bytes read
 # (CONTENT), a symlink as the symlink. Arguments: path, backup path.
-# Returns 1 on failure, 2 if a non-file (a directory) sits at the backup.
+# Returns 1 on failure.
 # shellcheck disable=SC2317 # called through undoable
 backup_once() {
   local path="$1" backup="$2" tmp
   if [[ -L "${backup}" ]] || [[ -f "${backup}" ]]; then
     return 0
   fi
-  [[ ! -e "${backup}" ]] || return 2
   if [[ -L "${path}" ]]; then
     tmp="$(mktemp -u -- "$(dirname -- "${backup}")/.$(basename -- "${backup}").${TAG}.XXXXXX")" \
       || return 1
@@ -587,9 +583,8 @@ backup_once() {
 clean_stale_temps() {
   local dir f
   for dir in "$@"; do
-    if [[ ! -d "${dir}" ]] || ! inside_root "${dir}"; then
-      continue
-    fi
+    [[ -d "${dir}" ]] || continue
+    inside_root "${dir}" || continue
     for f in "${dir}"/.*."${TAG}".?????? "${dir}/.${TAG}.bak."??????; do
       [[ -f "${f}" && ! -L "${f}" ]] || continue
       rm -f -- "${f}" && say "removed stale temp file ${f}"
@@ -689,21 +684,6 @@ split_statements() {
   set +f
 }
 
-# Sets DHCLIENT_FILES: the dhclient*.conf with DH_POINTS.
-plan_dhclient() {
-  local f
-  for f in "${ETC}"/dhcp/dhclient*.conf; do
-    [[ -f "${f}" && ! -L "${f}" ]] || continue
-    if ! inside_root "${f}"; then
-      say "persistence: ${f} leaves --root, not changed"
-      continue
-    fi
-    read_file "${f}" || die "${EXIT_ENV}" "cannot read ${f} (unreadable, over ${MAX_BYTES} bytes, or binary); nothing changed"
-    find_dhclient_supersedes
-    ((${#DH_POINTS[@]} == 0)) || DHCLIENT_FILES+=("${f}")
-  done
-}
-
 # Appends the resolver at each point of a file, after a backup.
 apply_dhclient() {
   local f="$1" k li col
@@ -771,39 +751,45 @@ fail_fix() {
   die "${EXIT_ENV}" "$*; nothing changed"
 }
 
-# Sets DHCLIENT_FILES and NM_CONF (or ""), before any change: a path that
-# leaves --root stops the fix here.
+# Sets DHCLIENT_FILES (the dhclient*.conf with DH_POINTS) and NM_CONF (or
+# ""), before any change: a path that leaves --root stops the fix here.
 plan_persistence() {
   local f nm_dir="${ETC}/NetworkManager"
   DHCLIENT_FILES=()
   NM_CONF=""
   case "${MANAGER}" in
     dhclient)
-      if ! is_ipv4 "${RESOLVER}"; then
-        say "persistence: dhclient's domain-name-servers takes IPv4 only; ${RESOLVER} is not written there (a lease renewal may undo the fix)"
+      is_ipv4 "${RESOLVER}" || {
+        say "persistence: dhclient takes IPv4 only; a lease renewal may undo the fix"
         return 0
-      fi
-      plan_dhclient
-      if ((${#DHCLIENT_FILES[@]} == 0)); then
-        say "persistence: dhclient has no loopback-only 'supersede domain-name-servers'; the next lease keeps the DHCP servers, nothing to change"
-      elif [[ "${DRY_RUN}" == true ]]; then
-        say "persistence (dry run): would append ${RESOLVER} to its loopback-only supersede statements in ${DHCLIENT_FILES[*]}"
-      fi
+      }
+      for f in "${ETC}"/dhcp/dhclient*.conf; do
+        [[ -f "${f}" && ! -L "${f}" ]] || continue
+        if ! inside_root "${f}"; then
+          say "persistence: ${f} leaves --root, not changed"
+          continue
+        fi
+        read_file "${f}" || die "${EXIT_ENV}" "cannot read ${f} (unreadable, over ${MAX_BYTES} bytes, or binary); nothing changed"
+        find_dhclient_supersedes
+        ((${#DH_POINTS[@]} == 0)) || DHCLIENT_FILES+=("${f}")
+      done
+      ((${#DHCLIENT_FILES[@]} > 0)) \
+        || say "persistence: no loopback-only supersede of domain-name-servers for dhclient: nothing to change"
       ;;
     networkmanager)
       NM_CONF="${nm_dir}/conf.d/${NM_CONF_NAME}"
       inside_root "${nm_dir}/conf.d" \
         || die "${EXIT_ENV}" "${nm_dir}/conf.d leaves --root; nothing changed"
-      [[ "${DRY_RUN}" != true ]] \
-        || say "persistence (dry run): would write ${NM_CONF} (rc-manager=unmanaged) and reload NetworkManager"
       ;;
     systemd-resolved | resolvconf | symlink)
-      say "persistence: resolv.conf is a symlink managed by ${MANAGER}; it is replaced by a regular file (the ${MANAGER} file it pointed to is regenerated, a file is not); rollback restores the symlink"
+      say "persistence: the ${MANAGER} symlink becomes a regular file, which ${MANAGER} does not rewrite; rollback restores it"
       ;;
     *)
       say "persistence: static resolv.conf, nothing else writes it"
       ;;
   esac
+  f="${DHCLIENT_FILES[*]+"${DHCLIENT_FILES[*]}"}${NM_CONF}"
+  [[ "${DRY_RUN}" != true || -z "${f}" ]] || say "persistence (dry run): would change ${f}"
 }
 
 # Applies the persistence; returns 1 with FAILED, the path not written.
@@ -816,11 +802,10 @@ apply_persistence() {
   for f in "${ETC}/NetworkManager" "${ETC}/NetworkManager/conf.d"; do
     [[ -d "${f}" ]] || undoable "${f}" mkdir -- "${f}" || { FAILED="${f}"; return 1; }
   done
-  join_lines true "# Written by ${PROG} (${TAG}): keep NetworkManager from" \
-    "# rewriting resolv.conf, which lists the VPC resolver after the local resolver." \
+  join_lines true "# ${PROG} (${TAG}): NetworkManager leaves resolv.conf alone." \
     "# Removed by: resolv-fix.sh rollback" "[main]" "rc-manager=unmanaged"
-  undoable "${NM_CONF}" atomic_write "${NM_CONF}" "" "${TEXT}" \
-    || { FAILED="${NM_CONF}"; return 1; }
+  # The last change: nothing after it can fail and need it undone.
+  atomic_write "${NM_CONF}" "" "${TEXT}" || { FAILED="${NM_CONF}"; return 1; }
   PERSISTENCE+=("${NM_CONF}")
 }
 
@@ -1001,12 +986,12 @@ do_fix() {
     undoable "${backup}" backup_once "${CONF}" "${backup}" \
       || fail_fix "cannot write backup ${backup}"
     undoable "${CONF}" atomic_write "${CONF}" "${REAL_CONF}" "${new_text}" \
-      || fail_fix "cannot replace ${CONF} (disk full, immutable or read-only?)"
+      || fail_fix "cannot replace ${CONF}"
     apply_persistence || fail_fix "cannot update ${FAILED} (or it would pass ${MAX_BYTES} bytes)"
     end_changes keep
     CHANGED=true
     BACKUP_REPORTED="${backup}"
-    ((${#PERSISTENCE[@]} == 0)) || say "persistence: updated ${PERSISTENCE[*]} (rollback undoes it)"
+    ((${#PERSISTENCE[@]} == 0)) || say "persistence: updated ${PERSISTENCE[*]}"
     # After rc-manager=unmanaged: the reload leaves the new file alone.
     [[ -z "${NM_CONF}" ]] || service_call systemctl reload NetworkManager
     verify_written "${new_text}"

@@ -146,7 +146,7 @@ dhclient_conf() {
 
   run "${RESOLV_FIX}" fix --root "${ROOT}" --dry-run
   assert_success
-  assert_equal "$(grep -c "would append 169.254.169.253" <<<"${output}")" 1
+  assert_equal "$(grep -c "(dry run): would change ${DH}$" <<<"${output}")" 1
   assert_equal "$(tree_state "${ROOT}/etc")" "${before}"
 }
 
