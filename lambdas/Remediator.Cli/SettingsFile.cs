@@ -41,7 +41,9 @@ public static class SettingsFile
                 var name = Utf16(() => property.Name, path);
                 if (!KnownKeys.Contains(name))
                     throw new SettingsException($"{path}: unknown setting \"{Remediator.Events.Printable.Truncate(name, 80)}\"; known: {string.Join(", ", KnownKeys)}");
-                values[name] = Utf16(() => Text(property), path, name);
+                // JSON allows a key twice and the last would win silently: which value was meant is not known.
+                if (!values.TryAdd(name, Utf16(() => Text(property), path, name)))
+                    throw new SettingsException($"{path}: {name} is set twice");
             }
             return values;
         }

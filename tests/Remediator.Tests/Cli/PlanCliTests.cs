@@ -141,6 +141,7 @@ public class PlanCliTests
     [InlineData("""{"REMEDIATOR_TYPO": "x"}""", "unknown setting")]
     [InlineData("""[]""", "expected a JSON object")]
     [InlineData("""{"REMEDIATOR_MODE": """, "not valid JSON")]
+    [InlineData("""{"REMEDIATOR_MODE": "observe", "REMEDIATOR_MODE": "remediate"}""", "REMEDIATOR_MODE is set twice")]
     public async Task Plan_BadConfig_ExitsTwoNamingTheProblem(string config, string mentions)
     {
         var path = Path.Combine(Path.GetTempPath(), $"remediator-{Guid.NewGuid():N}.json");
