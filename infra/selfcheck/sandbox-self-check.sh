@@ -225,6 +225,8 @@ provoke() {
   [[ -n "${arn}" ]] || { err "run-task started no task for ${form} (see the capacity provider)"; exit "${EXIT_AWS}"; }
   say "form ${form}: task ${arn}"
   wait_task "${arn}" "${form}"
+  # Raw, as AWS wrote it: the words are the finding, whatever the judgement makes of them.
+  jq -r '.tasks[0].stoppedReason // empty' "${OUT}/${form}.task.json" >"${OUT}/${form}.reason.txt" 2>/dev/null || true
 }
 
 # Reads the stacks' outputs and the sandbox container instance into globals.
@@ -441,7 +443,6 @@ judge_reason() {
   if [[ "${status}" != STOPPED ]]; then
     verdict "reason-${form}" unknown "the task did not stop (lastStatus ${status})"
   elif [[ "${reasons}" =~ ${pattern} ]]; then
-    printf '%s\n' "${reasons}" >"${dir}/${form}.reason.txt"
     verdict "reason-${form}" confirmed "${reasons}"
   else
     verdict "reason-${form}" refuted "${reasons:-no reason text}"
