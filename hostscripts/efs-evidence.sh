@@ -81,6 +81,7 @@ usage_error() {
 # Adds file system ids: one id, or a StringList as SSM Agent writes it into
 # a command line, its JSON (amazon-ssm-agent agent/parameters/parameters.go).
 # Empty, [] and null add none.
+#######################################
 add_file_system_ids() {
   local id
   local -a ids=()
