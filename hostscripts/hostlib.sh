@@ -2,10 +2,11 @@
 #
 # hostlib.sh: the rules the host scripts share, defined once: JSON strings,
 # DNS names and IP addresses. Only function definitions: sourcing it runs
-# nothing. On a host, a script sources it from its own directory; the SSM
-# documents and the safe capacity's download carry each script with this
-# file joined in place of its source line (infra/Documents/HostScript.cs), so
-# every copy is self-contained. The C# side holds the same DNS-name and IP
+# nothing. A script sources it from its own directory: on a host, and in the
+# SSM documents, which write both files into one directory. The safe
+# capacity's download is one file: the script with this file joined in place
+# of its source line (infra/Documents/HostScript.cs), which is what sourcing
+# it does. The C# side holds the same DNS-name and IP
 # rules (Remediation.Contracts DnsNames and IpLiteral); a test feeds both the
 # same values.
 #
