@@ -41,6 +41,8 @@ public sealed record FixHost(
     string? TaskDefinitionArn) : PlannedAction;
 
 /// <summary>Start the stopped standalone task again, on the safe capacity, marked with the attempt number.</summary>
+/// <param name="OverridesJson">The task's overrides, all of them container overrides, as <c>{"containerOverrides":[...]}</c>
+/// in compact JSON; null when it has none. A task whose overrides cannot be carried intact is not rescheduled.</param>
 public sealed record Reschedule(
     string ClusterArn,
     string TaskArn,

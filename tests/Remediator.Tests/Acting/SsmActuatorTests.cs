@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using LocalAws;
 using Remediator.Acting;
 using Remediator.Pipeline;
@@ -42,6 +43,27 @@ public sealed class SsmActuatorTests
         Assert.Equal(expected.OrderBy(p => p.Key), execution.Parameters.OrderBy(p => p.Key).Select(p => KeyValuePair.Create(p.Key, p.Value.ToArray())));
         var claim = harness.Endpoint.Dynamo.Item(ActingHarness.Table, StandaloneEventKey)!;
         Assert.Equal("done", claim["state"]!["S"]!.GetValue<string>());
+    }
+
+    /// <summary>An override of text JSON may escape reaches the runbook as the task had it, in a request botocore's model accepts.</summary>
+    [Fact]
+    public async Task Handle_StandaloneWithNonAsciiOverride_RescheduleCarriesItIntact()
+    {
+        await using var harness = await ActingHarness.StartAsync();
+        var app = new JsonObject
+        {
+            ["name"] = "app",
+            ["environment"] = new JsonArray(new JsonObject { ["name"] = "GREETING", ["value"] = new string('é', 400) + " <&>'+" }),
+        };
+        var @event = SampleEvents.Standalone();
+        @event["detail"]!["overrides"] = new JsonObject { ["containerOverrides"] = new JsonArray(app.DeepClone()) };
+
+        var outcome = await harness.HandleAsync(@event);
+
+        Assert.Equal(OutcomeKind.Acted, outcome.Kind);
+        var execution = Assert.Single(harness.Endpoint.Ssm.Executions);
+        Assert.Equal("yes", execution.Parameter("Reschedule"));
+        Assert.True(JsonNode.DeepEquals(app, JsonNode.Parse(execution.Parameter("ContainerOverrides"))));
     }
 
     [Fact]
