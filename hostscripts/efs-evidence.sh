@@ -85,6 +85,7 @@ usage_error() {
 add_file_system_ids() {
   local id
   local -a ids=()
+  [[ "$1" != *[[:space:]]* ]] || usage_error "--file-system-id must look like fs-0123456789abcdef0"
   IFS=, read -r -a ids <<<"${1//[\[\]\"]/}"
   for id in "${ids[@]}"; do
     [[ "${id}" == null ]] && continue

@@ -162,7 +162,7 @@ evidence() {
 
 @test "bad file system lists (as SSM writes a StringList): one line on stderr, exit 2" {
   local bad
-  for bad in '["fs-1"]' '["fs-0123456789abcdef0";reboot]' '["fs-0123456789abcdef0","x"]' '["fs-0123456789abcdef0" "fs-0aaaaaaaaaaaaaaa0"]'; do
+  for bad in '["fs-1"]' '["fs-0123456789abcdef0";reboot]' '["fs-0123456789abcdef0","x"]' '["fs-0123456789abcdef0" "fs-0aaaaaaaaaaaaaaa0"]' $'fs-0123456789abcdef0\nreboot'; do
     run --separate-stderr bash "${EVIDENCE}" --resolv-fix "${RESOLV_FIX}" --root "${ROOT}" --file-system-id "${bad}" --region us-east-1
     assert_failure 2
     [[ "$(wc -l <<<"${stderr}")" -eq 1 ]]
