@@ -15,7 +15,7 @@ public sealed class SynthesizedAssembly : IDisposable
     {
         Root = Remediation.Testing.RepositoryRoot.Path;
         var existing = Path.Combine(Root, "cdk.out");
-        if (IsFresh(existing))
+        if (IsFresh(Root, existing))
         {
             Directory = existing;
         }
@@ -39,17 +39,22 @@ public sealed class SynthesizedAssembly : IDisposable
         if (temporary is not null && System.IO.Directory.Exists(temporary)) System.IO.Directory.Delete(temporary, recursive: true);
     }
 
-    bool IsFresh(string cdkOut)
+    /// <summary>
+    /// Whether <paramref name="cdkOut"/> is newer than every source synth reads: the app, the host scripts, and the
+    /// function's projects (its code is bundled at synth), with the build inputs at the root.
+    /// </summary>
+    internal static bool IsFresh(string root, string cdkOut)
     {
         var manifest = new FileInfo(Path.Combine(cdkOut, "manifest.json"));
         if (!manifest.Exists) return false;
-        var sources = new[] { "infra", "hostscripts" }
-            .Select(d => Path.Combine(Root, d))
+        var sources = new[] { "infra", "hostscripts", "lambdas" }
+            .Select(d => Path.Combine(root, d))
             .Where(System.IO.Directory.Exists)
             .SelectMany(d => System.IO.Directory.EnumerateFiles(d, "*", SearchOption.AllDirectories))
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
                 && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
-            .Append(Path.Combine(Root, "cdk.json"));
+            .Append(Path.Combine(root, "cdk.json"))
+            .Concat(new[] { "Directory.Build.props", "Directory.Build.targets", "global.json" }.Select(f => Path.Combine(root, f)).Where(File.Exists));
         return sources.All(f => File.GetLastWriteTimeUtc(f) <= manifest.LastWriteTimeUtc);
     }
 }
