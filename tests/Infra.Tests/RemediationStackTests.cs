@@ -261,7 +261,7 @@ public class RemediationStackTests(DefaultApp app)
     {
         var outputs = app.RemediationJson["Outputs"]!.AsObject().Select(o => o.Key).ToList();
 
-        Assert.Equal(["RunbookName", "ResolvFixDocumentName", "DiagnoseDocumentName", "EfsEvidenceDocumentName", "RunbookRoleArn", "TopicArn", "FunctionName", "FunctionLogGroup", "FailureQueueUrl", "AssociationId"],
+        Assert.Equal(["RunbookName", "ResolvFixDocumentName", "DiagnoseDocumentName", "EfsEvidenceDocumentName", "RunbookRoleArn", "TopicArn", "FunctionName", "FunctionLogGroup", "NotificationsAlarmName", "FailureQueueUrl", "AssociationId"],
             outputs.Where(o => !o.StartsWith("Export", StringComparison.Ordinal)));
     }
 
