@@ -20,6 +20,7 @@ readonly CLOCK_TICKS
 readonly RESULTS="${LOGS}/results.tsv"
 STARTED_MS=0
 STARTED_TICKS=0
+TICKS=0
 
 # Prints the milliseconds since the epoch.
 now_ms() {
@@ -28,28 +29,30 @@ now_ms() {
   echo "$((ns / 1000000))"
 }
 
-# Prints the CPU clock ticks (user+sys) of every child this shell (or subshell) has waited for: fields cutime and
-# cstime of /proc/PID/stat (proc(5)), counted after the command name, which may hold spaces.
+# Sets TICKS to the CPU clock ticks (user+sys) of every child this shell (or subshell) has waited for: fields
+# cutime and cstime of /proc/PID/stat (proc(5)), counted after the command name, which may hold spaces. Not a
+# command substitution: that would be a subshell of its own, with no children.
 children_ticks() {
   local stat
-  stat="$(</proc/${BASHPID}/stat)"
+  read -r stat <"/proc/${BASHPID}/stat"
   local -a fields
   read -r -a fields <<<"${stat##*) }"
-  echo "$((fields[13] + fields[14]))"
+  TICKS=$((fields[13] + fields[14]))
 }
 
 # Records a suite's counts and the time since its banner, as a line of RESULTS (suites of the background lane
 # record from their subshell). Args: name passed failed.
 record() {
-  printf '%s\t%d\t%d\t%d\t%d\n' "$1" "$2" "$3" "$(($(now_ms) - STARTED_MS))" "$(($(children_ticks) - STARTED_TICKS))" \
-    >>"${RESULTS}"
+  children_ticks
+  printf '%s\t%d\t%d\t%d\t%d\n' "$1" "$2" "$3" "$(($(now_ms) - STARTED_MS))" "$((TICKS - STARTED_TICKS))" >>"${RESULTS}"
 }
 
 # Prints a banner for a suite on stdout and starts its clocks. Args: name.
 banner() {
   printf '\n==== %s ====\n' "$1"
   STARTED_MS="$(now_ms)"
-  STARTED_TICKS="$(children_ticks)"
+  children_ticks
+  STARTED_TICKS=${TICKS}
 }
 
 # Prints a duration with one decimal. Args: amount units-per-second.
