@@ -1,4 +1,3 @@
-using System.Globalization;
 using Amazon.CDK;
 using Constructs;
 using Infra.Configuration;
@@ -56,7 +55,7 @@ public sealed class RemediationStack : Stack
         Remediator = new RemediatorFunction(this, "Remediator", new RemediatorFunctionProps
         {
             Code = props.RemediatorCode,
-            Settings = RemediatorSettings(config),
+            Settings = config.FunctionEnvironment(),
             Runbook = Runbook,
             ReservedConcurrency = config.ReservedConcurrency,
         });
@@ -101,17 +100,4 @@ public sealed class RemediationStack : Stack
         // Ref is the association id (its primary identifier); moto's CloudFormation cannot Fn::GetAtt it.
         _ = new CfnOutput(this, "AssociationOutput", new CfnOutputProps { Key = "AssociationId", Value = association.Association.Ref });
     }
-
-    /// <summary>The Remediator's policy settings for this configuration; the function adds its resources' names.</summary>
-    static Dictionary<string, string> RemediatorSettings(RemediationConfig config) => new()
-    {
-        [RemediatorEnvironment.Mode] = RemediationModes.Text(config.Mode),
-        [RemediatorEnvironment.AllowedClusters] = string.Join(",", config.AllowedClusters),
-        [RemediatorEnvironment.MaxAttempts] = config.MaxAttempts.ToString(CultureInfo.InvariantCulture),
-        [RemediatorEnvironment.VpcResolver] = config.VpcResolver,
-        [RemediatorEnvironment.SafeCapacityProvider] = config.SafeCapacityProviderName,
-        [RemediatorEnvironment.Reschedule] = config.Reschedule ? "true" : "false",
-        [RemediatorEnvironment.HostFixWindowMinutes] = config.HostFixWindowMinutes.ToString(CultureInfo.InvariantCulture),
-        [RemediatorEnvironment.MetricsNamespace] = RemediatorMetrics.DefaultNamespace,
-    };
 }
