@@ -64,6 +64,7 @@ public sealed class RemediationStack : Stack
 
         var association = new ProactiveAssociation(this, "Proactive", new ProactiveAssociationProps
         {
+            NamePrefix = StackName,
             ResolvFix = Documents.ResolvFix,
             Action = config.ProactiveAction,
             VpcResolver = config.VpcResolver,
