@@ -12,7 +12,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly ROOT
 readonly CONFIG="${ROOT}/infra/nag/cfn-lint.yaml"
 
-# Variant name, then its -c context arguments. Keys: infra/README.md's configuration table.
+# Variant name, then its -c context arguments. Keys: README.md's settings table.
 readonly -a DEFAULT=()
 readonly -a SANDBOX=(-c remediation:sandbox=true)
 readonly -a EXISTING_CLUSTER=(
