@@ -8,7 +8,7 @@ public enum StackSetCaller
 }
 
 /// <summary>
-/// Organization scale (issue 14): the deploying account becomes the hub, and a service-managed StackSet rolls
+/// Organization scale: the deploying account becomes the hub, and a service-managed StackSet rolls
 /// the member part out to every account of <see cref="Targets"/> in <see cref="Regions"/>.
 /// </summary>
 public sealed record OrganizationConfig

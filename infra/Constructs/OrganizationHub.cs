@@ -104,7 +104,6 @@ public sealed class OrganizationHub : Construct
         remediator.Function.AddEnvironment(RemediatorEnvironment.HubAccount, stack.Account);
         remediator.Function.AddEnvironment(RemediatorEnvironment.MemberRoleName, MemberStack.AccessRoleNamePrefix);
         remediator.Function.AddEnvironment(RemediatorEnvironment.MemberRunbookName, MemberStack.RunbookName);
-        remediator.Function.AddEnvironment(RemediatorEnvironment.AccountSettings, string.Join(",", org.AccountSettings));
         remediator.Role.AddToPolicy(new PolicyStatement(new PolicyStatementProps
         {
             Sid = "AssumeMemberAccessRoles",

@@ -1,4 +1,3 @@
-using Amazon.CDK;
 using Amazon.CDK.AWS.SSM;
 using Constructs;
 using Infra.Configuration;
@@ -19,7 +18,7 @@ public sealed class ProactiveAssociation : Construct
         var fix = props.Action == ProactiveAction.Fix;
         Association = new CfnAssociation(this, "Association", new CfnAssociationProps
         {
-            AssociationName = $"{Stack.Of(this).StackName}-resolv-{(fix ? ResolvFixParameterNames.Fix : ResolvFixParameterNames.Check)}",
+            AssociationName = $"{props.NamePrefix}-resolv-{(fix ? ResolvFixParameterNames.Fix : ResolvFixParameterNames.Check)}",
             // The document's Ref (its name) rather than the literal: CloudFormation then creates the document
             // first, where a literal name could race it and fail with InvalidDocument.
             Name = props.ResolvFix.Ref,
@@ -30,7 +29,9 @@ public sealed class ProactiveAssociation : Construct
             },
             Targets = new object[]
             {
-                new CfnAssociation.TargetProperty { Key = "tag:" + InstanceTags.Cluster, Values = props.Clusters.ToArray() },
+                props.Clusters.Count > 0
+                    ? new CfnAssociation.TargetProperty { Key = "tag:" + InstanceTags.Cluster, Values = props.Clusters.ToArray() }
+                    : new CfnAssociation.TargetProperty { Key = "tag-key", Values = [InstanceTags.Cluster] },
             },
             ScheduleExpression = props.Schedule,
             // false: the association also runs when it is created and when a new instance with the tag comes online.

@@ -15,6 +15,12 @@ public sealed record ProactiveAssociationProps
     /// <summary>A State Manager schedule expression, such as rate(30 minutes).</summary>
     public required string Schedule { get; init; }
 
-    /// <summary>Clusters whose container instances the association targets, by their cluster tag.</summary>
+    /// <summary>The association is named PREFIX-resolv-check or PREFIX-resolv-fix.</summary>
+    public required string NamePrefix { get; init; }
+
+    /// <summary>
+    /// Clusters whose container instances the association targets, by their cluster tag; empty: every instance that
+    /// carries the tag, whatever its value (an organization member, whose cluster names the hub cannot know).
+    /// </summary>
     public required IReadOnlyList<string> Clusters { get; init; }
 }

@@ -8,8 +8,8 @@ public sealed record RemediatorFunctionProps
     public required Code Code { get; init; }
 
     /// <summary>
-    /// The Remediator's policy settings (<see cref="Remediation.Contracts.RemediatorEnvironment"/>), set as environment
-    /// variables; the construct adds the runbook's and the claims table's names itself.
+    /// The Remediator's settings (<see cref="Remediation.Contracts.Settings"/>), set as environment variables; the
+    /// construct adds the runbook's and the claims table's names itself.
     /// </summary>
     public required IReadOnlyDictionary<string, string> Settings { get; init; }
 

@@ -167,26 +167,15 @@ public sealed class MemberStack : Stack
             Resources = ["*"],
         }));
 
-        var action = config.ProactiveAction == ProactiveAction.Fix ? ResolvFixParameterNames.Fix : ResolvFixParameterNames.Check;
-        var association = new CfnAssociation(this, "ProactiveAssociation", new CfnAssociationProps
+        _ = new ProactiveAssociation(this, "Proactive", new ProactiveAssociationProps
         {
-            AssociationName = $"{NamePrefix}-resolv-{action}",
-            Name = ResolvFixDocumentName,
-            Parameters = new Dictionary<string, object>
-            {
-                [ResolvFixParameterNames.Action] = new[] { action },
-                [ResolvFixParameterNames.Resolver] = new[] { config.VpcResolver },
-            },
-            // The hub cannot know members' cluster names: every instance that carries the tag, whatever its value.
-            Targets = new object[] { new CfnAssociation.TargetProperty { Key = "tag-key", Values = [InstanceTags.Cluster] } },
-            ScheduleExpression = config.ProactiveSchedule,
-            ApplyOnlyAtCronInterval = false,
-            ComplianceSeverity = "HIGH",
-            SyncCompliance = "AUTO",
-            MaxConcurrency = "10%",
-            MaxErrors = config.ProactiveAction == ProactiveAction.Fix ? "5%" : "100%",
+            NamePrefix = NamePrefix,
+            ResolvFix = documents.ResolvFix,
+            Action = config.ProactiveAction,
+            VpcResolver = config.VpcResolver,
+            Schedule = config.ProactiveSchedule,
+            Clusters = [],
         });
-        association.AddDependency(documents.ResolvFix);
 
         _ = new CfnOutput(this, "AccessRoleOutput", new CfnOutputProps { Key = "AccessRoleArn", Value = access.RoleArn });
         _ = new CfnOutput(this, "RunbookNameOutput", new CfnOutputProps { Key = "RunbookName", Value = RunbookName });

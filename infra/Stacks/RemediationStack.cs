@@ -1,4 +1,3 @@
-using System.Globalization;
 using Amazon.CDK;
 using Constructs;
 using Infra.Configuration;
@@ -65,6 +64,7 @@ public sealed class RemediationStack : Stack
 
         var association = new ProactiveAssociation(this, "Proactive", new ProactiveAssociationProps
         {
+            NamePrefix = StackName,
             ResolvFix = Documents.ResolvFix,
             Action = config.ProactiveAction,
             VpcResolver = config.VpcResolver,
@@ -110,20 +110,15 @@ public sealed class RemediationStack : Stack
     string SafeCapacityClusterArn(RemediationConfig config) =>
         FormatArn(new ArnComponents { Service = "ecs", Resource = "cluster", ResourceName = config.EffectiveClusterName });
 
-    /// <summary>The Remediator's policy settings for this configuration; the function adds its resources' names.</summary>
-    static Dictionary<string, string> RemediatorSettings(RemediationConfig config, string safeCapacityClusterArn) => new()
-    {
-        [RemediatorEnvironment.Mode] = RemediationModes.Text(config.Mode),
-        [RemediatorEnvironment.AllowedClusters] = string.Join(",", config.AllowedClusters),
-        // Where a bare name in the allowlist names a cluster; Lambda sets no variable with its own account.
-        [RemediatorEnvironment.Account] = Aws.ACCOUNT_ID,
-        [RemediatorEnvironment.Region] = Aws.REGION,
-        [RemediatorEnvironment.MaxAttempts] = config.MaxAttempts.ToString(CultureInfo.InvariantCulture),
-        [RemediatorEnvironment.VpcResolver] = config.VpcResolver,
-        [RemediatorEnvironment.SafeCapacityProvider] = config.SafeCapacityProviderName,
-        [RemediatorEnvironment.Reschedule] = config.Reschedule ? "true" : "false",
-        [RemediatorEnvironment.SafeCapacityClusters] = safeCapacityClusterArn,
-        [RemediatorEnvironment.HostFixWindowMinutes] = config.HostFixWindowMinutes.ToString(CultureInfo.InvariantCulture),
-        [RemediatorEnvironment.MetricsNamespace] = RemediatorMetrics.DefaultNamespace,
-    };
+    /// <summary>
+    /// The function's settings from the configuration, and what only the deployed stack knows: its own account and
+    /// Region (Lambda sets no variable with the account), and the cluster the safe capacity serves.
+    /// </summary>
+    static Dictionary<string, string> RemediatorSettings(RemediationConfig config, string safeCapacityClusterArn) =>
+        new(config.FunctionEnvironment())
+        {
+            [RemediatorEnvironment.Account] = Aws.ACCOUNT_ID,
+            [RemediatorEnvironment.Region] = Aws.REGION,
+            [RemediatorEnvironment.SafeCapacityClusters] = safeCapacityClusterArn,
+        };
 }

@@ -12,10 +12,7 @@ namespace Remediator.Cli;
 public static class SettingsFile
 {
     static readonly HashSet<string> KnownKeys =
-    [
-        .. RemediatorSettings.Keys, Remediation.Contracts.RemediatorEnvironment.AccountSettings,
-        .. Remediator.Acting.ActuatorSettings.Keys, .. Remediator.Acting.OrganizationSettings.Keys,
-    ];
+        [.. Remediation.Contracts.Settings.All.Select(s => s.Variable).OfType<string>()];
 
     /// <summary>The file's settings as text, by key; every key is a known one.</summary>
     public static async Task<IReadOnlyDictionary<string, string>> ReadValuesAsync(string path, CancellationToken cancellationToken)

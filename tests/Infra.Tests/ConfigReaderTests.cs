@@ -16,16 +16,7 @@ public class ConfigReaderTests
     {
         var config = Read();
 
-        Assert.Equal(RemediationConfig.Default with
-        {
-            SubnetIds = config.SubnetIds,
-            TaskSecurityGroupIds = config.TaskSecurityGroupIds,
-            AllowedClusters = config.AllowedClusters,
-            ExistingCapacityProviders = config.ExistingCapacityProviders,
-            ExistingDefaultStrategy = config.ExistingDefaultStrategy,
-            TaskDefinitionFamilies = config.TaskDefinitionFamilies,
-            TaskRoleArns = config.TaskRoleArns,
-        }, config);
+        Assert.All(Settings.All.Where(s => s.Key is not null), s => Assert.Equal(s.Default, config.Text(s)));
         Assert.All(new[] { config.SubnetIds, config.TaskSecurityGroupIds, config.AllowedClusters, config.ExistingCapacityProviders, config.TaskDefinitionFamilies, config.TaskRoleArns }, Assert.Empty);
         Assert.True(config.CreatesCluster);
         Assert.True(config.CreatesVpc);
@@ -59,13 +50,13 @@ public class ConfigReaderTests
 
     [Theory]
     [InlineData("mode", "fix", "remediation:mode", "\"observe\" or \"remediate\"")]
-    [InlineData("vpcResolver", "169.254.169", "remediation:vpcResolver", "an IPv4 or IPv6 address")]
-    [InlineData("vpcResolver", "fe80::1%eth0", "remediation:vpcResolver", "an IPv4 or IPv6 address")]
+    [InlineData("vpcResolver", "169.254.169", "remediation:vpcResolver", "IPv4 or IPv6 address")]
+    [InlineData("vpcResolver", "fe80::1%eth0", "remediation:vpcResolver", "IPv4 or IPv6 address")]
     [InlineData("vpcResolver", "127.0.0.1", "remediation:vpcResolver", "not loopback")]
-    [InlineData("vpcResolver", "010.1.1.1", "remediation:vpcResolver", "an IPv4 or IPv6 address")]
+    [InlineData("vpcResolver", "010.1.1.1", "remediation:vpcResolver", "IPv4 or IPv6 address")]
     [InlineData("maxAttempts", "11", "remediation:maxAttempts", "a whole number from 1 to 10")]
     [InlineData("maxAttempts", "-1", "remediation:maxAttempts", "a whole number from 1 to 10")]
-    [InlineData("reschedule", "yes", "remediation:reschedule", "true or false")]
+    [InlineData("reschedule", "yes", "remediation:reschedule", "\"true\" or \"false\"")]
     [InlineData("allowedClusters", "prod,bad name", "remediation:allowedClusters", "cluster names")]
     [InlineData("notificationEmail", "ops", "remediation:notificationEmail", "an e-mail address")]
     [InlineData("safeCapacityProviderName", "ecs-safe", "remediation:safeCapacityProviderName", "not starting with aws, ecs or fargate")]

@@ -172,7 +172,8 @@ public class OrganizationTests(OrganizationApp app, ITestOutputHelper output)
         Assert.Equal(MemberStack.EfsEvidenceDocumentName, gather["inputs"]!["DocumentName"]!.GetValue<string>());
 
         var association = SynthesizedApp.Single(app.Member, "AWS::SSM::Association");
-        Assert.Equal(MemberStack.ResolvFixDocumentName, association["Name"]!.GetValue<string>());
+        var document = SynthesizedApp.Resources(app.Member, "AWS::SSM::Document").Single(d => d.Id == association["Name"]!["Ref"]!.GetValue<string>());
+        Assert.Equal(MemberStack.ResolvFixDocumentName, document.Properties["Name"]!.GetValue<string>());
         Assert.Equal("""[{"Key":"tag-key","Values":["ecs-dns-remediation:cluster"]}]""", association["Targets"]!.ToJsonString());
     }
 

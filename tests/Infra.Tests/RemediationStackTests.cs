@@ -141,7 +141,7 @@ public class RemediationStackTests(DefaultApp app)
         Assert.Empty(settings.AllowedClusters);
         Assert.Equal("dns-safe-capacity", settings.SafeCapacityProvider);
         Assert.True(settings.Reschedule);
-        Assert.All(RemediatorSettings.Keys, key => Assert.True(variables.ContainsKey(key), key));
+        Assert.All(Settings.All.Where(s => s.Key is not null && s.Variable is not null), s => Assert.True(variables.ContainsKey(s.Variable!), s.Variable));
         Assert.Equal("EcsDnsRemediation-Remediate", plain["REMEDIATOR_RUNBOOK_NAME"]);
         Assert.Equal("15", plain["REMEDIATOR_HOST_FIX_WINDOW_MINUTES"]);
         Assert.Equal("EcsDnsRemediation", plain["REMEDIATOR_METRICS_NAMESPACE"]);

@@ -1,3 +1,4 @@
+using static Remediation.Testing.Plans;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -30,7 +31,7 @@ public sealed class RunbookBindingSeamTests(DefaultApp app)
         {
             foreach (var reschedule in new[] { true, false })
             {
-                if (PlanOf(Path.GetFileName(path), reschedule).Decision != Decision.Remediate) continue;
+                if (PlanOf("failure/" + Path.GetFileName(path), WithReschedule(reschedule)).Decision != Decision.Remediate) continue;
                 data.Add(Path.GetFileName(path), reschedule, true);
                 data.Add(Path.GetFileName(path), reschedule, false);
             }
@@ -41,7 +42,7 @@ public sealed class RunbookBindingSeamTests(DefaultApp app)
     [Fact]
     public void Requests_FromTheSampleEvents_CoverAHostFixAndAReschedule()
     {
-        var plans = Requests().Select(row => PlanOf((string)row[0], (bool)row[1])).ToList();
+        var plans = Requests().Select(row => PlanOf("failure/" + (string)row[0], WithReschedule((bool)row[1]))).ToList();
 
         Assert.Contains(plans, p => p.Reschedule is { OverridesJson: not null });
         Assert.Contains(plans, p => p.FixHost is { VerifyHost: not null });
@@ -53,7 +54,7 @@ public sealed class RunbookBindingSeamTests(DefaultApp app)
     public void Request_FromAPlan_BindsToTheSynthesizedRunbook(string sample, bool reschedule, bool fixHost)
     {
         var declared = Runbook()["Content"]!["parameters"]!.AsObject();
-        var sent = AutomationStart.Request(PlanOf(sample, reschedule), fixHost, RunbookName(), RoleArn).Parameters;
+        var sent = AutomationStart.Request(PlanOf("failure/" + sample, WithReschedule(reschedule)), fixHost, RunbookName(), RoleArn).Parameters;
 
         Assert.All(sent.Keys, name => Assert.True(declared.ContainsKey(name), $"the function sends {name}, which the runbook does not declare"));
         foreach (var (name, parameter) in declared)
@@ -105,15 +106,4 @@ public sealed class RunbookBindingSeamTests(DefaultApp app)
             .Single(d => (string?)d.Properties["Name"] == RunbookName())
             .Properties;
 
-    static Plan PlanOf(string sample, bool reschedule)
-    {
-        var settings = RemediatorSettings.From(key => key switch
-        {
-            RemediatorEnvironment.SafeCapacityProvider => "dns-safe-capacity",
-            RemediatorEnvironment.Reschedule => reschedule ? "true" : "false",
-            _ => null,
-        });
-        var text = File.ReadAllBytes(Path.Combine(RepositoryRoot.Find(), "tests", "events", "failure", sample));
-        return Planner.Plan(EventParser.Parse(text), settings);
-    }
 }

@@ -13,7 +13,7 @@ public sealed class IntrinsicResolverTests
           },
           "Outputs": {
             "SubnetOut": { "Value": { "Ref": "Subnet1" }, "Export": { "Name": "Network:Subnet1" } },
-            "GroupOut": { "Value": { "Fn::GetAtt": [ "Group", "GroupId" ] }, "Export": { "Name": { "Fn::Join": [ "", [ { "Ref": "AWS::StackName" }, ":Group" ] ] } } }
+            "GroupOut": { "Value": { "Fn::GetAtt": [ "Group", "GroupId" ] }, "Export": { "Name": { "Fn::Sub": "${AWS::StackName}:Group" } } }
           }
         }
         """);
@@ -21,10 +21,6 @@ public sealed class IntrinsicResolverTests
     static readonly StackTemplate Main = Stack("Main", """
         {
           "Parameters": { "BootstrapVersion": { "Type": "String", "Default": "/cdk-bootstrap/hnb659fds/version" } },
-          "Conditions": {
-            "InUsEast1": { "Fn::Equals": [ { "Ref": "AWS::Region" }, "us-east-1" ] },
-            "Either": { "Fn::Or": [ { "Condition": "InUsEast1" }, { "Fn::Equals": [ "a", "b" ] } ] }
-          },
           "Resources": {
             "Topic": { "Type": "AWS::SNS::Topic", "Properties": {} },
             "Role": { "Type": "AWS::IAM::Role", "Properties": {} },
@@ -53,12 +49,10 @@ public sealed class IntrinsicResolverTests
     }
 
     [Fact]
-    public void Resolve_JoinSubAndPseudoParameters_AreConcatenated()
+    public void Resolve_SubAndPseudoParameters_AreConcatenated()
     {
-        var joined = Resolve("""{ "Fn::Join": [ ":", [ "arn", { "Ref": "AWS::Partition" }, { "Ref": "Table" } ] ] }""");
         var substituted = Resolve("""{ "Fn::Sub": [ "${Doc}/${AWS::Region}/${Extra}/${!Literal}", { "Extra": { "Ref": "AWS::AccountId" } } ] }""");
 
-        Assert.Equal("arn:aws:Main-Table", joined);
         Assert.Equal("Main-Remediate/us-east-1/111122223333/${Literal}", substituted);
     }
 
@@ -73,13 +67,21 @@ public sealed class IntrinsicResolverTests
     }
 
     [Fact]
-    public void Resolve_IfWithNestedConditionsAndNoValue_DropsTheProperty()
+    public void Resolve_NoValue_DropsTheProperty()
     {
-        var node = Resolver.Resolve(Main, JsonNode.Parse("""
-            { "a": { "Fn::If": [ "Either", "yes", "no" ] }, "b": { "Fn::If": [ "InUsEast1", { "Ref": "AWS::NoValue" }, "kept" ] } }
-            """));
+        var node = Resolver.Resolve(Main, JsonNode.Parse("""{ "a": "kept", "b": { "Ref": "AWS::NoValue" } }"""));
 
-        Assert.Equal("""{"a":"yes"}""", node!.ToJsonString());
+        Assert.Equal("""{"a":"kept"}""", node!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("""{ "Fn::Join": [ ":", [ "a", "b" ] ] }""", "Fn::Join")]
+    [InlineData("""{ "Fn::If": [ "Cond", "a", "b" ] }""", "Fn::If")]
+    public void Resolve_IntrinsicNoSynthesizedDocumentUses_FailsNamingIt(string node, string function)
+    {
+        var error = Assert.Throws<CloudAssemblyException>(() => Resolve(node));
+
+        Assert.Contains(function, error.Message);
     }
 
     [Fact]

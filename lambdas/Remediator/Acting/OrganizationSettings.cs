@@ -1,20 +1,17 @@
-using System.Text.RegularExpressions;
 using Remediation.Contracts;
 using Remediator.Planning;
 
 namespace Remediator.Acting;
 
 /// <summary>
-/// Organization scale (issue 14): the hub's account and what to use in a member account. Read once at
+/// Organization scale: the hub's account and what to use in a member account. Read once at
 /// start-up; absent (none of the keys set) means the single-account Remediator.
 /// </summary>
-public sealed partial record OrganizationSettings
+public sealed record OrganizationSettings
 {
     const string HubAccountKey = RemediatorEnvironment.HubAccount;
     const string MemberRoleNameKey = RemediatorEnvironment.MemberRoleName;
     const string MemberRunbookNameKey = RemediatorEnvironment.MemberRunbookName;
-
-    public static readonly IReadOnlyList<string> Keys = [HubAccountKey, MemberRoleNameKey, MemberRunbookNameKey];
 
     /// <summary>The account the Remediator runs in: its events act through its own runbook, not a member role.</summary>
     public required string HubAccount { get; init; }
@@ -36,7 +33,7 @@ public sealed partial record OrganizationSettings
         $"arn:{scope.Partition}:iam::{scope.Account}:role/{RemediationDocuments.MemberAccessRole(roleName, scope.Region)}";
 
     /// <summary>Whether <paramref name="roleName"/> can carry a region suffix within IAM's 64 characters.</summary>
-    public static bool IsMemberRoleName(string roleName) => RoleName().IsMatch(roleName);
+    public static bool IsMemberRoleName(string roleName) => Settings.MemberRoleName.Rule.Accepts(roleName);
 
     /// <summary>Reads the settings; null when none of the keys is set, an error when only some are.</summary>
     public static OrganizationSettings? From(Func<string, string?> lookup)
@@ -47,23 +44,11 @@ public sealed partial record OrganizationSettings
         var runbook = Get(MemberRunbookNameKey);
         if (hub is null && role is null && runbook is null) return null;
 
-        if (hub is null || !Account().IsMatch(hub))
-            throw Invalid(HubAccountKey, hub, "the hub's 12-digit account id (set with the other organization keys)");
-        if (role is null || !RoleName().IsMatch(role))
-            throw Invalid(MemberRoleNameKey, role, "an IAM role name of at most 48 characters (the region is appended)");
-        if (runbook is null || !SettingValues.IsDocumentName(runbook))
-            throw Invalid(MemberRunbookNameKey, runbook, SettingValues.DocumentNameExpected);
-        return new OrganizationSettings { HubAccount = hub, MemberRoleName = role, MemberRunbookName = runbook };
+        return new OrganizationSettings
+        {
+            HubAccount = SettingValues.ReadRequired(lookup, Settings.HubAccount),
+            MemberRoleName = SettingValues.ReadRequired(lookup, Settings.MemberRoleName),
+            MemberRunbookName = SettingValues.ReadRequired(lookup, Settings.MemberRunbookName),
+        };
     }
-
-    static SettingsException Invalid(string key, string? value, string expected) => value is null
-        ? SettingValues.Missing(key, expected)
-        : SettingValues.Invalid(key, value, expected);
-
-    [GeneratedRegex(@"^[0-9]{12}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex Account();
-
-    // 64 characters at most in IAM, less "-" and the longest region name (14 characters, ap-southeast-5).
-    [GeneratedRegex(@"^[A-Za-z0-9+=,.@_-]{1,48}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex RoleName();
 }

@@ -10,25 +10,14 @@ namespace Remediator.Planning;
 /// </summary>
 public sealed record RemediatorSettings
 {
-    const string ModeKey = RemediatorEnvironment.Mode;
     const string AllowedClustersKey = RemediatorEnvironment.AllowedClusters;
-    const string MaxAttemptsKey = RemediatorEnvironment.MaxAttempts;
-    const string VpcResolverKey = RemediatorEnvironment.VpcResolver;
     const string SafeCapacityProviderKey = RemediatorEnvironment.SafeCapacityProvider;
     const string RescheduleKey = RemediatorEnvironment.Reschedule;
-    const string SafeCapacityClustersKey = RemediatorEnvironment.SafeCapacityClusters;
     const string AccountSettingsKey = RemediatorEnvironment.AccountSettings;
     const string AccountKey = RemediatorEnvironment.Account;
     const string RegionKey = RemediatorEnvironment.Region;
 
-    /// <summary>
-    /// Every key this record reads, for documentation and for rejecting unknown keys in files, except
-    /// <see cref="RemediatorEnvironment.AccountSettings"/>, which only an organization hub's function is given.
-    /// </summary>
-    public static readonly IReadOnlyList<string> Keys =
-        [ModeKey, AllowedClustersKey, MaxAttemptsKey, VpcResolverKey, SafeCapacityProviderKey, RescheduleKey, SafeCapacityClustersKey, AccountKey, RegionKey];
-
-    public RemediationMode Mode { get; init; } = RemediationMode.Remediate;
+    public RemediationMode Mode { get; init; } = RemediationModes.Parse(Settings.Mode.Default)!.Value;
 
     /// <summary>Cluster ARNs and names allowed to be acted on, as given; empty means every cluster (see <see cref="IsClusterAllowed"/>).</summary>
     public IReadOnlySet<string> AllowedClusters { get; init; } = new HashSet<string>(StringComparer.Ordinal);
@@ -40,9 +29,9 @@ public sealed record RemediatorSettings
     public (string Account, string Region)? Home { get; init; }
 
     /// <summary>Reschedules the Remediator may start for one original task before it only notifies.</summary>
-    public int MaxAttempts { get; init; } = RemediatorEnvironment.DefaultMaxAttempts;
+    public int MaxAttempts { get; init; } = Settings.MaxAttempts.DefaultNumber;
 
-    public string VpcResolver { get; init; } = Remediation.Contracts.VpcResolver.Default;
+    public string VpcResolver { get; init; } = Settings.VpcResolver.Default;
 
     /// <summary>The safe capacity provider that reschedules go to; null when none is named.</summary>
     public string? SafeCapacityProvider { get; init; }
@@ -69,67 +58,45 @@ public sealed record RemediatorSettings
     {
         string? Get(string key) => SettingValues.Get(lookup, key);
 
-        var modeText = Get(ModeKey);
-        var mode = RemediationModes.Parse(modeText)
-            ?? throw Invalid(ModeKey, modeText!, $"\"{RemediationModes.Observe}\" or \"{RemediationModes.Remediate}\"");
+        var mode = RemediationModes.Parse(Read(lookup, Settings.Mode))!.Value;
 
         var clusters = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in (Get(AllowedClustersKey) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var item in SettingRule.Items(Get(AllowedClustersKey) ?? ""))
         {
+            // An ARN allows that cluster only; a bare name is kept as given (see IsClusterAllowed).
             if (!EcsNames.IsClusterArn(item) && EcsNames.ClusterName(item) != item)
-                throw Invalid(AllowedClustersKey, item, "a comma-separated list of cluster names or cluster ARNs");
+                throw Invalid(AllowedClustersKey, item, Settings.AllowedClusters.Rule.Expected);
             clusters.Add(item);
         }
 
-        var account = Get(AccountKey);
-        if (account is not null && (account.Length != 12 || !account.All(char.IsAsciiDigit)))
-            throw Invalid(AccountKey, account, "the function's 12-digit account id");
-        var region = Get(RegionKey);
-        if (region is not null && AccountScope.Of($"arn:aws:ecs:{region}:000000000000:cluster/x") is null)
-            throw Invalid(RegionKey, region, "the function's Region, such as eu-west-1");
+        var account = ReadOptional(lookup, Settings.Account);
+        var region = ReadOptional(lookup, Settings.Region);
         var hub = Get(RemediatorEnvironment.HubAccount) is not null;
         (string, string)? home = account is not null && region is not null ? (account, region) : null;
         if (!hub && home is null && clusters.FirstOrDefault(c => !EcsNames.IsClusterArn(c)) is { } bare)
             throw new SettingsException($"{AllowedClustersKey}: the name {bare} means that cluster in the function's own account and Region, and {AccountKey} or {RegionKey} is not set (the stack sets both); set them, or give the cluster's ARN");
 
-        var maxAttempts = Get(MaxAttemptsKey) is { } text
-            ? int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= RemediatorEnvironment.MaxMaxAttempts
-                ? n
-                : throw Invalid(MaxAttemptsKey, text, $"a whole number from 1 to {RemediatorEnvironment.MaxMaxAttempts}")
-            : Default.MaxAttempts;
-
-        var resolver = Get(VpcResolverKey) ?? Default.VpcResolver;
-        if (!IpLiteral.IsValid(resolver))
-            throw Invalid(VpcResolverKey, resolver, "a unicast IPv4 or IPv6 address (not loopback, multicast, reserved or IPv6 link-local), such as " + Remediation.Contracts.VpcResolver.Default);
-
-        var provider = Get(SafeCapacityProviderKey);
-        if (provider is not null && !EcsNames.IsCapacityProviderName(provider))
-            throw Invalid(SafeCapacityProviderKey, provider, "a capacity provider name: 1-255 letters, digits, '-' or '_'");
-
-        var reschedule = Get(RescheduleKey) switch
+        var maxAttempts = Setting.Number(Read(lookup, Settings.MaxAttempts));
+        var resolver = Read(lookup, Settings.VpcResolver);
+        var provider = ReadOptional(lookup, Settings.SafeCapacityProviderName);
+        var reschedule = ReadOptional(lookup, Settings.Reschedule) switch
         {
             null => provider is not null,
             "true" => provider is not null
                 ? true
                 : throw new SettingsException($"{RescheduleKey}=true needs {SafeCapacityProviderKey}: rescheduling sends tasks to the safe capacity provider, and none is named"),
-            "false" => false,
-            var other => throw Invalid(RescheduleKey, other, "\"true\" or \"false\""),
+            _ => false,
         };
 
-        HashSet<string>? safeClusters = null;
-        if (Get(SafeCapacityClustersKey) is { } safeText)
-        {
-            safeClusters = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var item in safeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                safeClusters.Add(EcsNames.IsClusterArn(item) ? item : throw Invalid(SafeCapacityClustersKey, item,
-                    "a comma-separated list of cluster ARNs (a name alone would match a member account's cluster too)"));
-        }
+        var safeClusters = ReadOptional(lookup, Settings.SafeCapacityClusters) is { } safeText
+            ? SettingRule.Items(safeText).ToHashSet(StringComparer.Ordinal)
+            : null;
 
         var accounts = new Dictionary<string, (RemediationMode, bool)>(StringComparer.Ordinal);
-        foreach (var item in (Get(AccountSettingsKey) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var item in SettingRule.Items(Get(AccountSettingsKey) ?? ""))
         {
             if (AccountSettingItem.Parse(item) is not { } setting || !accounts.TryAdd(setting.Account, (setting.Mode, setting.Reschedule)))
-                throw Invalid(AccountSettingsKey, item, "a comma-separated list of ACCOUNT:observe|remediate:on|off items, one per account");
+                throw Invalid(AccountSettingsKey, item, Settings.OrganizationAccountSettings.Rule.Expected);
             if (setting.Reschedule && !reschedule)
                 throw new SettingsException($"{AccountSettingsKey}: {item} reschedules, but {RescheduleKey} is off or no {SafeCapacityProviderKey} is named");
         }

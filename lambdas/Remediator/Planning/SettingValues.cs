@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using Remediation.Contracts;
 
 namespace Remediator.Planning;
 
@@ -7,7 +7,7 @@ namespace Remediator.Planning;
 /// variable and says what is wrong with it: one line naming the variable, the value cut to 80 printable
 /// characters, and what was expected.
 /// </summary>
-public static partial class SettingValues
+public static class SettingValues
 {
     /// <summary>The value of <paramref name="key"/>, trimmed; null when unset or blank (then the default applies).</summary>
     public static string? Get(Func<string, string?> lookup, string key) =>
@@ -18,11 +18,23 @@ public static partial class SettingValues
     public static SettingsException Invalid(string key, string value, string expected) =>
         new($"{key}: \"{Events.Printable.Truncate(value, 80)}\" is not valid; expected {expected}");
 
-    /// <summary>What an SSM document name looks like, for the messages that reject one.</summary>
-    public const string DocumentNameExpected = "an SSM document name: 3-128 letters, digits, '_', '-' or '.'";
+    /// <summary>
+    /// The value of <paramref name="setting"/>'s variable, or its default when unset or blank; a value that breaks
+    /// the setting's rule is an error naming the variable.
+    /// </summary>
+    public static string Read(Func<string, string?> lookup, Setting setting) =>
+        Checked(setting, Get(lookup, setting.Variable!) ?? setting.Default);
 
-    public static bool IsDocumentName(string value) => DocumentName().IsMatch(value);
+    /// <summary>Like <see cref="Read"/>, but null when unset or blank: for settings the function may go without.</summary>
+    public static string? ReadOptional(Func<string, string?> lookup, Setting setting) =>
+        Get(lookup, setting.Variable!) is { } value ? Checked(setting, value) : null;
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.-]{3,128}\z", RegexOptions.CultureInvariant)]
-    private static partial Regex DocumentName();
+    /// <summary>Like <see cref="Read"/>, but an error when unset or blank.</summary>
+    public static string ReadRequired(Func<string, string?> lookup, Setting setting) =>
+        ReadOptional(lookup, setting) ?? throw Missing(setting.Variable!, setting.Rule.Expected);
+
+    static string Checked(Setting setting, string value) =>
+        value.Length > 0 && setting.Rule.Rejected(value) is { } rejected
+            ? throw Invalid(setting.Variable!, rejected, setting.Rule.Expected)
+            : value;
 }

@@ -9,7 +9,7 @@ using Remediator.Planning;
 namespace Remediator.Tests.Acting;
 
 /// <summary>
-/// Issue 12, act step under faults: a start that succeeded or whose outcome is unknown is never forgotten,
+/// The act step under faults: a start that succeeded or whose outcome is unknown is never forgotten,
 /// and another event on the instance is closed only when a start is recorded. Real SDK clients, local endpoint.
 /// </summary>
 public sealed class ActFaultTests

@@ -1,3 +1,4 @@
+using static Remediation.Testing.Plans;
 using Remediation.Contracts;
 using System.Text.Json.Nodes;
 using Remediator.Acting;
@@ -10,13 +11,10 @@ namespace Remediator.Tests.Acting;
 /// <summary>The act step's pure parts: runbook parameters, claim keys, settings, the EMF record.</summary>
 public sealed class ActingUnitTests
 {
-    static Plan PlanOf(JsonObject @event) =>
-        Planner.Plan(EventParser.Parse(System.Text.Encoding.UTF8.GetBytes(@event.ToJsonString())), ActingHarness.Settings());
-
     [Fact]
     public void RunbookParameters_ServiceTask_LeavesRescheduleFieldsOut()
     {
-        var plan = PlanOf(SampleEvents.Service());
+        var plan = PlanOf(SampleEvents.Service(), ActingHarness.Settings());
 
         var parameters = RunbookParameters.From(plan, fixHost: true, automationRoleArn: null);
 
@@ -30,7 +28,7 @@ public sealed class ActingUnitTests
         var @event = SampleEvents.Standalone();
         @event["detail"]!["overrides"] = JsonNode.Parse("""{"containerOverrides":[{"name":"app","environment":[{"name":"A","value":"1"}]},{"name":"sidecar"}]}""");
 
-        var parameters = RunbookParameters.From(PlanOf(@event), fixHost: false, automationRoleArn: null);
+        var parameters = RunbookParameters.From(PlanOf(@event, ActingHarness.Settings()), fixHost: false, automationRoleArn: null);
 
         Assert.Equal(["""{"name":"app","environment":[{"name":"A","value":"1"}]}""", """{"name":"sidecar"}"""], parameters["ContainerOverrides"]);
         Assert.Equal(["no"], parameters["FixHost"]);
@@ -49,7 +47,7 @@ public sealed class ActingUnitTests
     [Fact]
     public void EventKey_Task_FollowsTheContract()
     {
-        var plan = PlanOf(SampleEvents.Standalone(task: 7, version: 5));
+        var plan = PlanOf(SampleEvents.Standalone(task: 7, version: 5), ActingHarness.Settings());
 
         Assert.Equal($"event#{SampleEvents.TaskArn(7)}", ClaimKeys.Event(plan));
         Assert.Equal(ClaimKeys.Event(plan), ClaimKeys.Event(PlanOf(SampleEvents.Standalone(task: 7, version: 6))));
@@ -96,7 +94,7 @@ public sealed class ActingUnitTests
     [Fact]
     public void EmfRecord_ActedHostFixAndReschedule_ContractDimensionsAndMetrics()
     {
-        var plan = PlanOf(SampleEvents.Standalone());
+        var plan = PlanOf(SampleEvents.Standalone(), ActingHarness.Settings());
         var outcome = new Outcome(OutcomeKind.Acted, plan, "started", TimeSpan.FromMilliseconds(3), ["run"])
         {
             Act = new ActResult(true, "started", ["run"]) { HostFix = true, Reschedule = true },

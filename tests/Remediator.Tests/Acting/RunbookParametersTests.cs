@@ -1,3 +1,4 @@
+using static Remediation.Testing.Plans;
 using Remediation.Contracts;
 using System.Diagnostics;
 using System.IO.Compression;
@@ -12,9 +13,6 @@ namespace Remediator.Tests.Acting;
 /// <summary>The runbook parameters against the limits of AWS's own SSM model (botocore's service-2.json).</summary>
 public sealed class RunbookParametersTests
 {
-    static readonly RemediatorSettings WithReschedule =
-        RemediatorSettings.From(k => k == RemediatorEnvironment.SafeCapacityProvider ? "safe-capacity" : null);
-
     /// <summary>min/max of AutomationParameterValue and AutomationParameterValueList, read from botocore's ssm model.</summary>
     static readonly Lazy<(int MinLength, int MaxLength, int MaxValues)> Limits = new(() =>
     {
@@ -29,7 +27,6 @@ public sealed class RunbookParametersTests
         return ((int)value["min"]!, (int)value["max"]!, (int)shapes["AutomationParameterValueList"]!["max"]!);
     });
 
-    static Plan PlanOf(byte[] json) => Planner.Plan(EventParser.Parse(json), WithReschedule);
 
     public static TheoryData<string> ActingSamples() =>
     [
@@ -54,7 +51,7 @@ public sealed class RunbookParametersTests
     [MemberData(nameof(ActingSamples))]
     public void From_EveryActingSample_ValuesWithinTheSsmModelLimits(string sample)
     {
-        var parameters = RunbookParameters.From(PlanOf(Corpus.Bytes(sample)), fixHost: true, automationRoleArn: null);
+        var parameters = RunbookParameters.From(PlanOf(sample, WithReschedule()), fixHost: true, automationRoleArn: null);
 
         AssertWithinModel(parameters);
     }
@@ -62,7 +59,7 @@ public sealed class RunbookParametersTests
     [Fact]
     public void From_HostCutOff_LeavesVerifyHostOutInsteadOfEmpty()
     {
-        var parameters = RunbookParameters.From(PlanOf(Corpus.Bytes("failure/ec2-awsvpc-truncated-in-host.json")), fixHost: true, automationRoleArn: null);
+        var parameters = RunbookParameters.From(PlanOf("failure/ec2-awsvpc-truncated-in-host.json", WithReschedule()), fixHost: true, automationRoleArn: null);
 
         Assert.DoesNotContain("VerifyHost", parameters.Keys);
         AssertWithinModel(parameters);
@@ -71,7 +68,7 @@ public sealed class RunbookParametersTests
     [Fact]
     public void From_EfsProxyForm_PassesTheTaskDefinitionForTheNameLookup()
     {
-        var parameters = RunbookParameters.From(PlanOf(Corpus.Bytes("failure/ec2-awsvpc-efs-proxy-reset.json")), fixHost: true, automationRoleArn: null);
+        var parameters = RunbookParameters.From(PlanOf("failure/ec2-awsvpc-efs-proxy-reset.json", WithReschedule()), fixHost: true, automationRoleArn: null);
 
         Assert.Equal(["arn:aws:ecs:us-east-1:111122223333:task-definition/app:7"], parameters["TaskDefinitionArn"]);
         Assert.DoesNotContain("VerifyHost", parameters.Keys);
@@ -84,7 +81,7 @@ public sealed class RunbookParametersTests
         var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e =>
             e["detail"]!["overrides"] = JsonNode.Parse($$"""{"containerOverrides":[{"name":"app","command":["{{big}}"]},{"name":"sidecar"}]}"""));
 
-        var parameters = RunbookParameters.From(PlanOf(json), fixHost: true, automationRoleArn: null);
+        var parameters = RunbookParameters.From(PlanOf(json, WithReschedule()), fixHost: true, automationRoleArn: null);
 
         Assert.Equal(["no"], parameters["Reschedule"]);
         Assert.DoesNotContain("ContainerOverrides", parameters.Keys);
@@ -119,7 +116,7 @@ public sealed class RunbookParametersTests
     {
         var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e => e["detail"]!.AsObject().Remove("overrides"));
 
-        var parameters = RunbookParameters.From(PlanOf(json), fixHost: true, automationRoleArn: null);
+        var parameters = RunbookParameters.From(PlanOf(json, WithReschedule()), fixHost: true, automationRoleArn: null);
 
         Assert.Equal(["yes"], parameters["Reschedule"]);
         Assert.DoesNotContain("ContainerOverrides", parameters.Keys);

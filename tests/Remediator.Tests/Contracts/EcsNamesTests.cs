@@ -2,7 +2,7 @@ using Remediation.Contracts;
 
 namespace Remediator.Tests.Contracts;
 
-/// <summary>The ECS identifier validators (issue 12, B2).</summary>
+/// <summary>The ECS identifier validators.</summary>
 public sealed class EcsNamesTests
 {
     const string Cluster = "arn:aws:ecs:us-east-1:111122223333:cluster/prod";

@@ -10,7 +10,7 @@ using Remediator.Tests.Support;
 namespace Remediator.Tests.Events;
 
 /// <summary>
-/// Issue 12, B1: any byte sequence ends as one outcome. Parse and plan either answer or throw
+/// Any byte sequence ends as one outcome. Parse and plan either answer or throw
 /// <see cref="JsonException"/> (unreadable input); the function's handler and the CLI never let anything else out.
 /// </summary>
 public sealed class AnyInputProperties

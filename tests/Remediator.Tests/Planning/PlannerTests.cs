@@ -1,3 +1,4 @@
+using static Remediation.Testing.Plans;
 using Remediation.Contracts;
 using System.Text.Json.Nodes;
 using Remediator.Events;
@@ -10,14 +11,7 @@ public class PlannerTests
 {
     static readonly RemediatorSettings Defaults = RemediatorSettings.Default;
 
-    static readonly RemediatorSettings WithReschedule =
-        RemediatorSettings.From(k => k == RemediatorEnvironment.SafeCapacityProvider ? "safe-capacity" : null);
-
-    static Plan PlanOf(string sample, RemediatorSettings? settings = null) =>
-        Planner.Plan(EventParser.Parse(Corpus.Bytes(sample)), settings ?? Defaults);
-
-    static Plan PlanOf(byte[] json, RemediatorSettings? settings = null) =>
-        Planner.Plan(EventParser.Parse(json), settings ?? Defaults);
+    static readonly RemediatorSettings WithReschedule = Remediation.Testing.Plans.WithReschedule();
 
     /// <summary>The plan's JSON with the fields observe mode may change blanked out.</summary>
     static string ActionsJson(Plan plan) =>

@@ -48,6 +48,8 @@ public class RemediatorSettingsTests
     [InlineData(RemediatorEnvironment.VpcResolver, "::ffff:127.0.0.1")]
     [InlineData(RemediatorEnvironment.AllowedClusters, "prod,bad name")]
     [InlineData(RemediatorEnvironment.SafeCapacityProvider, "safe capacity")]
+    [InlineData(RemediatorEnvironment.SafeCapacityProvider, "ecs-safe")]
+    [InlineData(RemediatorEnvironment.SafeCapacityProvider, "FargateSafe")]
     [InlineData(RemediatorEnvironment.Reschedule, "yes")]
     [InlineData(RemediatorEnvironment.Reschedule, "true")]
     public void From_BadValue_FailsNamingTheVariable(string key, string value)

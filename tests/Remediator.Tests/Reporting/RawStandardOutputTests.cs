@@ -140,29 +140,4 @@ public sealed class RawStandardOutputTests : IDisposable
         Assert.Contains("REMEDIATOR_HOST_FIX_WINDOW_MINUTES", (string?)line["message"]);
         Assert.Empty(wrapped.ToString());
     }
-
-    /// <summary>Why the raw stream: the same EMF line through Console.Out is lost to metric extraction.</summary>
-    [Theory]
-    [InlineData(LambdaLogFormat.Text)]
-    [InlineData(LambdaLogFormat.Json)]
-    public void ConsoleWriteLine_EmfUnderTheRuntimeConsole_IsNoLongerATopLevelEmfObject(LambdaLogFormat format)
-    {
-        Console.SetOut(new RuntimeSupportConsole(wrapped, format, "8f5c2e1a-0000-4000-8000-000000000001"));
-        const string emf = """{"_aws":{"Timestamp":1,"CloudWatchMetrics":[{"Namespace":"N","Dimensions":[[]],"Metrics":[{"Name":"Events"}]}]},"Events":1}""";
-
-        Console.WriteLine(emf);
-
-        var logged = wrapped.ToString().TrimEnd('\n');
-        if (format == LambdaLogFormat.Text)
-        {
-            Assert.EndsWith("\tinfo\t" + emf, logged);
-            Assert.ThrowsAny<System.Text.Json.JsonException>(() => JsonNode.Parse(logged));
-        }
-        else
-        {
-            var record = Assert.IsType<JsonObject>(JsonNode.Parse(logged));
-            Assert.False(record.ContainsKey("_aws"));
-            Assert.Equal(emf, (string?)record["message"]);
-        }
-    }
 }

@@ -92,7 +92,7 @@ fixed_has_resolver() {
   agree "${root}/etc/resolv.conf"
 }
 
-# Fixtures: the cases of the other suites and of issue 12, as printf formats.
+# Fixtures: the cases of the other suites and the hostile layouts (glued comments, tabs, CRLF, ...), as printf formats.
 FIXTURES=(
   'nameserver 127.0.0.1\n'
   'nameserver 127.0.0.1\nnameserver 10.0.0.2\n'

@@ -17,7 +17,7 @@ teardown() {
   assert_equal "$(readlink /etc/resolv.conf; sha256sum </etc/resolv.conf)" "${HOST_RESOLV}"
 }
 
-@test "A3: a full disk leaves resolv.conf whole and exits 4 (file without a final newline)" {
+@test "a full disk leaves resolv.conf whole and exits 4 (file without a final newline)" {
   local orig="${BATS_TEST_TMPDIR}/orig"
   { printf 'nameserver 127.0.0.1\n'; head -c 2479 /dev/zero | tr '\0' '#'; } >"${orig}"
   # A tmpfs of 8 KiB holds two pages: the file and its backup, not the new file.

@@ -51,9 +51,6 @@ public static partial class Interpolator
         return result;
     }
 
-    /// <summary>The variable names a string refers to.</summary>
-    public static IEnumerable<string> References(string text) => Placeholder().Matches(text).Select(m => m.Groups[1].Value);
-
     static JsonNode Lookup(string name, IReadOnlyDictionary<string, JsonNode> variables) =>
         variables.TryGetValue(name, out var value)
             ? value

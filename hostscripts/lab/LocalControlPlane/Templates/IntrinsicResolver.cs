@@ -6,9 +6,8 @@ using System.Text.Json.Nodes;
 namespace LocalControlPlane.Templates;
 
 /// <summary>
-/// Resolves CloudFormation intrinsics (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::ImportValue, Fn::Select,
-/// Fn::Split, Fn::If, Fn::GetAZs, Fn::FindInMap, Fn::Base64) to the values a deployment into
-/// <see cref="LocalAccount"/> would have. Physical names come from the resource's name property when the
+/// Resolves the CloudFormation intrinsics that the synthesized SSM documents, Lambda functions and exports use
+/// (Ref, Fn::GetAtt, Fn::Sub, Fn::ImportValue) to the values a deployment into <see cref="LocalAccount"/> would have. Physical names come from the resource's name property when the
 /// template sets one, else "StackName-LogicalId" (CloudFormation adds a random suffix; locally the name must be
 /// stable). EC2 ids are derived from a hash of the stack and logical id, in their real shapes (subnet-…, sg-…).
 /// An intrinsic it does not know is an error, never passed through.
@@ -103,93 +102,12 @@ public sealed class IntrinsicResolver(CloudAssembly assembly, LocalAccount accou
                     : Text(stack, argument, depth, function).Split('.', 2);
                 if (parts.Length != 2) throw Bad(stack, function, argument);
                 return JsonValue.Create(Attribute(stack, parts[0], parts[1], depth));
-            case "Fn::Join":
-            {
-                var args = Args(argument, 2, stack, function);
-                var delimiter = Text(stack, args[0], depth, function);
-                var list = Walk(stack, args[1], depth) as JsonArray ?? throw Bad(stack, function, argument);
-                return JsonValue.Create(string.Join(delimiter, list.Select(item => Scalar(stack, item, function))));
-            }
             case "Fn::Sub":
                 return JsonValue.Create(Substitute(stack, argument, depth));
             case "Fn::ImportValue":
                 return JsonValue.Create(Import(stack, Text(stack, argument, depth, function), depth));
-            case "Fn::Select":
-            {
-                var args = Args(argument, 2, stack, function);
-                var index = int.Parse(Scalar(stack, Walk(stack, args[0], depth), function), System.Globalization.CultureInfo.InvariantCulture);
-                var list = Walk(stack, args[1], depth) as JsonArray ?? throw Bad(stack, function, argument);
-                if (index < 0 || index >= list.Count) throw new CloudAssemblyException($"{stack.TemplateFile}: Fn::Select index {index} is out of range");
-                return list[index]?.DeepClone();
-            }
-            case "Fn::Split":
-            {
-                var args = Args(argument, 2, stack, function);
-                var delimiter = Text(stack, args[0], depth, function);
-                var text = Scalar(stack, Walk(stack, args[1], depth), function);
-                return new JsonArray(text.Split(delimiter).Select(s => (JsonNode?)JsonValue.Create(s)).ToArray());
-            }
-            case "Fn::GetAZs":
-                return new JsonArray(new[] { "a", "b", "c" }.Select(s => (JsonNode?)JsonValue.Create(account.Region + s)).ToArray());
-            case "Fn::Base64":
-                return JsonValue.Create(Convert.ToBase64String(Encoding.UTF8.GetBytes(Text(stack, argument, depth, function))));
-            case "Fn::If":
-            {
-                var args = Args(argument, 3, stack, function);
-                var condition = Text(stack, args[0], depth, function);
-                return Walk(stack, Condition(stack, condition, depth) ? args[1] : args[2], depth);
-            }
-            case "Fn::FindInMap":
-            {
-                var args = Args(argument, 3, stack, function);
-                var keys = args.Select(a => Text(stack, a, depth, function)).ToArray();
-                var value = stack.Template["Mappings"]?[keys[0]]?[keys[1]]?[keys[2]]
-                    ?? throw new CloudAssemblyException($"{stack.TemplateFile}: Fn::FindInMap {string.Join("/", keys)} is not in Mappings");
-                return Walk(stack, value, depth);
-            }
-            case "Fn::Equals" or "Fn::Not" or "Fn::And" or "Fn::Or" or "Fn::Contains" or "Condition":
-                return JsonValue.Create(Evaluate(stack, new JsonObject { [function] = argument?.DeepClone() }, depth));
             default:
                 throw new CloudAssemblyException($"{stack.TemplateFile}: intrinsic {function} is not supported by the local control plane");
-        }
-    }
-
-    bool Condition(StackTemplate stack, string name, int depth)
-    {
-        var definition = stack.Template["Conditions"]?[name]
-            ?? throw new CloudAssemblyException($"{stack.TemplateFile}: condition {name} is not defined");
-        return Evaluate(stack, definition, depth + 1);
-    }
-
-    bool Evaluate(StackTemplate stack, JsonNode? node, int depth)
-    {
-        if (depth > 64) throw new CloudAssemblyException($"{stack.TemplateFile}: conditions nest deeper than 64");
-        if (node is not JsonObject { Count: 1 } o) throw Bad(stack, "condition", node);
-        var (function, argument) = o.First();
-        switch (function)
-        {
-            case "Condition":
-                return Condition(stack, Text(stack, argument, depth, function), depth);
-            case "Fn::Not":
-                return !Evaluate(stack, Args(argument, 1, stack, function)[0], depth + 1);
-            case "Fn::And":
-                return (argument as JsonArray ?? throw Bad(stack, function, argument)).All(c => Evaluate(stack, c, depth + 1));
-            case "Fn::Or":
-                return (argument as JsonArray ?? throw Bad(stack, function, argument)).Any(c => Evaluate(stack, c, depth + 1));
-            case "Fn::Equals":
-            {
-                var args = Args(argument, 2, stack, function);
-                return Scalar(stack, Walk(stack, args[0], depth), function) == Scalar(stack, Walk(stack, args[1], depth), function);
-            }
-            case "Fn::Contains":
-            {
-                var args = Args(argument, 2, stack, function);
-                var list = Walk(stack, args[0], depth) as JsonArray ?? throw Bad(stack, function, argument);
-                var value = Scalar(stack, Walk(stack, args[1], depth), function);
-                return list.Any(item => Scalar(stack, item, function) == value);
-            }
-            default:
-                throw new CloudAssemblyException($"{stack.TemplateFile}: condition function {function} is not supported by the local control plane");
         }
     }
 
@@ -320,9 +238,6 @@ public sealed class IntrinsicResolver(CloudAssembly assembly, LocalAccount accou
         JsonValue v => v.ToJsonString(),
         _ => throw new CloudAssemblyException($"{stack.TemplateFile}: {function} needs a scalar, got {node?.ToJsonString() ?? "null"}"),
     };
-
-    static JsonArray Args(JsonNode? argument, int count, StackTemplate stack, string function) =>
-        argument is JsonArray a && a.Count == count ? a : throw Bad(stack, function, argument);
 
     static CloudAssemblyException Bad(StackTemplate stack, string function, JsonNode? argument) =>
         new($"{stack.TemplateFile}: malformed {function}: {argument?.ToJsonString() ?? "null"}");
