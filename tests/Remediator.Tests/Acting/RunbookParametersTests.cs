@@ -104,7 +104,7 @@ public sealed class RunbookParametersTests
         var json = Corpus.Edited("failure/ec2-awsvpc-standalone.json", e =>
             e["detail"]!["overrides"] = new JsonObject { ["containerOverrides"] = new JsonArray(app.DeepClone()) });
 
-        var parameters = RunbookParameters.From(PlanOf(json), fixHost: true, automationRoleArn: null);
+        var parameters = RunbookParameters.From(PlanOf(json, WithReschedule()), fixHost: true, automationRoleArn: null);
 
         Assert.Equal(["yes"], parameters["Reschedule"]);
         Assert.True(JsonNode.DeepEquals(app, JsonNode.Parse(Assert.Single(parameters["ContainerOverrides"]))));

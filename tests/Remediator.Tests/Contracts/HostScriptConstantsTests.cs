@@ -49,15 +49,15 @@ public sealed partial class HostScriptConstantsTests
         var assigned = VerdictAssignment().Matches(text).Select(m => m.Groups["word"].Value).Distinct().Order(StringComparer.Ordinal);
 
         Assert.Equal(EfsEvidenceVerdicts.All.Order(StringComparer.Ordinal), assigned);
-        Assert.Contains($"printf '{EfsEvidenceVerdicts.LinePrefix}%s\\n' \"${{verdict}}\"", text, StringComparison.Ordinal);
+        Assert.Matches("printf '" + Regex.Escape(EfsEvidenceVerdicts.LinePrefix) + @"%s\\n[^']*' ""\$\{verdict\}""", text);
     }
 
     [Fact]
     public void Verdicts_EfsEvidenceUsage_ListsEveryWord()
     {
-        var text = Read("efs-evidence.sh");
+        var usage = Usage().Match(Read("efs-evidence.sh")).Groups["text"].Value;
 
-        Assert.All(EfsEvidenceVerdicts.All, word => Assert.Contains(EfsEvidenceVerdicts.LinePrefix + word + " ", text, StringComparison.Ordinal));
+        Assert.All(EfsEvidenceVerdicts.All, word => Assert.Matches(@"(?<![\w-])" + Regex.Escape(word) + @"(?![\w-])", usage));
     }
 
     static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -78,6 +78,10 @@ public sealed partial class HostScriptConstantsTests
     [GeneratedRegex("""^(?:readonly )?(?<name>[A-Z_]+)=(?:'(?<value>[^']*)'|"(?<value>[^"$]*)"|(?<value>[0-9]+))$""", RegexOptions.Multiline)]
     private static partial Regex Assignment();
 
-    [GeneratedRegex(@"^\s+verdict=(?<word>[a-z-]+)$", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s+verdict=(?<word>[a-z-]+)(?: |$)", RegexOptions.Multiline)]
     private static partial Regex VerdictAssignment();
+
+    /// <summary>The text the script's usage function prints (its heredoc).</summary>
+    [GeneratedRegex(@"^usage\(\) \{\n  cat <<'EOF'\n(?<text>.*?)\nEOF\n", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex Usage();
 }
