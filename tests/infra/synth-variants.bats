@@ -28,6 +28,7 @@ setup() {
   cat >"${bin}/dotnet" <<EOF
 #!/usr/bin/env bash
 echo "dotnet \$*" >>"${CALLS}"
+[[ -z "\${BUILD_FAILS:-}" ]] || { echo "Program.cs(1,1): error CS1002: ; expected"; exit 1; }
 echo "${REPO}/infra/bin/Debug/Infra.dll"
 EOF
   cat >"${bin}/npx" <<EOF
@@ -124,6 +125,13 @@ variants() {
   : >"${CALLS}"
   "${SYNTH}" default >/dev/null
   [[ "$(calls synth)" -eq 1 && "$(calls publish)" -eq 0 ]]
+}
+
+@test "an app that does not build: exit 1 with the compiler's errors, no variant synthesized" {
+  BUILD_FAILS=1 run "${SYNTH}"
+  [[ "${status}" -eq 1 ]]
+  [[ "${output}" == *"error CS1002"* ]]
+  [[ "$(calls synth)" -eq 0 ]]
 }
 
 @test "bad usage: one line on stderr, exit 2, nothing written" {

@@ -71,10 +71,15 @@ is_current() {
 }
 
 # Builds the CDK app once (a no-op when it is up to date) and prints the command that runs it: cdk.json's
-# `dotnet run` would check the build again for every variant, twice the CPU of the synth itself.
+# `dotnet run` would check the build again for every variant, twice the CPU of the synth itself. -t:Build: with
+# -getProperty alone, dotnet build only evaluates the project and builds nothing.
 app_command() {
-  local dll
-  dll="$(cd "${ROOT}" && dotnet build infra/Infra.csproj --nologo -v:quiet -getProperty:TargetPath)" || return 1
+  local out dll
+  if ! out="$(cd "${ROOT}" && dotnet build infra/Infra.csproj --nologo -v:quiet -t:Build -getProperty:TargetPath 2>&1)"; then
+    printf '%s\n' "${out}" >&2
+    return 1
+  fi
+  dll="$(tail -n 1 <<<"${out}")"
   [[ -f "${dll}" ]] || { err "dotnet build did not produce ${dll}"; return 1; }
   printf 'dotnet %q\n' "${dll}"
 }
