@@ -216,6 +216,9 @@ confirmed eventbridge-notifies-topic"
 @test "judge: EMF metric streams without a data point since the run started are no extraction" {
   confirming_evidence
   echo '{"since":"2026-12-04T12:00:00Z","streams":4,"datapoints":0}' >"${EVIDENCE}/emf.datapoints.json"
+  # A listed metric stream says nothing of when its data arrived.
+  echo '{"Metrics":[{"Namespace":"EcsDnsRemediation","MetricName":"Events","Dimensions":[{"Name":"Outcome","Value":"acted"}]}]}' \
+    >"${EVIDENCE}/emf.metrics.json"
   run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
   assert_equal "$(status_of emf-extraction)" unknown
 }
@@ -224,6 +227,8 @@ confirmed eventbridge-notifies-topic"
   confirming_evidence
   jq '.AutomationExecution.AutomationExecutionStatus = "Success"' "${EVIDENCE}/failed-runcommand.execution.json" >"${EVIDENCE}/x" &&
     mv "${EVIDENCE}/x" "${EVIDENCE}/failed-runcommand.execution.json"
+  # Invocations count attempts, not deliveries.
+  echo '{"rule":"EcsDnsRemediation-AutomationFailedRule","invocations":1,"failedInvocations":0}' >"${EVIDENCE}/events.metrics.json"
   run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
   assert_equal "$(status_of eventbridge-notifies-topic)" unknown
 }
