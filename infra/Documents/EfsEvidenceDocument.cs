@@ -23,7 +23,7 @@ public static class EfsEvidenceDocument
             $"# Written by the ecs-dns-remediation CDK app from hostscripts/{evidence.FileName}, hostscripts/{resolvFix.FileName} and the library they source; edit those files, not this document.",
         };
         // One directory, so the library is written once (SSM refuses a document over 64 KB).
-        run.AddRange(HostScript.WriteToTempDirectoryLines([resolvFix, evidence]));
+        run.AddRange(HostScript.WriteToTempDirectoryCommands([resolvFix, evidence]));
         // SSM Agent writes a StringList inside a command line as its JSON, ["fs-1","fs-2"] (amazon-ssm-agent,
         // agent/parameters/parameters.go, ReplaceParameters), after checking each element against allowedPattern
         // (agent/framework/docparser/paramvalidator/allowedregexparamvalidator): no quote can reach the shell.

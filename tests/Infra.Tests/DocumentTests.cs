@@ -18,22 +18,38 @@ public class DocumentTests(DefaultApp app, ITestOutputHelper output)
     static List<string> RunCommand(JsonObject document) =>
         document["Content"]!["mainSteps"]![0]!["inputs"]!["runCommand"]!.AsArray().Select(l => (string)l!).ToList();
 
-    /// <summary>The files a Command document writes into its directory, by name: heredoc bodies joined as SSM joins runCommand lines.</summary>
-    public static Dictionary<string, string> EmbeddedFiles(List<string> lines)
+    /// <summary>
+    /// The files a Command document writes into its directory, by name, from its runCommand elements: joined into
+    /// lines as SSM Agent writes its script (each element followed by a line feed), each heredoc body read as its
+    /// command decodes it (text, base64, or base64 then gzip).
+    /// </summary>
+    public static Dictionary<string, string> EmbeddedFiles(IEnumerable<string> commands)
     {
+        var lines = string.Join("\n", commands).Split('\n').ToList();
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var start = lines.FindIndex(IsHeredoc); start >= 0; start = lines.FindIndex(start + 1, IsHeredoc))
         {
-            var name = Regex.Match(lines[start], @"> ""\$\{dir\}/(?<name>[^""]+)"" <<").Groups["name"].Value;
+            var name = Regex.Match(lines[start], @"> ""\$\{dir\}/(?<name>[^""]+)""").Groups["name"].Value;
             var end = lines.FindIndex(start + 1, l => l == HostScript.HeredocDelimiter);
             var body = lines.Skip(start + 1).Take(end - start - 1).ToList();
-            files.Add(name, lines[start].StartsWith("base64 -d", StringComparison.Ordinal)
-                ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(string.Concat(body)))
-                : string.Join("\n", body) + "\n");
+            var command = lines[start].Split(' ');
+            files.Add(name, !command.Contains("base64")
+                ? string.Join("\n", body) + "\n"
+                : System.Text.Encoding.UTF8.GetString(command.Contains("gzip")
+                    ? Gunzip(Convert.FromBase64String(string.Concat(body)))
+                    : Convert.FromBase64String(string.Concat(body))));
         }
         return files;
 
-        static bool IsHeredoc(string line) => line.EndsWith($"<<'{HostScript.HeredocDelimiter}'", StringComparison.Ordinal);
+        static bool IsHeredoc(string line) => line.Contains($"<<'{HostScript.HeredocDelimiter}'", StringComparison.Ordinal);
+
+        static byte[] Gunzip(byte[] bytes)
+        {
+            using var output = new MemoryStream();
+            using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress))
+                gzip.CopyTo(output);
+            return output.ToArray();
+        }
     }
 
     [Theory]
@@ -126,36 +142,62 @@ public class DocumentTests(DefaultApp app, ITestOutputHelper output)
     }
 
     [Fact]
-    public void WriteToTempDirectoryLines_BracesWithoutEncoding_FailsNamingTheFile()
+    public void WriteToTempDirectoryCommands_BracesWithoutEncoding_FailsNamingTheFile()
     {
         var script = HostScript.FromContent("resolv-fix.sh", "echo '{{ssm:secret}}'\n");
 
-        var error = Assert.Throws<HostScriptException>(() => HostScript.WriteToTempDirectoryLines([script]));
+        var error = Assert.Throws<HostScriptException>(() => HostScript.WriteToTempDirectoryCommands([script]));
 
         Assert.StartsWith("hostscripts/resolv-fix.sh:", error.Message);
         Assert.Contains("\"{{\"", error.Message);
     }
 
     [Fact]
-    public void WriteToTempDirectoryLines_BracesWithEncoding_KeepsNoBracesInTheDocument()
+    public void WriteToTempDirectoryCommands_BracesWithEncoding_KeepsNoBracesInTheDocument()
     {
         var script = HostScript.FromContent("diagnose-task-netns.sh", "docker ps --format '{{.ID}}'\n");
 
-        var lines = HostScript.WriteToTempDirectoryLines([script], encodeBraces: true);
+        var lines = HostScript.WriteToTempDirectoryCommands([script], encodeBraces: true);
 
         Assert.DoesNotContain(lines, l => l.Contains("{{", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void WriteToTempDirectoryLines_TwoScriptsOneLibrary_WritesTheLibraryOnceFirst()
+    public void WriteToTempDirectoryCommands_TwoScriptsOneLibrary_WritesTheLibraryOnceFirst()
     {
         var library = HostScript.FromContent(HostScript.LibraryFileName, "f() { :; }\n");
         var a = HostScript.FromContent("a.sh", HostScript.LibrarySourceLine + "\nf\n") with { Library = library };
         var b = HostScript.FromContent("b.sh", HostScript.LibrarySourceLine + "\nf\n") with { Library = library };
 
-        var files = EmbeddedFiles(HostScript.WriteToTempDirectoryLines([a, b]).ToList());
+        var files = EmbeddedFiles(HostScript.WriteToTempDirectoryCommands([a, b]));
 
         Assert.Equal([HostScript.LibraryFileName, "a.sh", "b.sh"], files.Keys);
+    }
+
+    [Fact]
+    public void WriteToTempDirectoryCommands_EachFile_IsOneCommandThatWritesItWhole()
+    {
+        var library = HostScript.FromContent(HostScript.LibraryFileName, "f() { echo \"$1\"; }\n");
+        var a = HostScript.FromContent("a.sh", HostScript.LibrarySourceLine + "\nf one\n\nf two\n") with { Library = library };
+
+        var commands = HostScript.WriteToTempDirectoryCommands([a]);
+
+        var writers = commands.Where(c => c.Contains("${dir}/", StringComparison.Ordinal) && c.Contains('\n')).ToList();
+        Assert.Equal(2, writers.Count);
+        Assert.Equal(new Dictionary<string, string> { [library.FileName] = library.Content, [a.FileName] = a.Content }, EmbeddedFiles(commands));
+    }
+
+    [Fact]
+    public void WriteToTempDirectoryCommands_CompressedScript_DecodesToTheFileByteForByte()
+    {
+        var content = string.Concat(Enumerable.Range(0, 200).Select(i => $"echo \"line {i}: $((i * 2))\" 'ü' \\\n"));
+        var script = HostScript.FromContent("big.sh", content) with { Compressed = true };
+
+        var commands = HostScript.WriteToTempDirectoryCommands([script]);
+
+        Assert.Equal(content, EmbeddedFiles(commands)["big.sh"]);
+        Assert.True(commands.Sum(c => c.Length) < content.Length / 2, "a compressed script takes less room than its text");
+        Assert.DoesNotContain(commands, c => c.Contains("echo", StringComparison.Ordinal));
     }
 
     [Fact]
