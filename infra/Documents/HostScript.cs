@@ -121,7 +121,8 @@ public sealed record HostScript
 
         if (Compressed)
         {
-            // gzip and base64 (coreutils) are on every Amazon Linux host; a failed decode stops the document.
+            // Assumption nothing here confirms: gzip is installed on the ECS-optimized Amazon Linux AMIs, as base64
+            // (coreutils) is; the lab runs Debian's. A failed decode stops the document before the script runs.
             yield return $"base64 -d <<'{HeredocDelimiter}' | gzip -dc > \"{TempPath}\" || exit 4";
             foreach (var line in Base64Lines(Gzip(Encoding.UTF8.GetBytes(Content))))
                 yield return line;
