@@ -92,9 +92,9 @@ public sealed record HostScript
     /// fresh temporary directory named by $dir (removed on exit), each file next to the library as in hostscripts/.
     /// Each file is one element, a whole heredoc: SSM Agent writes the elements into one script, each followed by a
     /// line feed (amazon-ssm-agent, tag 3.3.1142.0: agent/plugins/runscript/runscript.go, runCommands, calls
-    /// agent/plugins/pluginutil/pluginutil.go, CreateScriptFile: strings.Join(runCommand, "\n")+"\n"), so an element with line feeds runs as those lines would, and the
-    /// content as CloudFormation sends it spends an escaped line feed (2 bytes) per line, where one element per line
-    /// spent a closing quote, comma, space and opening quote (4 bytes).
+    /// agent/plugins/pluginutil/pluginutil.go, CreateScriptFile: strings.Join(runCommand, "\n")+"\n"), so an element with line
+    /// feeds runs as those lines would, and the content as CloudFormation sends it spends an escaped line feed
+    /// (2 bytes) per line, where one element per line spent a closing quote, comma, space and opening quote (4 bytes).
     /// Each heredoc body equals its file byte for byte (or decodes to it). A file with "{{" cannot be embedded as
     /// text (SSM would substitute it): it fails here, unless <paramref name="encodeBraces"/> allows writing it
     /// base64-encoded, which decodes to the same bytes.
