@@ -19,36 +19,33 @@ public class DocumentTests(DefaultApp app, ITestOutputHelper output)
         document["Content"]!["mainSteps"]![0]!["inputs"]!["runCommand"]!.AsArray().Select(l => (string)l!).ToList();
 
     /// <summary>
-    /// The files a Command document writes into its directory, by name, from its runCommand elements: joined into
-    /// lines as SSM Agent writes its script (each element followed by a line feed), each heredoc body read as its
-    /// command decodes it (text, base64, or base64 then gzip).
+    /// The files a Command document writes into its directory, by name, in the order it writes them: bash runs its
+    /// runCommand elements, joined as SSM Agent writes its script (each element followed by a line feed), up to the
+    /// first that runs a script from $dir, and the files are read from $dir as the instance would have them.
     /// </summary>
     public static Dictionary<string, string> EmbeddedFiles(IEnumerable<string> commands)
     {
-        var lines = string.Join("\n", commands).Split('\n').ToList();
-        var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var start = lines.FindIndex(IsHeredoc); start >= 0; start = lines.FindIndex(start + 1, IsHeredoc))
+        var writers = commands.TakeWhile(c => !c.StartsWith("bash \"${dir}/", StringComparison.Ordinal)).ToList();
+        var names = string.Join("\n", writers).Split('\n')
+            .Select(l => Regex.Match(l, @"<<'.*""\$\{dir\}/(?<name>[^""]+)""|""\$\{dir\}/(?<name>[^""]+)"".*<<'"))
+            .Where(m => m.Success).Select(m => m.Groups["name"].Value).ToList();
+        var output = Directory.CreateTempSubdirectory("embedded-");
+        try
         {
-            var name = Regex.Match(lines[start], @"> ""\$\{dir\}/(?<name>[^""]+)""").Groups["name"].Value;
-            var end = lines.FindIndex(start + 1, l => l == HostScript.HeredocDelimiter);
-            var body = lines.Skip(start + 1).Take(end - start - 1).ToList();
-            var command = lines[start].Split(' ');
-            files.Add(name, !command.Contains("base64")
-                ? string.Join("\n", body) + "\n"
-                : System.Text.Encoding.UTF8.GetString(command.Contains("gzip")
-                    ? Gunzip(Convert.FromBase64String(string.Concat(body)))
-                    : Convert.FromBase64String(string.Concat(body))));
+            var script = string.Concat(writers.Select(c => c + "\n")) + $"cp -- \"${{dir}}\"/* '{output.FullName}/'\n";
+            var start = new System.Diagnostics.ProcessStartInfo("bash", ["-s"]) { RedirectStandardInput = true, RedirectStandardError = true };
+            using var bash = System.Diagnostics.Process.Start(start)!;
+            bash.StandardInput.Write(script);
+            bash.StandardInput.Close();
+            var error = bash.StandardError.ReadToEnd();
+            bash.WaitForExit();
+            Assert.True(bash.ExitCode == 0, $"writing the files failed: {error}");
+            Assert.Equal(names.Order(StringComparer.Ordinal), Directory.GetFiles(output.FullName).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            return names.ToDictionary(n => n, n => File.ReadAllText(Path.Combine(output.FullName, n)), StringComparer.Ordinal);
         }
-        return files;
-
-        static bool IsHeredoc(string line) => line.Contains($"<<'{HostScript.HeredocDelimiter}'", StringComparison.Ordinal);
-
-        static byte[] Gunzip(byte[] bytes)
+        finally
         {
-            using var output = new MemoryStream();
-            using (var gzip = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress))
-                gzip.CopyTo(output);
-            return output.ToArray();
+            output.Delete(recursive: true);
         }
     }
 
