@@ -11,7 +11,7 @@ public static class DiagnoseDocument
             $"# Written by the ecs-dns-remediation CDK app from hostscripts/{script.FileName} and the library it sources; edit those files, not this document.",
         };
         // diagnose-task-netns.sh passes Go templates ("{{.ID}}") to docker: written base64-encoded then.
-        run.AddRange(HostScript.WriteToTempDirectoryLines([script], encodeBraces: true));
+        run.AddRange(HostScript.WriteToTempDirectoryCommands([script], encodeBraces: true));
         run.AddRange(
         [
             "args=()",

@@ -22,8 +22,10 @@ public static class EfsEvidenceDocument
             "#!/bin/bash",
             $"# Written by the ecs-dns-remediation CDK app from hostscripts/{evidence.FileName}, hostscripts/{resolvFix.FileName} and the library they source; edit those files, not this document.",
         };
-        // One directory, so the library is written once (SSM refuses a document over 64 KB).
-        run.AddRange(HostScript.WriteToTempDirectoryLines([resolvFix, evidence]));
+        // One directory, so the library is written once (SSM refuses a document over 64 KB). resolv-fix.sh goes
+        // compressed: as text the content came within 4 KB of that limit as CloudFormation sends it, and its readable
+        // copy is the ResolvFix document; the evidence script this document runs stays readable here.
+        run.AddRange(HostScript.WriteToTempDirectoryCommands([resolvFix with { Compressed = true }, evidence]));
         // SSM Agent writes a StringList inside a command line as its JSON, ["fs-1","fs-2"] (amazon-ssm-agent,
         // agent/parameters/parameters.go, ReplaceParameters), after checking each element against allowedPattern
         // (agent/framework/docparser/paramvalidator/allowedregexparamvalidator): no quote can reach the shell.

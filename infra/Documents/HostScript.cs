@@ -78,30 +78,41 @@ public sealed record HostScript
         ? Content
         : string.Join('\n', Content.Split('\n').Select(line => line == LibrarySourceLine ? Library.Content[..^1] : line));
 
-    /// <summary>Where <see cref="WriteToTempDirectoryLines"/> writes this script: a path in $dir.</summary>
+    /// <summary>
+    /// Written gzip-compressed and base64-encoded rather than as text: for a helper whose readable copy is elsewhere
+    /// (its own document, the repository), where a document would otherwise come too close to SSM's 64 KB.
+    /// </summary>
+    public bool Compressed { get; init; }
+
+    /// <summary>Where <see cref="WriteToTempDirectoryCommands"/> writes this script: a path in $dir.</summary>
     public string TempPath => "${dir}/" + FileName;
 
     /// <summary>
-    /// Shell lines that write <paramref name="scripts"/>, and the library they source (once), verbatim into a fresh
-    /// temporary directory named by $dir (removed on exit), each file next to the library as in hostscripts/. Joined
-    /// with "\n", each heredoc body equals its file byte for byte. A file with "{{" cannot be embedded as text (SSM
-    /// would substitute it): it fails here, unless <paramref name="encodeBraces"/> allows writing it
+    /// runCommand elements that write <paramref name="scripts"/>, and the library they source (once), verbatim into a
+    /// fresh temporary directory named by $dir (removed on exit), each file next to the library as in hostscripts/.
+    /// Each file is one element, a whole heredoc: SSM Agent writes the elements into one script, each followed by a
+    /// line feed (amazon-ssm-agent, tag 3.3.1142.0: agent/plugins/runscript/runscript.go, runCommands, calls
+    /// agent/plugins/pluginutil/pluginutil.go, CreateScriptFile: strings.Join(runCommand, "\n")+"\n"), so an element with line
+    /// feeds runs as those lines would, and the content as CloudFormation sends it spends an escaped line feed
+    /// (2 bytes) per line, where one element per line spent a closing quote, comma, space and opening quote (4 bytes).
+    /// Each heredoc body equals its file byte for byte (or decodes to it). A file with "{{" cannot be embedded as
+    /// text (SSM would substitute it): it fails here, unless <paramref name="encodeBraces"/> allows writing it
     /// base64-encoded, which decodes to the same bytes.
     /// </summary>
-    public static IReadOnlyList<string> WriteToTempDirectoryLines(IReadOnlyList<HostScript> scripts, bool encodeBraces = false)
+    public static IReadOnlyList<string> WriteToTempDirectoryCommands(IReadOnlyList<HostScript> scripts, bool encodeBraces = false)
     {
         var files = scripts.Select(s => s.Library).OfType<HostScript>().DistinctBy(l => l.FileName).Concat(scripts).ToList();
         if (files.Select(f => f.FileName).Distinct(StringComparer.Ordinal).Count() != files.Count)
             throw new HostScriptException($"hostscripts: two files named alike in one document ({string.Join(", ", files.Select(f => f.FileName))})");
 
-        var lines = new List<string>
+        var commands = new List<string>
         {
             "dir=\"$(mktemp -d)\" || exit 4",
             "trap 'rm -rf \"${dir}\"' EXIT",
         };
         foreach (var file in files)
-            lines.AddRange(file.WriteLines(encodeBraces));
-        return lines;
+            commands.Add(string.Join('\n', file.WriteLines(encodeBraces)));
+        return commands;
     }
 
     IEnumerable<string> WriteLines(bool encodeBraces)
@@ -109,12 +120,19 @@ public sealed record HostScript
         if (HasParameterBraces && !encodeBraces)
             throw new HostScriptException($"hostscripts/{FileName}: contains \"{{{{\", which SSM would read as a parameter; it cannot be embedded");
 
-        if (HasParameterBraces)
+        if (Compressed)
+        {
+            // Assumption nothing here confirms: gzip is installed on the ECS-optimized Amazon Linux AMIs, as base64
+            // (coreutils) is; the lab runs Debian's. A failed decode stops the document before the script runs.
+            yield return $"base64 -d <<'{HeredocDelimiter}' | gzip -dc > \"{TempPath}\" || exit 4";
+            foreach (var line in Base64Lines(Gzip(Encoding.UTF8.GetBytes(Content))))
+                yield return line;
+        }
+        else if (HasParameterBraces)
         {
             yield return $"base64 -d > \"{TempPath}\" <<'{HeredocDelimiter}'";
-            var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(Content));
-            for (var i = 0; i < encoded.Length; i += 76)
-                yield return encoded.Substring(i, Math.Min(76, encoded.Length - i));
+            foreach (var line in Base64Lines(Encoding.UTF8.GetBytes(Content)))
+                yield return line;
         }
         else
         {
@@ -123,6 +141,22 @@ public sealed record HostScript
                 yield return line;
         }
         yield return HeredocDelimiter;
+    }
+
+    static IEnumerable<string> Base64Lines(byte[] bytes)
+    {
+        var encoded = Convert.ToBase64String(bytes);
+        for (var i = 0; i < encoded.Length; i += 76)
+            yield return encoded.Substring(i, Math.Min(76, encoded.Length - i));
+    }
+
+    /// <summary>Deterministic for one runtime: .NET writes no file name and a zero time into the gzip header.</summary>
+    static byte[] Gzip(byte[] bytes)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.SmallestSize))
+            gzip.Write(bytes);
+        return buffer.ToArray();
     }
 }
 

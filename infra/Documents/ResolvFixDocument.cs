@@ -13,7 +13,7 @@ public static class ResolvFixDocument
             "#!/bin/bash",
             $"# Written by the ecs-dns-remediation CDK app from hostscripts/{script.FileName} and the library it sources; edit those files, not this document.",
         };
-        run.AddRange(HostScript.WriteToTempDirectoryLines([script]));
+        run.AddRange(HostScript.WriteToTempDirectoryCommands([script]));
         run.AddRange(
         [
             $"args=(\"{{{{{P.Action}}}}}\" --resolver \"{{{{{P.Resolver}}}}}\")",

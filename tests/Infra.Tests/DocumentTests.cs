@@ -18,22 +18,35 @@ public class DocumentTests(DefaultApp app, ITestOutputHelper output)
     static List<string> RunCommand(JsonObject document) =>
         document["Content"]!["mainSteps"]![0]!["inputs"]!["runCommand"]!.AsArray().Select(l => (string)l!).ToList();
 
-    /// <summary>The files a Command document writes into its directory, by name: heredoc bodies joined as SSM joins runCommand lines.</summary>
-    public static Dictionary<string, string> EmbeddedFiles(List<string> lines)
+    /// <summary>
+    /// The files a Command document writes into its directory, by name, in the order it writes them: bash runs its
+    /// runCommand elements, joined as SSM Agent writes its script (each element followed by a line feed), up to the
+    /// first that runs a script from $dir, and the files are read from $dir as the instance would have them.
+    /// </summary>
+    public static Dictionary<string, string> EmbeddedFiles(IEnumerable<string> commands)
     {
-        var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var start = lines.FindIndex(IsHeredoc); start >= 0; start = lines.FindIndex(start + 1, IsHeredoc))
+        var writers = commands.TakeWhile(c => !c.StartsWith("bash \"${dir}/", StringComparison.Ordinal)).ToList();
+        var names = string.Join("\n", writers).Split('\n')
+            .Select(l => Regex.Match(l, @"<<'.*""\$\{dir\}/(?<name>[^""]+)""|""\$\{dir\}/(?<name>[^""]+)"".*<<'"))
+            .Where(m => m.Success).Select(m => m.Groups["name"].Value).ToList();
+        var output = Directory.CreateTempSubdirectory("embedded-");
+        try
         {
-            var name = Regex.Match(lines[start], @"> ""\$\{dir\}/(?<name>[^""]+)"" <<").Groups["name"].Value;
-            var end = lines.FindIndex(start + 1, l => l == HostScript.HeredocDelimiter);
-            var body = lines.Skip(start + 1).Take(end - start - 1).ToList();
-            files.Add(name, lines[start].StartsWith("base64 -d", StringComparison.Ordinal)
-                ? System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(string.Concat(body)))
-                : string.Join("\n", body) + "\n");
+            var script = string.Concat(writers.Select(c => c + "\n")) + $"cp -- \"${{dir}}\"/* '{output.FullName}/'\n";
+            var start = new System.Diagnostics.ProcessStartInfo("bash", ["-s"]) { RedirectStandardInput = true, RedirectStandardError = true };
+            using var bash = System.Diagnostics.Process.Start(start)!;
+            bash.StandardInput.Write(script);
+            bash.StandardInput.Close();
+            var error = bash.StandardError.ReadToEnd();
+            bash.WaitForExit();
+            Assert.True(bash.ExitCode == 0, $"writing the files failed: {error}");
+            Assert.Equal(names.Order(StringComparer.Ordinal), Directory.GetFiles(output.FullName).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            return names.ToDictionary(n => n, n => File.ReadAllText(Path.Combine(output.FullName, n)), StringComparer.Ordinal);
         }
-        return files;
-
-        static bool IsHeredoc(string line) => line.EndsWith($"<<'{HostScript.HeredocDelimiter}'", StringComparison.Ordinal);
+        finally
+        {
+            output.Delete(recursive: true);
+        }
     }
 
     [Theory]
@@ -126,36 +139,62 @@ public class DocumentTests(DefaultApp app, ITestOutputHelper output)
     }
 
     [Fact]
-    public void WriteToTempDirectoryLines_BracesWithoutEncoding_FailsNamingTheFile()
+    public void WriteToTempDirectoryCommands_BracesWithoutEncoding_FailsNamingTheFile()
     {
         var script = HostScript.FromContent("resolv-fix.sh", "echo '{{ssm:secret}}'\n");
 
-        var error = Assert.Throws<HostScriptException>(() => HostScript.WriteToTempDirectoryLines([script]));
+        var error = Assert.Throws<HostScriptException>(() => HostScript.WriteToTempDirectoryCommands([script]));
 
         Assert.StartsWith("hostscripts/resolv-fix.sh:", error.Message);
         Assert.Contains("\"{{\"", error.Message);
     }
 
     [Fact]
-    public void WriteToTempDirectoryLines_BracesWithEncoding_KeepsNoBracesInTheDocument()
+    public void WriteToTempDirectoryCommands_BracesWithEncoding_KeepsNoBracesInTheDocument()
     {
         var script = HostScript.FromContent("diagnose-task-netns.sh", "docker ps --format '{{.ID}}'\n");
 
-        var lines = HostScript.WriteToTempDirectoryLines([script], encodeBraces: true);
+        var lines = HostScript.WriteToTempDirectoryCommands([script], encodeBraces: true);
 
         Assert.DoesNotContain(lines, l => l.Contains("{{", StringComparison.Ordinal));
     }
 
     [Fact]
-    public void WriteToTempDirectoryLines_TwoScriptsOneLibrary_WritesTheLibraryOnceFirst()
+    public void WriteToTempDirectoryCommands_TwoScriptsOneLibrary_WritesTheLibraryOnceFirst()
     {
         var library = HostScript.FromContent(HostScript.LibraryFileName, "f() { :; }\n");
         var a = HostScript.FromContent("a.sh", HostScript.LibrarySourceLine + "\nf\n") with { Library = library };
         var b = HostScript.FromContent("b.sh", HostScript.LibrarySourceLine + "\nf\n") with { Library = library };
 
-        var files = EmbeddedFiles(HostScript.WriteToTempDirectoryLines([a, b]).ToList());
+        var files = EmbeddedFiles(HostScript.WriteToTempDirectoryCommands([a, b]));
 
         Assert.Equal([HostScript.LibraryFileName, "a.sh", "b.sh"], files.Keys);
+    }
+
+    [Fact]
+    public void WriteToTempDirectoryCommands_EachFile_IsOneCommandThatWritesItWhole()
+    {
+        var library = HostScript.FromContent(HostScript.LibraryFileName, "f() { echo \"$1\"; }\n");
+        var a = HostScript.FromContent("a.sh", HostScript.LibrarySourceLine + "\nf one\n\nf two\n") with { Library = library };
+
+        var commands = HostScript.WriteToTempDirectoryCommands([a]);
+
+        var writers = commands.Where(c => c.Contains("${dir}/", StringComparison.Ordinal) && c.Contains('\n')).ToList();
+        Assert.Equal(2, writers.Count);
+        Assert.Equal(new Dictionary<string, string> { [library.FileName] = library.Content, [a.FileName] = a.Content }, EmbeddedFiles(commands));
+    }
+
+    [Fact]
+    public void WriteToTempDirectoryCommands_CompressedScript_DecodesToTheFileByteForByte()
+    {
+        var content = string.Concat(Enumerable.Range(0, 200).Select(i => $"echo \"line {i}: $((i * 2))\" 'ü' \\\n"));
+        var script = HostScript.FromContent("big.sh", content) with { Compressed = true };
+
+        var commands = HostScript.WriteToTempDirectoryCommands([script]);
+
+        Assert.Equal(content, EmbeddedFiles(commands)["big.sh"]);
+        Assert.True(commands.Sum(c => c.Length) < content.Length / 2, "a compressed script takes less room than its text");
+        Assert.DoesNotContain(commands, c => c.Contains("echo", StringComparison.Ordinal));
     }
 
     [Fact]

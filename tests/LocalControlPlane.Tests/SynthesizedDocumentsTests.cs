@@ -221,19 +221,34 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
         return values;
     }
 
-    /// <summary>The heredoc bodies of the command script: the host scripts as the instance gets them.</summary>
+    /// <summary>
+    /// The host scripts as the instance gets them: bash runs the command script up to the line that runs a script
+    /// from $dir, then the files in $dir are read, in the order the script writes them (text, or decoded).
+    /// </summary>
     static List<string> Embedded(string script)
     {
         var lines = script.Split('\n');
-        var bodies = new List<string>();
-        for (var start = Array.FindIndex(lines, IsHeredoc); start >= 0; start = Array.FindIndex(lines, start + 1, IsHeredoc))
+        var run = Array.FindIndex(lines, l => l.StartsWith("bash \"${dir}/", StringComparison.Ordinal));
+        var names = lines[..run]
+            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"<<'.*""\$\{dir\}/(?<name>[^""]+)""|""\$\{dir\}/(?<name>[^""]+)"".*<<'"))
+            .Where(m => m.Success).Select(m => m.Groups["name"].Value).ToList();
+        var output = Directory.CreateTempSubdirectory("embedded-");
+        try
         {
-            var delimiter = lines[start][(lines[start].IndexOf("<<'", StringComparison.Ordinal) + 3)..^1];
-            var end = Array.IndexOf(lines, delimiter, start + 1);
-            bodies.Add(string.Join("\n", lines[(start + 1)..end]) + "\n");
+            var writer = string.Join("\n", lines[..run]) + $"\ncp -- \"${{dir}}\"/* '{output.FullName}/'\n";
+            var start = new System.Diagnostics.ProcessStartInfo("bash", ["-s"]) { RedirectStandardInput = true, RedirectStandardError = true };
+            using var bash = System.Diagnostics.Process.Start(start)!;
+            bash.StandardInput.Write(writer);
+            bash.StandardInput.Close();
+            var error = bash.StandardError.ReadToEnd();
+            bash.WaitForExit();
+            Assert.True(bash.ExitCode == 0, $"writing the files failed: {error}");
+            Assert.Equal(names.Order(StringComparer.Ordinal), Directory.GetFiles(output.FullName).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            return names.Select(n => File.ReadAllText(Path.Combine(output.FullName, n))).ToList();
         }
-        return bodies;
-
-        static bool IsHeredoc(string line) => line.StartsWith("cat > \"${dir}/", StringComparison.Ordinal);
+        finally
+        {
+            output.Delete(recursive: true);
+        }
     }
 }

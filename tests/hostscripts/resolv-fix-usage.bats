@@ -181,13 +181,3 @@ load resolv_fix_helper
   assert_success
   assert_equal "$(last_line | jq -r .verdict)" healthy
 }
-
-@test "size budget: the evidence document's embedded files stay under SSM's 64 KB document limit" {
-  # The EfsEvidence Command document embeds hostlib.sh (once), resolv-fix.sh
-  # and efs-evidence.sh line by line as JSON strings; SSM refuses a document
-  # over 64 KB (MaxDocumentSizeExceeded). 60000 bytes leaves room for the rest
-  # of it; Infra.Tests measures the synthesized documents themselves.
-  local size
-  size="$(cat "${HOSTSCRIPTS}/hostlib.sh" "${RESOLV_FIX}" "${HOSTSCRIPTS}/efs-evidence.sh" | jq -Rs 'split("\n")' -c | wc -c)"
-  ((size <= 60000)) || fail "embedded scripts take ${size} bytes of JSON, over the 60000 budget"
-}
