@@ -74,9 +74,17 @@ public sealed class IntrinsicResolverTests
         Assert.Equal("""{"a":"kept"}""", node!.ToJsonString());
     }
 
+    [Fact]
+    public void Resolve_Join_ConcatenatesResolvedItems()
+    {
+        var joined = Resolve("""{ "Fn::Join": [ ":", [ "arn", { "Ref": "AWS::Partition" }, "ecs" ] ] }""");
+
+        Assert.Equal("arn:aws:ecs", joined);
+    }
+
     [Theory]
-    [InlineData("""{ "Fn::Join": [ ":", [ "a", "b" ] ] }""", "Fn::Join")]
     [InlineData("""{ "Fn::If": [ "Cond", "a", "b" ] }""", "Fn::If")]
+    [InlineData("""{ "Fn::Select": [ 0, [ "a", "b" ] ] }""", "Fn::Select")]
     public void Resolve_IntrinsicNoSynthesizedDocumentUses_FailsNamingIt(string node, string function)
     {
         var error = Assert.Throws<CloudAssemblyException>(() => Resolve(node));

@@ -73,7 +73,7 @@ expected_documents() {
 }
 
 @test "demo.sh --scenario plugin-timeout: the reason is Docker's deadline text only; evidence, host fix, the task starts" {
-  run "${DEMO}" --scenario plugin-timeout --cdk-out "${ROOT}/cdk.out"
+  run "${DEMO}" --scenario plugin-timeout --cdk-out "${CDK_OUT}"
   [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
   jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true
     and (.reason | test("^CannotStartContainerError: Error response from daemon: error while mounting volume ./var/lib/ecs/volumes/ecs-efs-app-1-data-[0-9a-f]+.: VolumeDriver\\.Mount: Post \"http://%2Frun%2Fdocker%2Fplugins%2Famazon-ecs-volume-plugin\\.sock/VolumeDriver\\.Mount\": context deadline exceeded$"))

@@ -7,7 +7,7 @@ namespace LocalControlPlane.Templates;
 
 /// <summary>
 /// Resolves the CloudFormation intrinsics that the synthesized SSM documents, Lambda functions and exports use
-/// (Ref, Fn::GetAtt, Fn::Sub, Fn::ImportValue) to the values a deployment into <see cref="LocalAccount"/> would have. Physical names come from the resource's name property when the
+/// (Ref, Fn::GetAtt, Fn::Join, Fn::Sub, Fn::ImportValue) to the values a deployment into <see cref="LocalAccount"/> would have. Physical names come from the resource's name property when the
 /// template sets one, else "StackName-LogicalId" (CloudFormation adds a random suffix; locally the name must be
 /// stable). EC2 ids are derived from a hash of the stack and logical id, in their real shapes (subnet-…, sg-…).
 /// An intrinsic it does not know is an error, never passed through.
@@ -102,6 +102,13 @@ public sealed class IntrinsicResolver(CloudAssembly assembly, LocalAccount accou
                     : Text(stack, argument, depth, function).Split('.', 2);
                 if (parts.Length != 2) throw Bad(stack, function, argument);
                 return JsonValue.Create(Attribute(stack, parts[0], parts[1], depth));
+            case "Fn::Join":
+            {
+                var args = Args(argument, 2, stack, function);
+                var delimiter = Text(stack, args[0], depth, function);
+                var list = Walk(stack, args[1], depth) as JsonArray ?? throw Bad(stack, function, argument);
+                return JsonValue.Create(string.Join(delimiter, list.Select(item => Scalar(stack, item, function))));
+            }
             case "Fn::Sub":
                 return JsonValue.Create(Substitute(stack, argument, depth));
             case "Fn::ImportValue":
@@ -238,6 +245,9 @@ public sealed class IntrinsicResolver(CloudAssembly assembly, LocalAccount accou
         JsonValue v => v.ToJsonString(),
         _ => throw new CloudAssemblyException($"{stack.TemplateFile}: {function} needs a scalar, got {node?.ToJsonString() ?? "null"}"),
     };
+
+    static JsonArray Args(JsonNode? argument, int count, StackTemplate stack, string function) =>
+        argument is JsonArray a && a.Count == count ? a : throw Bad(stack, function, argument);
 
     static CloudAssemblyException Bad(StackTemplate stack, string function, JsonNode? argument) =>
         new($"{stack.TemplateFile}: malformed {function}: {argument?.ToJsonString() ?? "null"}");
