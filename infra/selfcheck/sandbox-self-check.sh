@@ -58,6 +58,8 @@ readonly QUEUE_PREFIX="ecs-dns-self-check-"
 readonly PAUSE_CONTAINER="~internal~ecs~pause"
 # Seconds between polls; tests set 0.
 readonly POLL_SECONDS="${SELF_CHECK_POLL_SECONDS:-15}"
+# The length of a minute of --wait-minutes; tests shorten it so that a wait that ends refuted takes seconds.
+readonly SECONDS_PER_MINUTE="${SELF_CHECK_SECONDS_PER_MINUTE:-60}"
 
 REGION="${AWS_REGION:-${AWS_DEFAULT_REGION:-}}"
 SANDBOX_STACK="EcsDnsSandbox"
@@ -161,7 +163,7 @@ stack_output() {
 poll() {
   local what=$1 deadline status
   shift
-  deadline=$((SECONDS + WAIT_MINUTES * 60))
+  deadline=$((SECONDS + WAIT_MINUTES * SECONDS_PER_MINUTE))
   while :; do
     if status=$("$@"); then
       say "${what}: ${status}"

@@ -294,14 +294,14 @@ confirmed eventbridge-notifies-topic"
 }
 
 @test "control flow (fake aws): data points only from before the run confirm no EMF extraction" {
-  # What never arrives is waited for: one minute, polled every 10 s.
-  export FAKE_AWS_STALE_METRICS=yes FAKE_AWS_REPEAT=same SELF_CHECK_POLL_SECONDS=10
+  # What never arrives is waited for: one "minute" of 3 s, polled every second.
+  export FAKE_AWS_STALE_METRICS=yes FAKE_AWS_REPEAT=same SELF_CHECK_POLL_SECONDS=1 SELF_CHECK_SECONDS_PER_MINUTE=3
   run_fake --yes --region us-east-1 --out "${EVIDENCE}" --wait-minutes 1
   assert_equal "$(status_of emf-extraction)" refuted
 }
 
 @test "control flow (fake aws): messages of an earlier run on the queue confirm no delivery" {
-  export FAKE_AWS_OLD_MESSAGES=yes FAKE_AWS_REPEAT=same SELF_CHECK_POLL_SECONDS=10
+  export FAKE_AWS_OLD_MESSAGES=yes FAKE_AWS_REPEAT=same SELF_CHECK_POLL_SECONDS=1 SELF_CHECK_SECONDS_PER_MINUTE=3
   run_fake --yes --region us-east-1 --out "${EVIDENCE}" --wait-minutes 1
   assert_equal "$(status_of alarm-notifies-topic)" refuted
   assert_equal "$(status_of eventbridge-notifies-topic)" refuted
