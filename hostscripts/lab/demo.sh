@@ -126,8 +126,8 @@ prepare_tools() {
   log "dotnet build hostscripts/lab/Remediator.Demo (the Remediator, the local control plane, the local endpoints)"
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
   dotnet build "${DRIVER_PROJECT}" --nologo -v:q -clp:ErrorsOnly >&2 || die 4 "dotnet build failed"
-  # MSBuild says where the build put the driver, so no output path is written down here.
-  DRIVER="$(dotnet build "${DRIVER_PROJECT}" --nologo -getProperty:TargetPath)" || die 4 "MSBuild did not name the driver"
+  # MSBuild says where the build put the driver (evaluation only), so no output path is written down here.
+  DRIVER="$(dotnet msbuild "${DRIVER_PROJECT}" -nologo -getProperty:TargetPath)" || die 4 "MSBuild did not name the driver"
   [[ -f "${DRIVER}" ]] || die 4 "dotnet build did not produce ${DRIVER}"
 }
 

@@ -23,31 +23,8 @@ public class DocumentTests(DefaultApp app, ITestOutputHelper output)
     /// runCommand elements, joined as SSM Agent writes its script (each element followed by a line feed), up to the
     /// first that runs a script from $dir, and the files are read from $dir as the instance would have them.
     /// </summary>
-    public static Dictionary<string, string> EmbeddedFiles(IEnumerable<string> commands)
-    {
-        var writers = commands.TakeWhile(c => !c.StartsWith("bash \"${dir}/", StringComparison.Ordinal)).ToList();
-        var names = string.Join("\n", writers).Split('\n')
-            .Select(l => Regex.Match(l, @"<<'.*""\$\{dir\}/(?<name>[^""]+)""|""\$\{dir\}/(?<name>[^""]+)"".*<<'"))
-            .Where(m => m.Success).Select(m => m.Groups["name"].Value).ToList();
-        var output = Directory.CreateTempSubdirectory("embedded-");
-        try
-        {
-            var script = string.Concat(writers.Select(c => c + "\n")) + $"cp -- \"${{dir}}\"/* '{output.FullName}/'\n";
-            var start = new System.Diagnostics.ProcessStartInfo("bash", ["-s"]) { RedirectStandardInput = true, RedirectStandardError = true };
-            using var bash = System.Diagnostics.Process.Start(start)!;
-            bash.StandardInput.Write(script);
-            bash.StandardInput.Close();
-            var error = bash.StandardError.ReadToEnd();
-            bash.WaitForExit();
-            Assert.True(bash.ExitCode == 0, $"writing the files failed: {error}");
-            Assert.Equal(names.Order(StringComparer.Ordinal), Directory.GetFiles(output.FullName).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-            return names.ToDictionary(n => n, n => File.ReadAllText(Path.Combine(output.FullName, n)), StringComparer.Ordinal);
-        }
-        finally
-        {
-            output.Delete(recursive: true);
-        }
-    }
+    public static Dictionary<string, string> EmbeddedFiles(IEnumerable<string> commands) =>
+        Remediation.Testing.EmbeddedFiles.Written(string.Join("\n", commands)).ToDictionary(f => f.Name, f => f.Content, StringComparer.Ordinal);
 
     [Theory]
     [InlineData("EcsDnsRemediation-ResolvFix", "resolv-fix.sh")]

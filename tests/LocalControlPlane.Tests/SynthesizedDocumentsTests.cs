@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using LocalControlPlane.Automation;
 using LocalControlPlane.Tests.Support;
+using Remediation.Testing;
 
 namespace LocalControlPlane.Tests;
 
@@ -225,30 +226,6 @@ public sealed class SynthesizedDocumentsTests(SynthesizedAssembly synthesized) :
     /// The host scripts as the instance gets them: bash runs the command script up to the line that runs a script
     /// from $dir, then the files in $dir are read, in the order the script writes them (text, or decoded).
     /// </summary>
-    static List<string> Embedded(string script)
-    {
-        var lines = script.Split('\n');
-        var run = Array.FindIndex(lines, l => l.StartsWith("bash \"${dir}/", StringComparison.Ordinal));
-        var names = lines[..run]
-            .Select(l => System.Text.RegularExpressions.Regex.Match(l, @"<<'.*""\$\{dir\}/(?<name>[^""]+)""|""\$\{dir\}/(?<name>[^""]+)"".*<<'"))
-            .Where(m => m.Success).Select(m => m.Groups["name"].Value).ToList();
-        var output = Directory.CreateTempSubdirectory("embedded-");
-        try
-        {
-            var writer = string.Join("\n", lines[..run]) + $"\ncp -- \"${{dir}}\"/* '{output.FullName}/'\n";
-            var start = new System.Diagnostics.ProcessStartInfo("bash", ["-s"]) { RedirectStandardInput = true, RedirectStandardError = true };
-            using var bash = System.Diagnostics.Process.Start(start)!;
-            bash.StandardInput.Write(writer);
-            bash.StandardInput.Close();
-            var error = bash.StandardError.ReadToEnd();
-            bash.WaitForExit();
-            Assert.True(bash.ExitCode == 0, $"writing the files failed: {error}");
-            Assert.Equal(names.Order(StringComparer.Ordinal), Directory.GetFiles(output.FullName).Select(Path.GetFileName).Order(StringComparer.Ordinal));
-            return names.Select(n => File.ReadAllText(Path.Combine(output.FullName, n))).ToList();
-        }
-        finally
-        {
-            output.Delete(recursive: true);
-        }
-    }
+    static List<string> Embedded(string script) => EmbeddedFiles.Written(script).Select(f => f.Content).ToList();
+
 }
