@@ -15,7 +15,8 @@
 set -o nounset
 set -o pipefail
 # JSON strings, DNS names and IP addresses: the rules all host scripts share.
-# shellcheck source=hostscripts/hostlib.sh
+# (SC1091 only says that shellcheck without -x does not follow it; CI's -x does.)
+# shellcheck source=hostscripts/hostlib.sh disable=SC1091
 source "$(dirname -- "${BASH_SOURCE[0]}")/hostlib.sh" || exit 4
 
 readonly PROG="diagnose-task-netns.sh"
