@@ -94,7 +94,6 @@ public static class EventParser
             Group = String(detail, "group"),
             StartedBy = String(detail, "startedBy"),
             StoppedReason = String(detail, "stoppedReason"),
-            Version = detail.TryGetProperty("version", out var v) && v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var n) ? n : null,
             Attachments = Attachments(detail),
             Containers = Containers(detail),
             OverridesJson = detail.TryGetProperty("overrides", out var o) && o.ValueKind == JsonValueKind.Object ? o.GetRawText() : null,

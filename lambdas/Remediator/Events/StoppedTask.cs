@@ -18,7 +18,6 @@ public sealed record StoppedTask
     public string? Group { get; init; }
     public string? StartedBy { get; init; }
     public string? StoppedReason { get; init; }
-    public long? Version { get; init; }
     public IReadOnlyList<Attachment> Attachments { get; init; } = [];
     public IReadOnlyList<ContainerReason> Containers { get; init; } = [];
 

@@ -18,7 +18,6 @@ public class EventParserTests
         Assert.Equal("arn:aws:ecs:us-east-1:111122223333:cluster/prod", task.ClusterArn);
         Assert.Equal("EC2", task.LaunchType);
         Assert.Equal("family:app", task.Group);
-        Assert.Equal(3, task.Version);
         Assert.True(task.HasEniAttachment);
         Assert.Equal("subnet-0a1b2c3d4e5f60718", task.SubnetId);
         Assert.Contains("Failed to resolve server", task.StoppedReason);
@@ -62,7 +61,6 @@ public class EventParserTests
         var task = Assert.IsType<ParseResult.Stopped>(Parse(json)).Task;
 
         Assert.Null(task.ClusterArn);
-        Assert.Null(task.Version);
         Assert.Empty(task.Attachments);
         Assert.Null(task.OverridesJson);
         Assert.Equal(["r"], task.Reasons());
