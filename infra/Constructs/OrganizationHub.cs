@@ -70,35 +70,32 @@ public sealed class OrganizationHub : Construct
                 }),
             ],
         });
-        _ = new Rule(this, "AutomationFailedRule", new RuleProps
-        {
-            EventBus = Bus,
-            Description = "Member runbook executions that failed or timed out: to the notification topic, naming account and region",
-            EventPattern = NotificationRules.AutomationFailedPattern(MemberStack.RunbookName),
-            Targets =
-            [
-                new SnsTopic(remediation.Notifications.Topic, new SnsTopicProps
-                {
-                    Message = RuleTargetInput.FromText(
-                        $"ECS DNS remediation: runbook execution {EventField.FromPath("$.detail.ExecutionId")} of {MemberStack.RunbookName} in account {EventField.Account} region {EventField.Region} ended {EventField.FromPath("$.detail.Status")}. Sign in to that account: Systems Manager > Automation."),
-                }),
-            ],
-        });
 
-        _ = new Rule(this, "MemberNotifiedRule", new RuleProps
-        {
-            EventBus = Bus,
-            Description = "Member runbook steps that notified on the member's own topic: to the notification topic, naming account, region and step",
-            EventPattern = NotificationRules.RunbookNotifiedPattern(MemberStack.RunbookName),
-            Targets =
-            [
-                new SnsTopic(remediation.Notifications.Topic, new SnsTopicProps
-                {
-                    Message = RuleTargetInput.FromText(
-                        $"ECS DNS remediation: runbook execution {EventField.FromPath("$.detail.ExecutionId")} of {MemberStack.RunbookName} in account {EventField.Account} region {EventField.Region} notified: {EventField.FromPath("$.detail.StepName")}. Its message, with the evidence, is on that account's topic (stack output TopicArn of the member stack) and in the execution's outputs: sign in to that account, Systems Manager > Automation."),
-                }),
-            ],
-        });
+        ForwardToTopic("AutomationFailedRule",
+            "Member runbook executions that failed or timed out: to the notification topic, naming account and region",
+            NotificationRules.AutomationFailedPattern(MemberStack.RunbookName),
+            $"ended {EventField.FromPath("$.detail.Status")}. Sign in to that account: Systems Manager > Automation.");
+        ForwardToTopic("MemberNotifiedRule",
+            "Member runbook steps that notified on the member's own topic: to the notification topic, naming account, region and step",
+            NotificationRules.RunbookNotifiedPattern(MemberStack.RunbookName),
+            $"notified: {EventField.FromPath("$.detail.StepName")}. Its message, with the evidence, is on that account's topic (stack output TopicArn of the member stack) and in the execution's outputs: sign in to that account, Systems Manager > Automation.");
+
+        // A rule on the hub bus that tells the hub's operators about one member runbook execution.
+        void ForwardToTopic(string id, string description, EventPattern pattern, string outcome) =>
+            _ = new Rule(this, id, new RuleProps
+            {
+                EventBus = Bus,
+                Description = description,
+                EventPattern = pattern,
+                Targets =
+                [
+                    new SnsTopic(remediation.Notifications.Topic, new SnsTopicProps
+                    {
+                        Message = RuleTargetInput.FromText(
+                            $"ECS DNS remediation: runbook execution {EventField.FromPath("$.detail.ExecutionId")} of {MemberStack.RunbookName} in account {EventField.Account} region {EventField.Region} {outcome}"),
+                    }),
+                ],
+            });
 
         var stack = Stack.Of(this);
         remediator.Function.AddEnvironment(RemediatorEnvironment.HubAccount, stack.Account);
