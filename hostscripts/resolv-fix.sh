@@ -99,7 +99,9 @@ Actions:
              is left byte-identical. Makes the change persistent with the
              manager found (dhclient, systemd-resolved, NetworkManager).
   rollback   Restore the original resolv.conf byte for byte from the backup
-             and undo the persistence changes.
+             and undo the persistence changes. Without a backup (fix never
+             changed the file, or it was rolled back) there is nothing to
+             roll back: exit 0, nothing changed.
 
 Options:
   --resolver ADDR     VPC resolver (default 169.254.169.253): a unicast IPv4
@@ -117,14 +119,14 @@ Options:
 
 Exit codes:
   0  ok: check found it healthy; fix fixed it or it was already healthy;
-     rollback restored the original
+     rollback restored the original, or found nothing to roll back
   1  at risk (check only)
   2  bad usage or invalid parameter; nothing changed
   3  --verify-host NAME does not resolve through the VPC resolver; the cause
      is not the local resolver; nothing changed
   4  environment or I/O error (missing, binary or over 64 KiB resolv.conf,
-     a symlink leaving DIR, no backup, lock timeout, write failure,
-     --verify-host got no answer)
+     a symlink leaving DIR, a backup that is not a file, lock timeout,
+     write failure, --verify-host got no answer)
 
 Files (under DIR):
   /etc/resolv.conf.ecs-dns-remediation.bak   original, written once
@@ -1011,10 +1013,32 @@ have_backup() {
     || die "${EXIT_ENV}" "${backup} is not a file or symlink; nothing changed"
 }
 
+# Reports the state of resolv.conf as it is (its verdict, when it reads).
+# Globals: CONF and the report state.
+report_current() {
+  local real
+  real="$(resolve_in_root "${CONF}")" || return 0
+  read_file "${real}" || return 0
+  detect_manager "${CONF}"
+  parse_nameservers
+  set_report_ns
+  if is_healthy; then VERDICT="healthy"; else VERDICT="at-risk"; fi
+}
+
+# Rollback where fix never changed the file (or a rollback already ran): a
+# no-op that succeeds, so rolling back a whole fleet, or twice, is safe.
+nothing_to_roll_back() {
+  report_current
+  say "nothing to roll back: no backup ${CONF}${BACKUP_SUFFIX} (fix never changed this file, or it was rolled back); nothing changed${VERDICT:+ (resolv.conf is ${VERDICT})}"
+  emit_json "${EXIT_OK}" ""
+  exit "${EXIT_OK}"
+}
+
 # The rollback action.
 do_rollback() {
   local backup="${CONF}${BACKUP_SUFFIX}" real
-  have_backup || die "${EXIT_ENV}" "no backup ${backup} to roll back to; nothing changed"
+  # Under the lock: a rollback that ran meanwhile leaves nothing to do.
+  have_backup || nothing_to_roll_back
   if [[ "${DRY_RUN}" == true ]]; then
     say "dry run: would restore ${CONF} from ${backup} and undo persistence files"
     BACKUP_REPORTED="${backup}"
@@ -1070,9 +1094,9 @@ main() {
     ETC="${ROOT}/etc"
     CONF="${ETC}/resolv.conf"
     inside_root "${ETC}" || die "${EXIT_ENV}" "${ETC} is a symlink that leaves --root; nothing changed"
-    # Checked before taking the lock as well, so a refused rollback creates
-    # nothing.
-    have_backup || die "${EXIT_ENV}" "no backup ${CONF}${BACKUP_SUFFIX} to roll back to; nothing changed"
+    # Checked before taking the lock as well, so a rollback with nothing to
+    # do creates nothing.
+    have_backup || nothing_to_roll_back
     [[ "${DRY_RUN}" == true ]] || take_lock
     # The manager is named from the file being replaced, when it reads.
     local current
