@@ -6,7 +6,7 @@ var root = new RootCommand("""
     remediator: the ECS DNS Remediator's pipeline from a shell.
 
     Exit codes (every command):
-      0  done (plan: any decision on a well-formed event; fleet: every instance healthy or fixed)
+      0  done (plan: any decision on a well-formed event; fleet: every instance healthy, fixed, rolled back or untouched)
       1  something is at risk, failed or silent (fleet)
       2  bad usage, an unreadable file, malformed JSON, an invalid setting or an AWS error: nothing was done
     """);

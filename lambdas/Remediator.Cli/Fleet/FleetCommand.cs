@@ -9,23 +9,28 @@ using Remediator.Planning;
 namespace Remediator.Cli.Fleet;
 
 /// <summary>
-/// <c>remediator fleet check|fix --cluster NAME</c>: runs the resolv-fix document on every container
-/// instance tagged with the cluster, and reports each one; with <c>--account ID --region R</c>, in a member account
-/// of the organization, through its access role. Exit 0 when every instance is healthy (or
-/// fixed), 1 when any is at risk, failed or did not answer, 2 for bad usage: a pipeline gate.
+/// <c>remediator fleet check|fix|rollback --cluster NAME</c>: runs the resolv-fix document on every container
+/// instance tagged with the cluster, and reports each one; rollback restores only the instances the host fix
+/// changed (resolv-fix.sh keeps a backup there; elsewhere it changes nothing and says so). With <c>--account ID --region R</c>, in a member account
+/// of the organization, through its access role. Exit 0 when every instance is healthy, fixed, rolled back or
+/// untouched, 1 when any is at risk, failed or did not answer, 2 for bad usage: a pipeline gate.
 /// </summary>
 public static class FleetCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
-        var fleet = new Command("fleet", "Check or fix the resolv.conf of a cluster's container instances through SSM Run Command");
+        var fleet = new Command("fleet", "Check, fix or roll back the resolv.conf of a cluster's container instances through SSM Run Command");
         fleet.Subcommands.Add(Create(ResolvFixParameterNames.Check, "Report which container instances are at risk (changes nothing)", stdout, stderr, stdin));
         fleet.Subcommands.Add(Create(ResolvFixParameterNames.Fix, "Apply the host fix to the cluster's container instances (asks first unless --yes)", stdout, stderr, stdin));
+        fleet.Subcommands.Add(Create(ResolvFixParameterNames.Rollback,
+            "Restore resolv.conf on the container instances the host fix changed, from its backup; the others are left untouched (asks first unless --yes)", stdout, stderr, stdin));
         return fleet;
     }
 
     static Command Create(string action, string description, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
+        // fix and rollback change hosts: the same slower rate, the same question, the same dry run.
+        var changesHosts = action != ResolvFixParameterNames.Check;
         var cluster = new Option<string>("--cluster") { Description = "The ECS cluster whose container instances to target", Required = true };
         var document = new Option<string?>("--document") { Description = $"The resolv-fix Command document (default: {RemediationDocuments.DefaultResolvFix}, or {RemediationDocuments.MemberResolvFix} with --account)" };
         var tag = new Option<string>("--target-tag") { Description = "The instance tag whose value is the cluster name", DefaultValueFactory = _ => InstanceTags.Cluster };
@@ -33,8 +38,8 @@ public static class FleetCommand
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
         var wait = new Option<double>("--wait") { Description = "Seconds to wait for every instance to answer", DefaultValueFactory = _ => 180 };
         var poll = new Option<double>("--poll-interval") { Description = "Seconds between two looks at the invocations", DefaultValueFactory = _ => 3 };
-        var concurrency = new Option<string>("--max-concurrency") { Description = "SSM rate control: instances at once", DefaultValueFactory = _ => action == ResolvFixParameterNames.Fix ? "10%" : "50%" };
-        var errors = new Option<string>("--max-errors") { Description = "SSM rate control: errors before SSM stops sending", DefaultValueFactory = _ => action == ResolvFixParameterNames.Fix ? "1" : "10%" };
+        var concurrency = new Option<string>("--max-concurrency") { Description = "SSM rate control: instances at once", DefaultValueFactory = _ => changesHosts ? "10%" : "50%" };
+        var errors = new Option<string>("--max-errors") { Description = "SSM rate control: errors before SSM stops sending", DefaultValueFactory = _ => changesHosts ? "1" : "10%" };
         var region = new Option<string?>("--region") { Description = "AWS region (default: the SDK's chain)" };
         var endpoint = new Option<string?>("--endpoint-url") { Description = "SSM endpoint URL (default: the SDK's; for tests and private endpoints)" };
         var account = new Option<string?>("--account") { Description = "A member account of the organization: assume its access role (needs --region)" };
@@ -45,8 +50,11 @@ public static class FleetCommand
         var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Show the change on each instance, change nothing" };
 
-        var command = new Command(action, description) { cluster, document, tag, resolver, json, wait, poll, concurrency, errors, region, endpoint, account, roleName };
-        if (action == ResolvFixParameterNames.Fix)
+        var command = new Command(action, description) { cluster, document, tag, json, wait, poll, concurrency, errors, region, endpoint, account, roleName };
+        // rollback restores the backup whatever resolver the fix put in.
+        var takesResolver = action != ResolvFixParameterNames.Rollback;
+        if (takesResolver) command.Options.Insert(3, resolver);
+        if (changesHosts)
         {
             command.Options.Add(yes);
             command.Options.Add(dryRun);
@@ -61,7 +69,7 @@ public static class FleetCommand
                 TargetTagKey = result.GetValue(tag)!,
                 Cluster = result.GetValue(cluster)!,
                 Action = action,
-                Resolver = result.GetValue(resolver)!,
+                Resolver = takesResolver ? result.GetValue(resolver)! : VpcResolver.Default,
                 DryRun = result.GetValue(dryRun),
                 MaxConcurrency = result.GetValue(concurrency)!,
                 MaxErrors = result.GetValue(errors)!,
@@ -75,9 +83,9 @@ public static class FleetCommand
                 await stderr.WriteLineAsync($"remediator fleet {action}: {problem}");
                 return ExitCodes.Usage;
             }
-            if (action == ResolvFixParameterNames.Fix && !request.DryRun && !result.GetValue(yes) && !await ConfirmAsync(request, stdout, stdin))
+            if (changesHosts && !request.DryRun && !result.GetValue(yes) && !await ConfirmAsync(request, stdout, stdin))
             {
-                await stderr.WriteLineAsync($"remediator fleet fix: not confirmed; nothing was sent (use --yes to skip the question)");
+                await stderr.WriteLineAsync($"remediator fleet {action}: not confirmed; nothing was sent (use --yes to skip the question)");
                 return ExitCodes.Usage;
             }
 
@@ -156,7 +164,10 @@ public static class FleetCommand
 
     static async Task<bool> ConfirmAsync(FleetRequest request, TextWriter stdout, TextReader stdin)
     {
-        await stdout.WriteAsync($"Apply the host fix (resolver {request.Resolver}) to every container instance of cluster {request.Cluster}, {request.MaxConcurrency} at a time? [y/N] ");
+        var question = request.Action == ResolvFixParameterNames.Rollback
+            ? $"Restore the original resolv.conf on every container instance of cluster {request.Cluster} that the host fix changed, {request.MaxConcurrency} at a time? [y/N] "
+            : $"Apply the host fix (resolver {request.Resolver}) to every container instance of cluster {request.Cluster}, {request.MaxConcurrency} at a time? [y/N] ";
+        await stdout.WriteAsync(question);
         var answer = (await stdin.ReadLineAsync())?.Trim();
         return answer is "y" or "Y" or "yes";
     }

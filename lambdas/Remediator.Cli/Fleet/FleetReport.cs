@@ -7,10 +7,14 @@ namespace Remediator.Cli.Fleet;
 /// <summary>The result of one fleet command: a row per container instance.</summary>
 public sealed record FleetReport(string Cluster, string Action, string CommandId, IReadOnlyList<InstanceResult> Instances)
 {
-    /// <summary>Nothing at risk, failed or silent: the pipeline gate passes.</summary>
-    public bool AllHealthy => Instances.Count > 0 && Instances.All(i => i.Verdict is Verdict.Healthy or Verdict.Fixed);
+    /// <summary>
+    /// Every instance answered and ended as asked (healthy, fixed, rolled back, untouched, or what a dry run would
+    /// change); nothing at risk, failed or silent: the pipeline gate passes.
+    /// </summary>
+    public bool AllDone => Instances.Count > 0 && Instances.All(i => i.Verdict is
+        Verdict.Healthy or Verdict.Fixed or Verdict.RolledBack or Verdict.Untouched or Verdict.WouldChange);
 
-    public int ExitCode => AllHealthy ? ExitCodes.Ok : ExitCodes.AtRisk;
+    public int ExitCode => AllDone ? ExitCodes.Ok : ExitCodes.AtRisk;
 
     public string ToTable()
     {
@@ -37,13 +41,15 @@ public sealed record FleetReport(string Cluster, string Action, string CommandId
     {
         Verdict.AtRisk => "at-risk",
         Verdict.NoAnswer => "no-answer",
+        Verdict.RolledBack => "rolled-back",
+        Verdict.WouldChange => "would-change",
         _ => verdict.ToString().ToLowerInvariant(),
     };
 }
 
-public sealed record FleetJson(string Cluster, string Action, string CommandId, bool AllHealthy, IReadOnlyList<InstanceJson> Instances)
+public sealed record FleetJson(string Cluster, string Action, string CommandId, bool AllDone, IReadOnlyList<InstanceJson> Instances)
 {
-    public static FleetJson From(FleetReport report) => new(report.Cluster, report.Action, report.CommandId, report.AllHealthy,
+    public static FleetJson From(FleetReport report) => new(report.Cluster, report.Action, report.CommandId, report.AllDone,
         report.Instances.Select(i => new InstanceJson(i.InstanceId, FleetReport.VerdictName(i.Verdict), i.Manager, i.Nameservers, i.Detail)).ToList());
 }
 

@@ -3,7 +3,7 @@ using Remediation.Contracts;
 
 namespace Remediator.Cli.Fleet;
 
-/// <summary>What one container instance answered to the resolv-fix document.</summary>
+/// <summary>What one container instance answered to the resolv-fix document (check, fix or rollback).</summary>
 public enum Verdict
 {
     Healthy,
@@ -11,6 +11,15 @@ public enum Verdict
     Fixed,
     Failed,
     NoAnswer,
+
+    /// <summary>rollback restored the backup the host fix had made.</summary>
+    RolledBack,
+
+    /// <summary>rollback found no backup: the host fix never changed this instance, or it was rolled back already.</summary>
+    Untouched,
+
+    /// <summary>A dry run: the action would change this instance.</summary>
+    WouldChange,
 }
 
 /// <summary>One row of a fleet report.</summary>
@@ -33,11 +42,19 @@ public static class HostCheck
         var nameservers = summary is { } t && t.TryGetProperty("nameservers", out var n) && n.ValueKind == JsonValueKind.Array
             ? n.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList()
             : [];
-        var changed = summary is { } u && u.TryGetProperty("changed", out var c) && c.ValueKind == JsonValueKind.True;
+        var changed = IsTrue(summary, "changed");
+        // A dry run reports the file as the action would leave it: only would_change tells it apart from a healthy host.
+        var wouldChangeInDryRun = IsTrue(summary, "dry_run") && IsTrue(summary, "would_change");
+        var rollback = action == ResolvFixParameterNames.Rollback;
 
         var (verdict, detail) = responseCode switch
         {
             null => (Verdict.NoAnswer, $"no answer ({status ?? "pending"})"),
+            ResolvFixExitCodes.Ok when wouldChangeInDryRun => (Verdict.WouldChange, rollback
+                ? "dry run: would restore resolv.conf from the backup the host fix made"
+                : "dry run: would put the VPC resolver within the first three nameservers"),
+            ResolvFixExitCodes.Ok when rollback && changed => (Verdict.RolledBack, "rolled back: resolv.conf restored from the backup the host fix made"),
+            ResolvFixExitCodes.Ok when rollback => (Verdict.Untouched, "untouched: no backup, so the host fix never changed it (or it was rolled back already)"),
             ResolvFixExitCodes.Ok when action == ResolvFixParameterNames.Fix && changed => (Verdict.Fixed, "fixed: the VPC resolver is now within the first three nameservers"),
             ResolvFixExitCodes.Ok => (Verdict.Healthy, "healthy: a non-loopback nameserver is within the first three"),
             ResolvFixExitCodes.AtRisk => (Verdict.AtRisk, "at risk: only loopback nameservers among the first three; awsvpc tasks cannot resolve EFS"),
@@ -48,6 +65,9 @@ public static class HostCheck
         };
         return new InstanceResult(instanceId, verdict, manager, nameservers, detail);
     }
+
+    static bool IsTrue(JsonElement? summary, string property) =>
+        summary is { } s && s.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.True;
 
     static JsonElement? LastJsonLine(string? output)
     {

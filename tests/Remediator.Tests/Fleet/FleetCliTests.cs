@@ -186,4 +186,154 @@ public sealed class FleetCliTests : IAsyncLifetime
         Assert.Equal(1, result.ExitCode);
         Assert.Equal(0, Json(result.Stdout).GetProperty("instances").GetArrayLength());
     }
+
+    /// <summary>
+    /// A container instance that keeps its resolv.conf state across commands, answering as resolv-fix.sh does:
+    /// fix backs up and fixes an at-risk file, rollback restores a backup and without one changes nothing.
+    /// </summary>
+    sealed class StatefulHost(bool atRisk)
+    {
+        public bool AtRisk { get; private set; } = atRisk;
+        public bool HasBackup { get; private set; }
+
+        public CommandReply Answer(SentCommand command)
+        {
+            var action = command.Parameters["Action"][0];
+            var dryRun = command.Parameters["DryRun"][0] == "yes";
+            var (changed, wouldChange) = (false, false);
+            if (action == "fix" && AtRisk)
+            {
+                wouldChange = true;
+                if (!dryRun) (AtRisk, HasBackup, changed) = (false, true, true);
+            }
+            else if (action == "rollback" && HasBackup)
+            {
+                wouldChange = true;
+                if (!dryRun) (AtRisk, HasBackup, changed) = (true, false, true);
+            }
+            var code = action == "check" && AtRisk ? 1 : 0;
+            var summary = $$"""{"action":"{{action}}","verdict":"{{(AtRisk ? "at-risk" : "healthy")}}","manager":"dhclient","nameservers":{{(AtRisk ? "[\"127.0.0.1\"]" : "[\"127.0.0.1\",\"169.254.169.253\"]")}},"changed":{{(changed ? "true" : "false")}},"would_change":{{(wouldChange ? "true" : "false")}},"dry_run":{{(dryRun ? "true" : "false")}},"exit_code":{{code}}}""";
+            return new CommandReply(code == 0 ? "Success" : "Failed", code, summary);
+        }
+    }
+
+    StatefulHost Host(string id, string cluster, bool atRisk)
+    {
+        var host = new StatefulHost(atRisk);
+        endpoint.Ssm.AddManagedInstance(new ManagedInstance(id, new Dictionary<string, string> { [Tag] = cluster }, host.Answer));
+        return host;
+    }
+
+    static string[] Verdicts(string stdout) =>
+        Json(stdout[stdout.IndexOf('{')..]).GetProperty("instances").EnumerateArray().Select(i => i.GetProperty("verdict").GetString()!).ToArray();
+
+    [Fact]
+    public async Task Rollback_AfterFix_RestoresOnlyTheHostsTheFixChanged()
+    {
+        var changed = Host("i-0000000000000000a", "prod", atRisk: true);
+        var healthy = Host("i-0000000000000000b", "prod", atRisk: false);
+        var otherCluster = Host("i-0000000000000000c", "staging", atRisk: true);
+        await Fleet(null, "fix", "--cluster", "prod", "--yes");
+        await Fleet(null, "fix", "--cluster", "staging", "--yes");
+
+        var result = await Fleet(null, "rollback", "--cluster", "prod", "--yes", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["rolled-back", "untouched"], Verdicts(result.Stdout));
+        Assert.True(changed.AtRisk);
+        Assert.False(healthy.AtRisk);
+        Assert.False(otherCluster.AtRisk);
+        Assert.True(otherCluster.HasBackup);
+    }
+
+    [Fact]
+    public async Task Rollback_SendsTheRollbackActionByTagAtTheFixRate()
+    {
+        Host("i-0000000000000000a", "prod", atRisk: false);
+
+        await Fleet(null, "rollback", "--cluster", "prod", "--yes");
+
+        using var body = JsonDocument.Parse(Assert.Single(endpoint.RequestsOf("SendCommand")).Body.ToJsonString());
+        var request = body.RootElement;
+        Assert.Equal("rollback", request.GetProperty("Parameters").GetProperty("Action")[0].GetString());
+        Assert.Equal("no", request.GetProperty("Parameters").GetProperty("DryRun")[0].GetString());
+        Assert.Equal("tag:" + Tag, request.GetProperty("Targets")[0].GetProperty("Key").GetString());
+        Assert.Equal("10%", request.GetProperty("MaxConcurrency").GetString());
+        Assert.Equal("1", request.GetProperty("MaxErrors").GetString());
+    }
+
+    [Fact]
+    public async Task Rollback_TakesNoResolver_ItRestoresWhateverTheFixWrote()
+    {
+        Host("i-0000000000000000a", "prod", atRisk: false);
+
+        var result = await Fleet(null, "rollback", "--cluster", "prod", "--yes", "--resolver", "10.0.0.2");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Empty(endpoint.RequestsOf("SendCommand"));
+    }
+
+    [Fact]
+    public async Task Rollback_Twice_TheSecondFindsNothingToRollBack()
+    {
+        Host("i-0000000000000000a", "prod", atRisk: true);
+        await Fleet(null, "fix", "--cluster", "prod", "--yes");
+        await Fleet(null, "rollback", "--cluster", "prod", "--yes");
+
+        var result = await Fleet(null, "rollback", "--cluster", "prod", "--yes", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["untouched"], Verdicts(result.Stdout));
+    }
+
+    [Fact]
+    public async Task Rollback_WithoutYesAndNoAnswer_SendsNothingAndExitsTwo()
+    {
+        Host("i-0000000000000000a", "prod", atRisk: true);
+
+        var result = await Fleet("n\n", "rollback", "--cluster", "prod");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("not confirmed", result.Stderr);
+        Assert.Empty(endpoint.RequestsOf("SendCommand"));
+    }
+
+    [Fact]
+    public async Task Rollback_DryRun_AsksNothingChangesNothingAndSaysWhatWouldChange()
+    {
+        var host = Host("i-0000000000000000a", "prod", atRisk: true);
+        Host("i-0000000000000000b", "prod", atRisk: false);
+        await Fleet(null, "fix", "--cluster", "prod", "--yes");
+
+        var result = await Fleet("", "rollback", "--cluster", "prod", "--dry-run", "--json");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(["would-change", "untouched"], Verdicts(result.Stdout));
+        Assert.False(host.AtRisk);
+        Assert.True(host.HasBackup);
+    }
+
+    [Fact]
+    public async Task FixDryRun_AtRiskHost_IsReportedAsWouldChangeNotHealthy()
+    {
+        var host = Host("i-0000000000000000a", "prod", atRisk: true);
+
+        var result = await Fleet("", "fix", "--cluster", "prod", "--dry-run", "--json");
+
+        Assert.Equal(["would-change"], Verdicts(result.Stdout));
+        Assert.True(host.AtRisk);
+    }
+
+    [Fact]
+    public async Task Rollback_AHostThatCannotRestore_IsFailedAndExitsOne()
+    {
+        Host("i-0000000000000000a", "prod", atRisk: false);
+        endpoint.Ssm.AddManagedInstance(new ManagedInstance("i-0000000000000000b", new Dictionary<string, string> { [Tag] = "prod" },
+            _ => new CommandReply("Failed", 4, """{"action":"rollback","verdict":null,"manager":"static","nameservers":[],"changed":false,"would_change":false,"dry_run":false,"exit_code":4}""")));
+
+        var result = await Fleet(null, "rollback", "--cluster", "prod", "--yes", "--json");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(["untouched", "failed"], Verdicts(result.Stdout));
+    }
 }

@@ -8,9 +8,20 @@ public class FleetReportTests
     static InstanceResult Row(string id, Verdict verdict) => new(id, verdict, "dhclient", ["127.0.0.1", "169.254.169.253"], "detail");
 
     [Fact]
-    public void ExitCode_AllHealthy_IsZero()
+    public void ExitCode_AllHealthyOrFixed_IsZero()
     {
         var report = new FleetReport("prod", "check", "cmd-1", [Row("i-1", Verdict.Healthy), Row("i-2", Verdict.Fixed)]);
+
+        Assert.Equal(0, report.ExitCode);
+    }
+
+    [Theory]
+    [InlineData(Verdict.RolledBack)]
+    [InlineData(Verdict.Untouched)]
+    [InlineData(Verdict.WouldChange)]
+    public void ExitCode_RolledBackUntouchedOrADryRun_IsZero(Verdict verdict)
+    {
+        var report = new FleetReport("prod", "rollback", "cmd-1", [Row("i-1", verdict), Row("i-2", Verdict.Untouched)]);
 
         Assert.Equal(0, report.ExitCode);
     }
@@ -54,7 +65,7 @@ public class FleetReportTests
         using var document = JsonDocument.Parse(json);
         var instance = document.RootElement.GetProperty("instances")[0];
         Assert.Equal("no-answer", instance.GetProperty("verdict").GetString());
-        Assert.False(document.RootElement.GetProperty("allHealthy").GetBoolean());
+        Assert.False(document.RootElement.GetProperty("allDone").GetBoolean());
         Assert.DoesNotContain('\n', json);
     }
 }

@@ -54,4 +54,52 @@ public class HostCheckTests
         Assert.Null(result.Manager);
         Assert.Empty(result.Nameservers);
     }
+
+    static string Summary(string action, string verdict, bool changed, bool wouldChange, bool dryRun) =>
+        $$"""{"action":"{{action}}","verdict":"{{verdict}}","manager":"dhclient","nameservers":["127.0.0.1"],"changed":{{Json(changed)}},"would_change":{{Json(wouldChange)}},"dry_run":{{Json(dryRun)}},"backup":null,"exit_code":0}""";
+
+    static string Json(bool value) => value ? "true" : "false";
+
+    [Fact]
+    public void Read_RollbackThatRestoredTheBackup_IsRolledBack()
+    {
+        var result = HostCheck.Read("i-0abc", "rollback", 0, "restored /etc/resolv.conf\n" + Summary("rollback", "at-risk", true, true, false), "Success");
+
+        Assert.Equal(Verdict.RolledBack, result.Verdict);
+        Assert.Equal(["127.0.0.1"], result.Nameservers);
+    }
+
+    [Fact]
+    public void Read_RollbackWithNothingToRollBack_IsUntouched()
+    {
+        var result = HostCheck.Read("i-0abc", "rollback", 0, Summary("rollback", "healthy", false, false, false), "Success");
+
+        Assert.Equal(Verdict.Untouched, result.Verdict);
+    }
+
+    [Theory]
+    [InlineData("fix", "healthy")]
+    [InlineData("rollback", "at-risk")]
+    public void Read_DryRunThatWouldChangeTheHost_IsWouldChangeNotHealthy(string action, string verdictAfter)
+    {
+        var result = HostCheck.Read("i-0abc", action, 0, Summary(action, verdictAfter, false, true, true), "Success");
+
+        Assert.Equal(Verdict.WouldChange, result.Verdict);
+    }
+
+    [Fact]
+    public void Read_DryRunOfAHealthyHost_IsHealthy()
+    {
+        var result = HostCheck.Read("i-0abc", "fix", 0, Summary("fix", "healthy", false, false, true), "Success");
+
+        Assert.Equal(Verdict.Healthy, result.Verdict);
+    }
+
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]
+    public void Read_RollbackThatTheScriptRefused_IsFailed(int code)
+    {
+        Assert.Equal(Verdict.Failed, HostCheck.Read("i-0abc", "rollback", code, "", "Failed").Verdict);
+    }
 }
