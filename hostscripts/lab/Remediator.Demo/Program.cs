@@ -11,11 +11,13 @@ using Remediator.Demo;
 
 // One pass of the remediation loop against the lab: the Remediator, configured from its template, gets the
 // event; the control plane runs whatever it starts; the ECS scheduler replaces the stopped task. The timeline
-// goes to stderr, one JSON object to stdout.
+// goes to stderr, one JSON object to stdout. With "fleet-endpoint" first: the lab's instances behind a local SSM
+// endpoint, for the fleet commands (FleetEndpoint.cs).
 var stdout = Console.Out;
 var timeline = Console.Error;
 try
 {
+    if (args is [FleetEndpoint.Mode, .. var fleetArgs]) return await FleetEndpoint.RunAsync(fleetArgs, stdout, timeline);
     var options = DemoOptions.Parse(args);
     var detail = JsonNode.Parse(File.ReadAllText(options.EventFile))?["detail"] as JsonObject
         ?? throw new ArgumentException($"{options.EventFile}: not an ECS event (no detail)");
