@@ -29,4 +29,14 @@ public sealed class VersionCliTests
         // Keep a Changelog's headings and NuGet both read the version as SemVer 2.0 (https://semver.org).
         Assert.Matches(@"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$", DeclaredVersion());
     }
+
+    [Fact]
+    public void Changelog_HasADatedSectionForTheDeclaredVersion()
+    {
+        var changelog = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "CHANGELOG.md"));
+
+        // Keep a Changelog 1.1.0: "## [VERSION] - YYYY-MM-DD", an Unreleased section above the releases.
+        Assert.Matches($@"(?m)^## \[{System.Text.RegularExpressions.Regex.Escape(DeclaredVersion())}\] - \d{{4}}-\d{{2}}-\d{{2}}$", changelog);
+        Assert.Contains("## [Unreleased]", changelog);
+    }
 }
