@@ -70,6 +70,8 @@ public sealed class DocumentedCommandsTests
         var parts = JsonSerializer.Deserialize<string[]>(serialized)!;
         var (where, words) = (parts[0], parts[1..]);
         Assert.True(words.Length >= 3, $"{where}: no service and command");
+        // A <placeholder> is a redirection to bash: the pasted command would read a file named after it.
+        Assert.DoesNotContain(words, w => Regex.IsMatch(w, "^<[^>]*>$"));
         var (service, verb) = (words[1], words[2]);
         if (Customizations.Contains($"{service} {verb}") || service == "s3") return;
 
