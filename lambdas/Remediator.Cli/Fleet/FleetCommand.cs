@@ -11,9 +11,10 @@ namespace Remediator.Cli.Fleet;
 /// <summary>
 /// <c>remediator fleet check|fix|rollback --cluster NAME</c>: runs the resolv-fix document on every container
 /// instance tagged with the cluster, and reports each one; rollback restores only the instances the host fix
-/// changed (resolv-fix.sh keeps a backup there; elsewhere it changes nothing and says so). With <c>--account ID --region R</c>, in a member account
-/// of the organization, through its access role. Exit 0 when every instance is healthy, fixed, rolled back or
-/// untouched, 1 when any is at risk, failed or did not answer, 2 for bad usage: a pipeline gate.
+/// changed (resolv-fix.sh keeps a backup there; elsewhere it changes nothing and says so). With
+/// <c>--account ID --region R</c>, in a member account of the organization, through its access role. Exit 0 when
+/// every instance is healthy, fixed, rolled back or untouched, 1 when any is at risk, failed or did not answer,
+/// 2 for bad usage: a pipeline gate.
 /// </summary>
 public static class FleetCommand
 {
