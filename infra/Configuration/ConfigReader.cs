@@ -1,4 +1,5 @@
 using System.Globalization;
+using Infra.Stacks;
 
 namespace Infra.Configuration;
 
@@ -110,6 +111,9 @@ public static class ConfigReader
             var provider = SafeCapacityProviders.For(config.SafeCapacityProviderName, name, clusters.Count);
             if (!EcsNames.IsCapacityProviderName(provider))
                 throw new ConfigException($"{Prefix}safeCapacityProviderName: {provider}, the provider of cluster {name}, is longer than 255 characters; expected a shorter name");
+            // PutMetricAlarm's AlarmName: 1-255 characters (botocore 1.43 cloudwatch/2010-08-01 service-2.json, AlarmName).
+            if (CapacityStack.NoSafeInstanceAlarmName(AppStacks.CapacityStackName, name, clusters.Count).Length > 255)
+                throw new ConfigException($"{Prefix}safeCapacityClusters: {name} is too long to name its safe capacity alarm (255 characters at most); expected a shorter cluster name");
             var existing = providers[name].Distinct(StringComparer.Ordinal).ToArray();
             if (existing.Contains(provider))
                 throw new ConfigException($"{Prefix}existingCapacityProviders: lists the safe capacity provider {provider} for cluster {name}; expected only the providers the cluster had before");

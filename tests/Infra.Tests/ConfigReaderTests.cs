@@ -233,6 +233,19 @@ public class ConfigReaderTests
     }
 
     [Fact]
+    public void Read_SeveralClustersOneNamedTooLongForItsAlarm_StopsNamingTheCluster()
+    {
+        var longName = new string('c', 230);
+
+        var error = Assert.Throws<ConfigException>(() => ReadExisting(
+            ("safeCapacityClusters", $"prod,{longName}"),
+            ("existingDefaultStrategy", $"prod/none,{longName}/none")));
+
+        Assert.StartsWith("remediation:safeCapacityClusters:", error.Message);
+        Assert.Contains(longName, error.Message);
+    }
+
+    [Fact]
     public void Read_ProvidersOfAClusterWithoutSafeCapacity_Stop()
     {
         var error = Assert.Throws<ConfigException>(() => ReadExisting(

@@ -6,7 +6,7 @@ namespace Infra.Tests;
 [Collection(nameof(ExistingClusterApp))]
 public sealed class StackDescriptionTests(ExistingClusterApp app)
 {
-    static string PropsVersion() =>
+    internal static string PropsVersion() =>
         XDocument.Load(Path.Combine(RepositoryRoot.Find(), "Directory.Build.props")).Descendants("Version").Single().Value;
 
     [Fact]
@@ -17,5 +17,18 @@ public sealed class StackDescriptionTests(ExistingClusterApp app)
         Assert.Matches(@"^\d+\.\d+\.\d+$", version);
         Assert.Equal(3, app.Templates.Count);
         Assert.All(app.Templates, t => Assert.EndsWith($"(v{version})", (string?)t.Value["Description"]));
+    }
+}
+
+/// <summary>The member template the hub's StackSet deploys says its release too.</summary>
+[Collection(nameof(OrganizationApp))]
+public sealed class MemberStackDescriptionTests(OrganizationApp app)
+{
+    [Fact]
+    public void Description_MemberStack_EndsWithTheVersionOfDirectoryBuildProps()
+    {
+        var version = StackDescriptionTests.PropsVersion();
+
+        Assert.EndsWith($"(v{version})", (string?)app.Member["Description"]);
     }
 }
