@@ -287,7 +287,7 @@ public static partial class Settings
 
     public static readonly Setting SafeCapacityClusters = new(null, RemediatorEnvironment.SafeCapacityClusters, "",
         new SettingRule("", EcsNames.IsClusterArn).List("a comma-separated list of cluster ARNs (a name alone would match a member account's cluster too)"),
-        "the clusters the safe capacity provider is associated with, the only ones where a reschedule is planned (the stack sets it); unset: any allowed cluster");
+        "the clusters a safe capacity provider is associated with, the only ones where a reschedule is planned, onto that cluster's provider (`SafeCapacityProviders`: with several, NAME-CLUSTER) (the stack sets it); unset: any allowed cluster");
 
     /// <summary>The word that turns safe capacity off, or says an existing cluster has no default strategy.</summary>
     public const string SafeCapacityNone = "none";
