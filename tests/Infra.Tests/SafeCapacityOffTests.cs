@@ -35,6 +35,16 @@ public sealed class SafeCapacityOffTests(OrganizationApp app)
         Assert.False(variables.ContainsKey(RemediatorEnvironment.SafeCapacityClusters));
     }
 
+    /// <summary>No cluster is named at all: the association checks every instance that carries the cluster tag.</summary>
+    [Fact]
+    public void Association_NoClusterNamed_TargetsEveryTaggedInstance()
+    {
+        var target = Assert.Single(SynthesizedApp.Single(app.RemediationJson, "AWS::SSM::Association")["Targets"]!.AsArray())!;
+
+        Assert.Equal("tag-key", (string?)target["Key"]);
+        Assert.Equal([InstanceTags.Cluster], target["Values"]!.AsArray().Select(v => (string)v!));
+    }
+
     [Fact]
     public void NotificationRules_SafeCapacityOff_WatchNoSafeCapacityAlarm()
     {
