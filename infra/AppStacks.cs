@@ -14,7 +14,8 @@ public sealed record AppStacks
     public const string RemediationStackName = RemediationDocuments.DefaultStackName;
     public const string SandboxStackName = "EcsDnsSandbox";
 
-    public required CapacityStack Capacity { get; init; }
+    /// <summary>The safe capacity; null when no cluster gets one (remediation:safeCapacityClusters=none).</summary>
+    public CapacityStack? Capacity { get; init; }
 
     public required RemediationStack Remediation { get; init; }
 
@@ -29,23 +30,27 @@ public sealed record AppStacks
         var diagnose = HostScript.Load(repositoryRoot, "diagnose-task-netns.sh");
         var efsEvidence = HostScript.Load(repositoryRoot, "efs-evidence.sh");
 
-        var capacity = new CapacityStack(app, CapacityStackName, new CapacityStackProps
-        {
-            Config = config,
-            RepositoryRoot = repositoryRoot,
-            StackProps = new StackProps { Description = "ECS DNS remediation, prevention: safe capacity (container instances without a local resolver) and placement" },
-        });
+        CapacityStack? capacity = config.SafeCapacityClusters.Count > 0
+            ? new CapacityStack(app, CapacityStackName, new CapacityStackProps
+            {
+                Config = config,
+                RepositoryRoot = repositoryRoot,
+                StackProps = new StackProps { Description = Described("ECS DNS remediation, prevention: safe capacity (container instances without a local resolver) and placement") },
+            })
+            : null;
 
         SandboxStack? sandbox = config.Sandbox
             ? new SandboxStack(app, SandboxStackName, new SandboxStackProps
             {
-                StackProps = new StackProps { Description = "ECS DNS remediation sandbox: the failing setup (dnsmasq container instances, EFS, an awsvpc task). Not for production accounts." },
+                StackProps = new StackProps { Description = Described("ECS DNS remediation sandbox: the failing setup (dnsmasq container instances, EFS, an awsvpc task). Not for production accounts.") },
             })
             : null;
 
-        var targets = new[] { config.EffectiveClusterName }
+        var targets = new[] { config.Cluster }
+            .Concat(config.SafeCapacityClusters.Select(c => c.Name))
             .Concat(config.AllowedClusters)
             .Concat(sandbox is null ? [] : [SandboxStack.ClusterName])
+            .Where(name => name.Length > 0)
             .Distinct(StringComparer.Ordinal)
             .ToArray();
 
@@ -57,12 +62,13 @@ public sealed record AppStacks
             DiagnoseTaskNetns = diagnose,
             EfsEvidence = efsEvidence,
             TargetClusters = targets,
-            TaskSubnetIds = capacity.TaskSubnetIds,
-            TaskSecurityGroupIds = capacity.TaskSecurityGroupIds,
-            SafeCapacityAlarmName = SafeCapacity.NoSafeInstanceAlarmName(capacity),
-            StackProps = new StackProps { Description = "ECS DNS remediation: detects awsvpc + EFS tasks that fail to resolve their file system behind a local resolver, and fixes the container instance" },
+            TaskSubnetIds = capacity?.TaskSubnetIds ?? config.SubnetIds,
+            TaskSecurityGroupIds = capacity?.TaskSecurityGroupIds ?? config.TaskSecurityGroupIds,
+            SafeCapacityAlarmNames = capacity?.NoSafeInstanceAlarmNames ?? [],
+            StackProps = new StackProps { Description = Described("ECS DNS remediation: detects awsvpc + EFS tasks that fail to resolve their file system behind a local resolver, and fixes the container instance") },
         });
-        remediation.AddDependency(capacity, "rescheduled tasks go to the safe capacity provider");
+        if (capacity is not null)
+            remediation.AddDependency(capacity, "rescheduled tasks go to the safe capacity provider");
 
         var hub = config.Organization is { } organization
             ? new OrganizationHub(remediation, "OrganizationHub", new OrganizationHubProps
@@ -77,4 +83,7 @@ public sealed record AppStacks
 
         return new AppStacks { Capacity = capacity, Remediation = remediation, Sandbox = sandbox, Hub = hub };
     }
+
+    /// <summary>A stack description with the product's version (Directory.Build.props), so a deployed stack says which release it is.</summary>
+    public static string Described(string description) => $"{description} (v{ProductVersion.Current})";
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Infra.Stacks;
 
 namespace Infra.Configuration;
 
@@ -38,10 +39,21 @@ public static class ConfigReader
         }
         var config = new RemediationConfig { Values = values };
 
+        if (config.ExampleEnvironment)
+        {
+            // The example environment creates its own network and cluster: a key naming an existing one would be ignored.
+            foreach (var setting in ExistingResourceSettings.Where(s => config.Text(s).Length > 0))
+                throw new ConfigException($"{Prefix}{setting.Key}: given with {Prefix}exampleEnvironment=true, which creates its own VPC and cluster; expected it unset, or exampleEnvironment unset to use your own");
+        }
+        else if (config.Cluster.Length == 0 && config.Text(Settings.SafeCapacityClusterNames).Length == 0)
+        {
+            throw new ConfigException($"{Prefix}cluster: no cluster named; expected {Prefix}cluster=NAME (your existing cluster; put your keys in cdk.json's context), {Prefix}safeCapacityClusters=none (host fix and proactive association only), or {Prefix}exampleEnvironment=true (creates a VPC with a NAT gateway, a cluster, EFS and an example service)");
+        }
+
         if (config.VpcId.Length > 0 && config.SubnetIds.Count == 0)
             throw new ConfigException($"{Prefix}subnetIds: required with {Prefix}vpcId; expected a comma-separated list of private subnet ids of that VPC");
         if (config.VpcId.Length == 0 && config.SubnetIds.Count > 0)
-            throw new ConfigException($"{Prefix}subnetIds: given without {Prefix}vpcId; expected empty when the app creates the VPC, or set {Prefix}vpcId");
+            throw new ConfigException($"{Prefix}subnetIds: given without {Prefix}vpcId; expected empty, or set {Prefix}vpcId");
         if (config.VpcId.Length > 0 && config.TaskSecurityGroupIds.Count == 0)
             throw new ConfigException($"{Prefix}taskSecurityGroupIds: required with {Prefix}vpcId (ECS events do not carry a task's security groups); expected a comma-separated list of security group ids");
 
@@ -52,21 +64,76 @@ public static class ConfigReader
         if (config.SafeCapacityMaxSize < config.SafeCapacityMinSize)
             throw new ConfigException($"{Prefix}safeCapacityMaxSize: {config.SafeCapacityMaxSize} is below {Prefix}safeCapacityMinSize {config.SafeCapacityMinSize}; expected max >= min");
 
-        var existing = config.ExistingCapacityProviders;
-        if (existing.Count > 0 && config.CreatesCluster)
-            throw new ConfigException($"{Prefix}existingCapacityProviders: given without {Prefix}cluster; expected empty when the app creates the cluster");
-        if (existing.Contains(config.SafeCapacityProviderName))
-            throw new ConfigException($"{Prefix}existingCapacityProviders: lists the safe capacity provider {config.SafeCapacityProviderName}; expected only the providers the cluster had before");
-        if (config.ExistingDefaultStrategy.FirstOrDefault(item => !existing.Contains(item.CapacityProvider)) is { } stranger)
-            throw Invalid(Settings.ExistingDefaultStrategy.Key!, $"{stranger.CapacityProvider}:{stranger.Weight}:{stranger.Base}", Settings.ExistingDefaultStrategy.Rule.Expected);
+        var served = SafeCapacityClusters(config);
+        if (!config.ExampleEnvironment && served.Count > 0 && config.VpcId.Length == 0)
+            throw new ConfigException($"{Prefix}vpcId: required for the safe capacity of {string.Join(", ", served.Select(c => c.Name))}; expected the VPC id of its container instances (with subnetIds and taskSecurityGroupIds), or {Prefix}safeCapacityClusters=none");
 
+        config = config with { SafeCapacityClusters = served };
         return config with { Organization = Organization(config) };
+    }
+
+    /// <summary>The keys that name existing resources, which the example environment creates instead.</summary>
+    static readonly Setting[] ExistingResourceSettings =
+    [
+        Settings.Cluster, Settings.VpcId, Settings.SubnetIds, Settings.TaskSecurityGroupIds, Settings.SafeCapacityClusterNames,
+        Settings.ExistingCapacityProviders, Settings.ExistingDefaultStrategy,
+    ];
+
+    /// <summary>
+    /// The clusters that get safe capacity, each with its own provider name and what its association keeps. Items of
+    /// existingCapacityProviders and existingDefaultStrategy belong to `cluster` unless scoped CLUSTER/item; every
+    /// existing cluster must have its default strategy (or none) stated, since the association replaces it.
+    /// </summary>
+    static IReadOnlyList<SafeCapacityCluster> SafeCapacityClusters(RemediationConfig config)
+    {
+        var names = config.List(Settings.SafeCapacityClusterNames);
+        if (names.Contains(Settings.SafeCapacityNone) && names.Count > 1)
+            throw new ConfigException($"{Prefix}safeCapacityClusters: none is given with cluster names; expected either none or the names");
+        IReadOnlyList<string> clusters = config.ExampleEnvironment ? [RemediationConfig.CreatedClusterName]
+            : names.Contains(Settings.SafeCapacityNone) ? []
+            : names.Count > 0 ? names
+            : [config.Cluster];
+
+        string Owner(Setting setting, string item)
+        {
+            var (cluster, _) = Settings.ClusterScoped(item);
+            var owner = cluster ?? (config.Cluster.Length > 0 ? config.Cluster
+                : throw new ConfigException($"{Prefix}{setting.Key}: {item} names no cluster and {Prefix}cluster is unset; expected CLUSTER/{item}"));
+            if (!clusters.Contains(owner))
+                throw new ConfigException($"{Prefix}{setting.Key}: {item} is for cluster {owner}, which gets no safe capacity; expected items for {(clusters.Count == 0 ? "no cluster" : string.Join(", ", clusters))} only");
+            return owner;
+        }
+        var providers = config.List(Settings.ExistingCapacityProviders).ToLookup(i => Owner(Settings.ExistingCapacityProviders, i), i => Settings.ClusterScoped(i).Item);
+        var strategies = config.List(Settings.ExistingDefaultStrategy).ToLookup(i => Owner(Settings.ExistingDefaultStrategy, i), i => Settings.ClusterScoped(i).Item);
+
+        return clusters.Select(name =>
+        {
+            var provider = SafeCapacityProviders.For(config.SafeCapacityProviderName, name, clusters.Count);
+            if (!EcsNames.IsCapacityProviderName(provider))
+                throw new ConfigException($"{Prefix}safeCapacityProviderName: {provider}, the provider of cluster {name}, is longer than 255 characters; expected a shorter name");
+            // PutMetricAlarm's AlarmName: 1-255 characters (botocore 1.43 cloudwatch/2010-08-01 service-2.json, AlarmName).
+            if (CapacityStack.NoSafeInstanceAlarmName(AppStacks.CapacityStackName, name, clusters.Count).Length > 255)
+                throw new ConfigException($"{Prefix}safeCapacityClusters: {name} is too long to name its safe capacity alarm (255 characters at most); expected a shorter cluster name");
+            var existing = providers[name].Distinct(StringComparer.Ordinal).ToArray();
+            if (existing.Contains(provider))
+                throw new ConfigException($"{Prefix}existingCapacityProviders: lists the safe capacity provider {provider} for cluster {name}; expected only the providers the cluster had before");
+
+            var strategy = strategies[name].ToArray();
+            if (strategy.Length == 0 && !config.ExampleEnvironment)
+                throw new ConfigException($"{Prefix}existingDefaultStrategy: none given for cluster {name}, and its association replaces the cluster's default strategy; expected its current one as provider:weight[:base] items (aws ecs describe-clusters --clusters {name} --query 'clusters[0].defaultCapacityProviderStrategy'), or none when it has none");
+            if (strategy.Contains(Settings.SafeCapacityNone) && strategy.Length > 1)
+                throw new ConfigException($"{Prefix}existingDefaultStrategy: none is given with strategy items for cluster {name}; expected either none or the items");
+            var items = strategy.Where(i => i != Settings.SafeCapacityNone).Select(StrategyItem.Parse).ToArray();
+            if (items.FirstOrDefault(item => !existing.Contains(item.CapacityProvider)) is { } stranger)
+                throw Invalid(Settings.ExistingDefaultStrategy.Key!, $"{stranger.CapacityProvider}:{stranger.Weight}:{stranger.Base}", Settings.ExistingDefaultStrategy.Rule.Expected);
+            return new SafeCapacityCluster(name, provider, existing, items);
+        }).ToArray();
     }
 
     /// <summary>
     /// The organization keys: all three of organizationId, organizationTargets and organizationRegions, or
     /// none (then the two optional ones must be unset too). An account setting that reschedules needs the hub
-    /// to reschedule at all (a safe capacity provider name is always set, so only "reschedule" is checked).
+    /// to reschedule at all: reschedule on, and safe capacity somewhere.
     /// </summary>
     static OrganizationConfig? Organization(RemediationConfig config)
     {
@@ -92,15 +159,15 @@ public static class ConfigReader
         if (regions.Count == 0)
             throw new ConfigException($"{Prefix}organizationRegions: required with {Prefix}organizationId; expected a comma-separated list of regions such as us-east-1,eu-west-1");
 
-        // A setting that reschedules needs the hub to reschedule at all (a safe capacity provider is always named).
+        // A setting that reschedules needs the hub to reschedule at all.
         var settings = new List<AccountSettingItem>();
         foreach (var item in config.List(Settings.OrganizationAccountSettings))
         {
             var setting = AccountSettingItem.Parse(item)!;
             if (settings.Any(s => s.Account == setting.Account))
                 throw new ConfigException($"{Prefix}organizationAccountSettings: account {setting.Account} is listed twice; expected one item per account");
-            if (setting.Reschedule && !config.Reschedule)
-                throw new ConfigException($"{Prefix}organizationAccountSettings: {item} reschedules while {Prefix}reschedule is false; expected off, or set {Prefix}reschedule to true");
+            if (setting.Reschedule && !config.Reschedules)
+                throw new ConfigException($"{Prefix}organizationAccountSettings: {item} reschedules while {Prefix}reschedule is false or {Prefix}safeCapacityClusters is none; expected off, or the hub rescheduling");
             settings.Add(setting);
         }
 

@@ -10,11 +10,12 @@ public enum ProactiveAction
 /// <summary>
 /// The app's configuration, read from cdk.json context (keys "remediation:*") and `-c` overrides by
 /// <see cref="ConfigReader"/>: the text of every setting with a key in <see cref="Settings"/>, each checked against
-/// its rule, with typed views for the stacks. The defaults synthesize with no AWS account: a VPC and a cluster are created.
+/// its rule, with typed views for the stacks. Nothing is created that was not asked for: a VPC and a cluster only with
+/// <see cref="Settings.ExampleEnvironment"/>; existing ones are given by id, never looked up, so synth needs no AWS account.
 /// </summary>
 public sealed record RemediationConfig
 {
-    /// <summary>Name of the cluster created when <see cref="Cluster"/> is empty.</summary>
+    /// <summary>Name of the cluster the example environment creates.</summary>
     public const string CreatedClusterName = "ecs-dns-remediation";
 
     /// <summary>The checked text of each setting, by its key; the defaults fill what the context leaves unset.</summary>
@@ -22,6 +23,9 @@ public sealed record RemediationConfig
 
     /// <summary>Organization scale; null (the keys unset) is the single-account app.</summary>
     public OrganizationConfig? Organization { get; init; }
+
+    /// <summary>The clusters that get safe capacity, in the order given; empty: no safe capacity at all.</summary>
+    public IReadOnlyList<SafeCapacityCluster> SafeCapacityClusters { get; init; } = [];
 
     public string Text(Setting setting) => Values[setting.Key!];
 
@@ -32,10 +36,13 @@ public sealed record RemediationConfig
 
     public bool Flag(Setting setting) => Text(setting) == "true";
 
-    /// <summary>Existing cluster name; empty means the app creates <see cref="CreatedClusterName"/>.</summary>
+    /// <summary>The user's existing cluster; empty with the example environment (<see cref="CreatedClusterName"/>) or none named.</summary>
     public string Cluster => Text(Settings.Cluster);
 
-    /// <summary>Existing VPC id; empty means the app creates a VPC (and then subnets must be empty too).</summary>
+    /// <summary>True: the app creates a VPC, <see cref="CreatedClusterName"/> and an example workload.</summary>
+    public bool ExampleEnvironment => Flag(Settings.ExampleEnvironment);
+
+    /// <summary>The existing VPC of the safe capacity; empty with the example environment, or without safe capacity.</summary>
     public string VpcId => Text(Settings.VpcId);
 
     public IReadOnlyList<string> SubnetIds => List(Settings.SubnetIds);
@@ -62,14 +69,11 @@ public sealed record RemediationConfig
 
     public int SafeCapacityMaxSize => Number(Settings.SafeCapacityMaxSize);
 
-    public IReadOnlyList<string> ExistingCapacityProviders => List(Settings.ExistingCapacityProviders);
-
-    public IReadOnlyList<StrategyItem> ExistingDefaultStrategy => List(Settings.ExistingDefaultStrategy)
-        .Select(item => item.Split(':'))
-        .Select(f => new StrategyItem(f[0], Setting.Number(f[1]), f.Length == 3 ? Setting.Number(f[2]) : 0))
-        .ToArray();
-
-    public ProactiveAction ProactiveAction => Text(Settings.ProactiveAction) == "fix" ? ProactiveAction.Fix : ProactiveAction.Check;
+    /// <summary>
+    /// What the proactive association does: observe mode never changes a host, so it holds a configured fix at check.
+    /// </summary>
+    public ProactiveAction ProactiveAction =>
+        Text(Settings.ProactiveAction) == "fix" && Mode != RemediationMode.Observe ? ProactiveAction.Fix : ProactiveAction.Check;
 
     public string ProactiveSchedule => Text(Settings.ProactiveSchedule);
 
@@ -84,15 +88,12 @@ public sealed record RemediationConfig
 
     public bool Sandbox => Flag(Settings.Sandbox);
 
-    /// <summary>The configuration with nothing set.</summary>
-    public static RemediationConfig Default { get; } = ConfigReader.Read(_ => null, []);
+    public bool CreatesCluster => ExampleEnvironment;
 
-    /// <summary>The cluster the safe capacity joins.</summary>
-    public string EffectiveClusterName => Cluster.Length > 0 ? Cluster : CreatedClusterName;
+    public bool CreatesVpc => ExampleEnvironment;
 
-    public bool CreatesCluster => Cluster.Length == 0;
-
-    public bool CreatesVpc => VpcId.Length == 0;
+    /// <summary>Whether the function reschedules: only onto a safe capacity provider that exists.</summary>
+    public bool Reschedules => Reschedule && SafeCapacityClusters.Count > 0;
 
     /// <summary>
     /// The function's environment: every setting that has both a key and a variable, as checked; and the defaults
@@ -105,4 +106,18 @@ public sealed record RemediationConfig
 }
 
 /// <summary>One item of a capacity provider strategy.</summary>
-public sealed record StrategyItem(string CapacityProvider, int Weight, int Base);
+public sealed record StrategyItem(string CapacityProvider, int Weight, int Base)
+{
+    /// <summary>An item that passed <see cref="Settings.ExistingDefaultStrategy"/>'s rule: provider:weight[:base].</summary>
+    public static StrategyItem Parse(string text)
+    {
+        var f = text.Split(':');
+        return new(f[0], Setting.Number(f[1]), f.Length == 3 ? Setting.Number(f[2]) : 0);
+    }
+}
+
+/// <summary>
+/// A cluster the safe capacity serves: its own provider, and what its association must keep (the providers and the
+/// default strategy the cluster has now; the association resource replaces both).
+/// </summary>
+public sealed record SafeCapacityCluster(string Name, string ProviderName, IReadOnlyList<string> ExistingProviders, IReadOnlyList<StrategyItem> DefaultStrategy);

@@ -16,7 +16,8 @@ public sealed class NotificationRules : Construct
 
     public Rule NonCompliant { get; }
 
-    public Rule SafeCapacityAlarm { get; }
+    /// <summary>Null without safe capacity.</summary>
+    public Rule? SafeCapacityAlarm { get; }
 
     public NotificationRules(Construct scope, string id, NotificationRulesProps props) : base(scope, id)
     {
@@ -40,10 +41,13 @@ public sealed class NotificationRules : Construct
             },
             $"ECS DNS remediation: container instance {EventField.FromPath("$.detail.resource-id")} is non-compliant with a State Manager association (the resolv-fix check reports it at risk, or the run failed). Systems Manager > Compliance lists the association and its output.");
 
-        SafeCapacityAlarm = ToTopic(props, "SafeCapacityAlarm",
-            "The safe capacity has in-service instances but none safe (its alarm went to ALARM): to the notification topic",
-            SafeCapacityAlarmPattern(props.SafeCapacityAlarmName),
-            $"ECS DNS remediation: alarm {props.SafeCapacityAlarmName} is in ALARM: awsvpc tasks with EFS volumes cannot be placed on the safe capacity. CloudWatch > Alarms has its history; see /var/log/ecs-dns-safe-capacity.log on its instances.");
+        if (props.SafeCapacityAlarmNames.Count > 0)
+        {
+            SafeCapacityAlarm = ToTopic(props, "SafeCapacityAlarm",
+                "The safe capacity has in-service instances but none safe (its alarm went to ALARM): to the notification topic",
+                SafeCapacityAlarmPattern(props.SafeCapacityAlarmNames),
+                $"ECS DNS remediation: alarm {EventField.FromPath("$.detail.alarmName")} is in ALARM: awsvpc tasks with EFS volumes cannot be placed on the safe capacity. CloudWatch > Alarms has its history; see /var/log/ecs-dns-safe-capacity.log on its instances.");
+        }
     }
 
     /// <summary>Failed, timed-out or cancelled executions of <paramref name="runbookName"/>.</summary>
@@ -75,14 +79,14 @@ public sealed class NotificationRules : Construct
         },
     };
 
-    /// <summary>The named alarm of this account and Region entering ALARM (not OK or INSUFFICIENT_DATA).</summary>
-    public static EventPattern SafeCapacityAlarmPattern(string alarmName) => new()
+    /// <summary>One of the named alarms of this account and Region entering ALARM (not OK or INSUFFICIENT_DATA).</summary>
+    public static EventPattern SafeCapacityAlarmPattern(IReadOnlyList<string> alarmNames) => new()
     {
         Source = ["aws.cloudwatch"],
         DetailType = ["CloudWatch Alarm State Change"],
         Detail = new Dictionary<string, object>
         {
-            ["alarmName"] = new[] { alarmName },
+            ["alarmName"] = alarmNames.ToArray(),
             ["state"] = new Dictionary<string, object> { ["value"] = new[] { "ALARM" } },
         },
     };

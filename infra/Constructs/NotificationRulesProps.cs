@@ -8,8 +8,8 @@ public sealed record NotificationRulesProps
     public required string RunbookName { get; init; }
 
     /// <summary>
-    /// The safe capacity's no-safe-instance alarm, by name: it lives in the capacity stack, which cannot name this
-    /// stack's topic (this stack depends on it), and a name needs no export.
+    /// The safe capacity's no-safe-instance alarms, by name (none without safe capacity): they live in the capacity
+    /// stack, which cannot name this stack's topic (this stack depends on it), and a name needs no export.
     /// </summary>
-    public required string SafeCapacityAlarmName { get; init; }
+    public required IReadOnlyList<string> SafeCapacityAlarmNames { get; init; }
 }

@@ -42,9 +42,6 @@ public sealed class SafeCapacity : Construct
     /// <summary>Where the user data writes the boot script; the units it installs call it there.</summary>
     public const string BootScriptPath = "/usr/local/sbin/ecs-dns-safe-capacity-boot.sh";
 
-    /// <summary>The no-safe-instance alarm's fixed name in <paramref name="stack"/>: rules and outputs find it by name.</summary>
-    public static string NoSafeInstanceAlarmName(Stack stack) => $"{stack.StackName}-NoSafeInstance";
-
     public AutoScalingGroup AutoScalingGroup { get; }
 
     public AsgCapacityProvider CapacityProvider { get; }
@@ -150,7 +147,7 @@ public sealed class SafeCapacity : Construct
             AutoScalingGroup = AutoScalingGroup,
             ClusterName = props.ClusterName,
             CapacityProviderName = props.CapacityProviderName,
-            AlarmName = NoSafeInstanceAlarmName(stack),
+            AlarmName = props.AlarmName,
         });
 
         // The association resource sets the cluster's whole provider list: name the existing ones or they are dropped.

@@ -36,4 +36,7 @@ public sealed record SafeCapacityProps
     public required string RepositoryRoot { get; init; }
 
     public required string VpcResolver { get; init; }
+
+    /// <summary>The no-safe-instance alarm's fixed name: rules and outputs find it by name.</summary>
+    public required string AlarmName { get; init; }
 }

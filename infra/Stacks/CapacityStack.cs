@@ -8,12 +8,14 @@ using Infra.Constructs;
 namespace Infra.Stacks;
 
 /// <summary>
-/// Prevention: the safe capacity in the configured (or created) VPC and cluster, the placement aspect, and,
-/// on a created cluster, an example awsvpc + EFS workload that the aspect sends to the safe capacity.
+/// Prevention: a safe capacity for each cluster it serves, in the given VPC (or, for the example environment, a
+/// created VPC and cluster with an example awsvpc + EFS workload), and the placement aspect. Built only when some
+/// cluster gets safe capacity.
 /// </summary>
 public sealed class CapacityStack : Stack
 {
-    public SafeCapacity SafeCapacity { get; }
+    /// <summary>One per cluster served, in the configuration's order.</summary>
+    public IReadOnlyList<SafeCapacity> SafeCapacities { get; }
 
     /// <summary>Subnets for rescheduled tasks (the safe capacity's subnets).</summary>
     public IReadOnlyList<string> TaskSubnetIds { get; }
@@ -21,6 +23,9 @@ public sealed class CapacityStack : Stack
     public IReadOnlyList<string> TaskSecurityGroupIds { get; }
 
     public ExampleWorkload? Example { get; }
+
+    /// <summary>The fixed names of the no-safe-instance alarms, one per cluster served: the remediation stack's rule matches them by name.</summary>
+    public IReadOnlyList<string> NoSafeInstanceAlarmNames { get; }
 
     public CapacityStack(Construct scope, string id, CapacityStackProps props) : base(scope, id, props.StackProps)
     {
@@ -62,29 +67,36 @@ public sealed class CapacityStack : Stack
         {
             cluster = new Cluster(this, "Cluster", new ClusterProps
             {
-                ClusterName = config.EffectiveClusterName,
+                ClusterName = RemediationConfig.CreatedClusterName,
                 Vpc = vpc,
                 ContainerInsights = true,
             });
         }
 
-        SafeCapacity = new SafeCapacity(this, "SafeCapacity", new SafeCapacityProps
+        var served = config.SafeCapacityClusters;
+        NoSafeInstanceAlarmNames = served.Select(c => NoSafeInstanceAlarmName(StackName, c.Name, served.Count)).ToArray();
+        // One cluster keeps the construct ids (and so the logical ids) that a single-cluster deployment already has.
+        SafeCapacities = served.Select((c, i) => new SafeCapacity(this, served.Count == 1 ? "SafeCapacity" : $"SafeCapacity-{c.Name}", new SafeCapacityProps
         {
             Vpc = vpc,
             Subnets = subnets,
-            ClusterName = config.EffectiveClusterName,
-            CapacityProviderName = config.SafeCapacityProviderName,
+            ClusterName = c.Name,
+            CapacityProviderName = c.ProviderName,
             InstanceType = config.SafeCapacityInstanceType,
             MinSize = config.SafeCapacityMinSize,
             MaxSize = config.SafeCapacityMaxSize,
-            ExistingCapacityProviders = config.ExistingCapacityProviders,
-            ExistingDefaultStrategy = config.ExistingDefaultStrategy,
+            ExistingCapacityProviders = c.ExistingProviders,
+            ExistingDefaultStrategy = c.DefaultStrategy,
             RetainAssociation = !config.CreatesCluster,
             RepositoryRoot = props.RepositoryRoot,
             VpcResolver = config.VpcResolver,
-        });
+            AlarmName = NoSafeInstanceAlarmNames[i],
+        })).ToArray();
         if (cluster is not null)
-            SafeCapacity.Association.Node.AddDependency(cluster);
+        {
+            foreach (var safe in SafeCapacities)
+                safe.Association.Node.AddDependency(cluster);
+        }
 
         if (config.TaskSecurityGroupIds.Count > 0)
         {
@@ -110,7 +122,7 @@ public sealed class CapacityStack : Stack
                     DesiredCount = 0,
                 });
                 // The service's capacity provider strategy needs the provider associated first.
-                Example.Service.Node.AddDependency(SafeCapacity.Association);
+                Example.Service.Node.AddDependency(SafeCapacities[0].Association);
             }
         }
 
@@ -120,16 +132,24 @@ public sealed class CapacityStack : Stack
         _ = new CfnOutput(this, "NoSafeInstanceAlarmOutput", new CfnOutputProps
         {
             Key = "NoSafeInstanceAlarmArn",
-            Value = FormatArn(new ArnComponents
+            Value = string.Join(",", NoSafeInstanceAlarmNames.Select(name => FormatArn(new ArnComponents
             {
                 Service = "cloudwatch",
                 Resource = "alarm",
-                ResourceName = SafeCapacity.NoSafeInstanceAlarmName(this),
+                ResourceName = name,
                 ArnFormat = ArnFormat.COLON_RESOURCE_NAME,
-            }),
-            Description = "Alarm: the safe capacity has in-service instances but none marked safe. EcsDnsRemediation's rule reports its ALARM state to the notification topic.",
+            }))),
+            Description = "Alarms, one per cluster served (comma-separated): the safe capacity has in-service instances but none marked safe. EcsDnsRemediation's rule reports their ALARM state to the notification topic.",
         });
 
-        Aspects.Of(this).Add(new DnsSafePlacement(config.SafeCapacityProviderName));
+        // Services here are the example's, on the one cluster the example environment serves.
+        Aspects.Of(this).Add(new DnsSafePlacement(served[0].ProviderName));
     }
+
+    /// <summary>
+    /// The no-safe-instance alarm's fixed name for <paramref name="cluster"/> when <paramref name="clusterCount"/>
+    /// clusters get safe capacity: STACK-NoSafeInstance for one, STACK-NoSafeInstance-CLUSTER for each of several.
+    /// </summary>
+    public static string NoSafeInstanceAlarmName(string stackName, string cluster, int clusterCount) =>
+        clusterCount > 1 ? $"{stackName}-NoSafeInstance-{cluster}" : $"{stackName}-NoSafeInstance";
 }

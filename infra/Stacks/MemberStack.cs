@@ -54,7 +54,7 @@ public sealed class MemberStack : Stack
     public MemberStack(Construct scope, string id, MemberStackProps props) : base(scope, id, new StackProps
     {
         Synthesizer = new BootstraplessSynthesizer(new BootstraplessSynthesizerProps()),
-        Description = "ECS DNS remediation, organization member: forwards failures to the hub and lets only the hub's Remediator start the runbook here",
+        Description = AppStacks.Described("ECS DNS remediation, organization member: forwards failures to the hub and lets only the hub's Remediator start the runbook here"),
     })
     {
         var config = props.Config;

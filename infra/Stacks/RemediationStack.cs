@@ -55,7 +55,7 @@ public sealed class RemediationStack : Stack
         Remediator = new RemediatorFunction(this, "Remediator", new RemediatorFunctionProps
         {
             Code = props.RemediatorCode,
-            Settings = RemediatorSettings(config, SafeCapacityClusterArn(config)),
+            Settings = RemediatorSettings(config, SafeCapacityClusterArns(config)),
             Runbook = Runbook,
             ReservedConcurrency = config.ReservedConcurrency,
         });
@@ -76,7 +76,7 @@ public sealed class RemediationStack : Stack
         {
             Notifications = Notifications,
             RunbookName = Runbook.Name,
-            SafeCapacityAlarmName = props.SafeCapacityAlarmName,
+            SafeCapacityAlarmNames = props.SafeCapacityAlarmNames,
         });
 
         var monitoring = new RemediationMonitoring(this, "Monitoring", new RemediationMonitoringProps
@@ -89,6 +89,12 @@ public sealed class RemediationStack : Stack
             DashboardName = StackName,
         });
 
+        var outcomeQuery = new OutcomeQuery(this, "OutcomeQuery", new OutcomeQueryProps
+        {
+            Name = $"{StackName}/remediations-by-instance",
+            LogGroupName = Remediator.LogGroup.LogGroupName,
+        });
+
         _ = new CfnOutput(this, "RunbookNameOutput", new CfnOutputProps { Key = "RunbookName", Value = Runbook.Name });
         _ = new CfnOutput(this, "ResolvFixDocumentOutput", new CfnOutputProps { Key = "ResolvFixDocumentName", Value = Documents.ResolvFixName });
         _ = new CfnOutput(this, "DiagnoseDocumentOutput", new CfnOutputProps { Key = "DiagnoseDocumentName", Value = Documents.DiagnoseTaskNetnsName });
@@ -97,6 +103,7 @@ public sealed class RemediationStack : Stack
         _ = new CfnOutput(this, "TopicOutput", new CfnOutputProps { Key = "TopicArn", Value = Notifications.Topic.TopicArn });
         _ = new CfnOutput(this, "FunctionOutput", new CfnOutputProps { Key = "FunctionName", Value = Remediator.Function.FunctionName });
         _ = new CfnOutput(this, "FunctionLogGroupOutput", new CfnOutputProps { Key = "FunctionLogGroup", Value = Remediator.LogGroup.LogGroupName });
+        _ = new CfnOutput(this, "OutcomeQueryOutput", new CfnOutputProps { Key = "OutcomeQueryName", Value = outcomeQuery.Definition.Name });
         _ = new CfnOutput(this, "NotificationsAlarmOutput", new CfnOutputProps { Key = "NotificationsAlarmName", Value = monitoring.NotificationsAlarm.AlarmName });
         _ = new CfnOutput(this, "FailureQueueOutput", new CfnOutputProps { Key = "FailureQueueUrl", Value = Remediator.FailureQueue.QueueUrl });
         // Ref is the association id (its primary identifier); moto's CloudFormation cannot Fn::GetAtt it.
@@ -104,21 +111,29 @@ public sealed class RemediationStack : Stack
     }
 
     /// <summary>
-    /// The one cluster the capacity stack associates the safe capacity provider with (an Auto Scaling group
-    /// capacity provider belongs to one cluster), as an ARN: a member account's cluster of the same name is not it.
+    /// The clusters the capacity stack associates a safe capacity provider with, as ARNs: a member account's cluster of
+    /// the same name is not one of them.
     /// </summary>
-    string SafeCapacityClusterArn(RemediationConfig config) =>
-        FormatArn(new ArnComponents { Service = "ecs", Resource = "cluster", ResourceName = config.EffectiveClusterName });
+    IReadOnlyList<string> SafeCapacityClusterArns(RemediationConfig config) =>
+        config.SafeCapacityClusters
+            .Select(c => FormatArn(new ArnComponents { Service = "ecs", Resource = "cluster", ResourceName = c.Name }))
+            .ToArray();
 
     /// <summary>
     /// The function's settings from the configuration, and what only the deployed stack knows: its own account and
-    /// Region (Lambda sets no variable with the account), and the cluster the safe capacity serves.
+    /// Region (Lambda sets no variable with the account), and the clusters the safe capacity serves. Without safe
+    /// capacity the function does not reschedule: no provider exists to take the task.
     /// </summary>
-    static Dictionary<string, string> RemediatorSettings(RemediationConfig config, string safeCapacityClusterArn) =>
-        new(config.FunctionEnvironment())
+    static Dictionary<string, string> RemediatorSettings(RemediationConfig config, IReadOnlyList<string> safeCapacityClusterArns)
+    {
+        var settings = new Dictionary<string, string>(config.FunctionEnvironment())
         {
             [RemediatorEnvironment.Account] = Aws.ACCOUNT_ID,
             [RemediatorEnvironment.Region] = Aws.REGION,
-            [RemediatorEnvironment.SafeCapacityClusters] = safeCapacityClusterArn,
+            [RemediatorEnvironment.Reschedule] = config.Reschedules ? "true" : "false",
         };
+        if (safeCapacityClusterArns.Count > 0)
+            settings[RemediatorEnvironment.SafeCapacityClusters] = Fn.Join(",", safeCapacityClusterArns.ToArray());
+        return settings;
+    }
 }

@@ -26,8 +26,8 @@ public sealed record RemediationStackProps
     /// <summary>Default security groups of rescheduled tasks.</summary>
     public required IReadOnlyList<string> TaskSecurityGroupIds { get; init; }
 
-    /// <summary>The capacity stack's no-safe-instance alarm, whose ALARM state this stack reports to its topic.</summary>
-    public required string SafeCapacityAlarmName { get; init; }
+    /// <summary>The capacity stack's no-safe-instance alarms, one per cluster served (none without safe capacity), whose ALARM state this stack reports to its topic.</summary>
+    public required IReadOnlyList<string> SafeCapacityAlarmNames { get; init; }
 
     public IStackProps StackProps { get; init; } = new StackProps();
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 #
 # sandbox-self-check.sh: run in YOUR OWN SANDBOX ACCOUNT after deploying the sandbox
-# (npx cdk deploy --all -c remediation:sandbox=true). It provokes the failure in both
-# forms (efs-proxy, the efs-utils 2.x default; and the legacy mount.nfs4 path, switched
-# on with efs-utils' OCSP setting, which selects stunnel mode), lets the Remediator
+# (npx cdk deploy --all, remediation:sandbox and remediation:exampleEnvironment true in
+# cdk.json). It provokes the failure in both forms (efs-proxy, the efs-utils 2.x
+# default; and the legacy mount.nfs4 path, switched on with efs-utils' OCSP setting,
+# which selects stunnel mode), lets the Remediator
 # react, and then reports each assumption that the local tests cannot settle as
 # confirmed, refuted or unknown, with the evidence AWS produced:
 #   reason-efs-proxy, reason-legacy   the stoppedReason texts of both forms

@@ -121,12 +121,15 @@ public static partial class Settings
     static readonly SettingRule RoleArnRule = new("an IAM role ARN such as arn:aws:iam::123456789012:role/Name", text => RoleArn().IsMatch(text));
 
     public static readonly Setting Cluster = new("cluster", null, "",
-        new("an existing ECS cluster name (1-255 letters, digits, '-' or '_'), or empty to create one", EcsNames.IsName),
-        "existing ECS cluster name; empty: the app creates `ecs-dns-remediation`");
+        new("an existing ECS cluster name (1-255 letters, digits, '-' or '_')", EcsNames.IsName),
+        "your existing ECS cluster: the safe capacity joins it (unless `safeCapacityClusters` says otherwise) and the proactive association checks its instances. Synth stops when neither this, `safeCapacityClusters` nor `exampleEnvironment` is set");
+
+    public static readonly Setting ExampleEnvironment = new("exampleEnvironment", null, "false", SettingRule.TrueOrFalse,
+        "`true`: create a trial environment instead of using yours: a VPC (2 AZs, 1 NAT gateway, flow logs), the cluster `ecs-dns-remediation` (Container Insights on) with the safe capacity, an EFS file system and an example awsvpc service (desired count 0). Takes none of the keys that name existing resources");
 
     public static readonly Setting VpcId = new("vpcId", null, "",
-        new("a VPC id such as vpc-0123456789abcdef0, or empty to create a VPC", text => VpcIdPattern().IsMatch(text)),
-        "existing VPC id; empty: the app creates a VPC (2 AZs, 1 NAT gateway, flow logs)");
+        new("a VPC id such as vpc-0123456789abcdef0", text => VpcIdPattern().IsMatch(text)),
+        "the existing VPC of the safe capacity's instances (required while safe capacity serves an existing cluster)");
 
     public static readonly Setting SubnetIds = new("subnetIds", null, "",
         new SettingRule("", EcsNames.IsSubnetId).List("a comma-separated list of subnet ids such as subnet-0123456789abcdef0"),
@@ -166,7 +169,7 @@ public static partial class Settings
     public static readonly Setting SafeCapacityProviderName = new("safeCapacityProviderName", RemediatorEnvironment.SafeCapacityProvider, "dns-safe-capacity",
         new("a capacity provider name: 1-255 letters, digits, '-' or '_', not starting with aws, ecs or fargate",
             text => EcsNames.IsCapacityProviderName(text) && !ReservedPrefix().IsMatch(text)),
-        "the safe capacity provider that reschedules go to. Unset in the function (the CLI without `--config`): none, and no reschedule");
+        "the safe capacity provider that reschedules go to (with several `safeCapacityClusters`, NAME-CLUSTER for each). Unset in the function (the CLI without `--config`): none, and no reschedule");
 
     public static readonly Setting SafeCapacityInstanceType = new("safeCapacityInstanceType", null, "t4g.medium",
         new("an EC2 instance type such as t4g.medium or m7i.large", text => InstanceTypePattern().IsMatch(text)),
@@ -178,13 +181,20 @@ public static partial class Settings
     public static readonly Setting SafeCapacityMaxSize = new("safeCapacityMaxSize", null, "4", SettingRule.WholeNumber(1, 1000),
         "ASG maximum, at least the minimum");
 
+    public static readonly Setting SafeCapacityClusterNames = new("safeCapacityClusters", null, "",
+        new SettingRule("", text => text == SafeCapacityNone || EcsNames.IsName(text)).List(
+            "a comma-separated list of existing cluster names, or none"),
+        "the clusters that get safe capacity, each its own Auto Scaling group, capacity provider and association (in `vpcId`'s subnets); empty: `cluster`. With several, each provider is named `safeCapacityProviderName-CLUSTER` (provider names are unique per account and Region). `none`: no safe capacity and no `EcsDnsSafeCapacity` stack; the host fix and the proactive association only, no reschedule");
+
     public static readonly Setting ExistingCapacityProviders = new("existingCapacityProviders", null, "",
-        EcsName.List("a comma-separated list of capacity provider names"),
-        "providers the existing cluster already has; kept in the association");
+        new SettingRule("", text => ClusterScoped(text) is var (cluster, item) && (cluster is null || EcsNames.IsName(cluster)) && EcsNames.IsName(item))
+            .List("a comma-separated list of capacity provider names, each as CLUSTER/provider for a cluster other than `cluster`"),
+        "the capacity providers each safe capacity cluster already has, kept in its association: `provider` for `cluster`, `CLUSTER/provider` for another");
 
     public static readonly Setting ExistingDefaultStrategy = new("existingDefaultStrategy", null, "",
-        new SettingRule("", IsStrategyItem).List("a comma-separated list of provider:weight[:base] items naming providers from existingCapacityProviders"),
-        "the existing cluster's default strategy, `provider:weight[:base],...`; kept");
+        new SettingRule("", text => ClusterScoped(text) is var (cluster, item) && (cluster is null || EcsNames.IsName(cluster)) && (item == SafeCapacityNone || IsStrategyItem(item)))
+            .List("a comma-separated list of provider:weight[:base] items naming providers from existingCapacityProviders, or none; each as CLUSTER/item for a cluster other than `cluster`"),
+        "the current default capacity provider strategy of each existing safe capacity cluster, kept in its association (which replaces the whole list): `provider:weight[:base],...`, or `none` when it has none; `CLUSTER/...` for a cluster other than `cluster`. Required: synth stops without it");
 
     public static readonly Setting ProactiveAction = new("proactiveAction", null, "check", SettingRule.OneOf("check", "fix"),
         "what the State Manager association does: `check` (report) or `fix`");
@@ -209,7 +219,7 @@ public static partial class Settings
         "task/execution roles the runbook may pass to ECS; empty: any role of the account (PassedToService ecs-tasks only)");
 
     public static readonly Setting Sandbox = new("sandbox", null, "false", SettingRule.TrueOrFalse,
-        "also synthesize `EcsDnsSandbox`");
+        "also synthesize `EcsDnsSandbox` (its own VPC with a NAT gateway, cluster, dnsmasq instance and EFS: for a sandbox account)");
 
     public static readonly Setting OrganizationId = new("organizationId", null, "",
         new("an organization id such as o-a1b2c3d4e5 (required with the other organization keys)", text => OrganizationIdPattern().IsMatch(text)),
@@ -277,14 +287,21 @@ public static partial class Settings
 
     public static readonly Setting SafeCapacityClusters = new(null, RemediatorEnvironment.SafeCapacityClusters, "",
         new SettingRule("", EcsNames.IsClusterArn).List("a comma-separated list of cluster ARNs (a name alone would match a member account's cluster too)"),
-        "the clusters the safe capacity provider is associated with, the only ones where a reschedule is planned (the stack sets it); unset: any allowed cluster");
+        "the clusters a safe capacity provider is associated with, the only ones where a reschedule is planned, onto that cluster's provider (`SafeCapacityProviders`: with several, NAME-CLUSTER) (the stack sets it); unset: any allowed cluster");
+
+    /// <summary>The word that turns safe capacity off, or says an existing cluster has no default strategy.</summary>
+    public const string SafeCapacityNone = "none";
+
+    /// <summary>An item of a per-cluster list split at its first '/': (CLUSTER, rest), or (null, item) when unscoped.</summary>
+    public static (string? Cluster, string Item) ClusterScoped(string item) =>
+        item.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? (item[..slash], item[(slash + 1)..]) : (null, item);
 
     /// <summary>Every setting, in the order the README lists them.</summary>
     public static readonly IReadOnlyList<Setting> All =
     [
-        Cluster, VpcId, SubnetIds, TaskSecurityGroupIds, Mode, Reschedule, VpcResolver, AllowedClusters, MaxAttempts,
+        Cluster, ExampleEnvironment, VpcId, SubnetIds, TaskSecurityGroupIds, Mode, Reschedule, VpcResolver, AllowedClusters, MaxAttempts,
         ReservedConcurrency, NotificationEmail, SafeCapacityProviderName, SafeCapacityInstanceType, SafeCapacityMinSize,
-        SafeCapacityMaxSize, ExistingCapacityProviders, ExistingDefaultStrategy, ProactiveAction, ProactiveSchedule,
+        SafeCapacityMaxSize, SafeCapacityClusterNames, ExistingCapacityProviders, ExistingDefaultStrategy, ProactiveAction, ProactiveSchedule,
         HostFixWindowMinutes, TaskDefinitionFamilies, TaskRoleArns, Sandbox, OrganizationId, OrganizationTargets,
         OrganizationRegions, OrganizationAccountSettings, OrganizationCallAs, OrganizationOperatorRoleArns,
         RunbookName, AutomationRoleArn, ClaimsTable, MetricsNamespace, HubAccount, MemberRoleName, MemberRunbookName,

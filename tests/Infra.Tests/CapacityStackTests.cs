@@ -7,6 +7,7 @@ using Amazon.CDK.Assertions;
 using Infra.Constructs;
 using Infra.Documents;
 using Remediation.Contracts;
+using Remediator.Planning;
 
 namespace Infra.Tests;
 
@@ -55,7 +56,7 @@ public class CapacityStackTests(DefaultApp app)
     public void UserData_Default_JoinsTheClusterThenRunsTheBootScriptInstallLast()
     {
         var lines = UserData(app.CapacityJson).Split('\n');
-        var asset = app.Stacks.Capacity.SafeCapacity.ResolvFixAsset;
+        var asset = app.Stacks.Capacity!.SafeCapacities.Single().ResolvFixAsset;
 
         Assert.Contains("ECS_CLUSTER=ecs-dns-remediation", lines);
         Assert.True(Array.IndexOf(lines, "ECS_CLUSTER=ecs-dns-remediation") < Array.FindIndex(lines, l => l.StartsWith("base64 -d", StringComparison.Ordinal)));
@@ -100,14 +101,14 @@ public class CapacityStackTests(DefaultApp app)
     [Fact]
     public void ResolvFixAsset_Staged_IsResolvFixJoinedWithItsLibraryAndTheUserDataChecksItsSha256()
     {
-        var asset = app.Stacks.Capacity.SafeCapacity.ResolvFixAsset;
+        var asset = app.Stacks.Capacity!.SafeCapacities.Single().ResolvFixAsset;
         var staged = Path.Combine(Stage.Of(app.Stacks.Capacity)!.Outdir, asset.AssetPath);
         var script = JoinedHostScript.ByTheBatsJoin(app.Root, SafeCapacity.ResolvFixFileName);
 
         Assert.Equal(script, File.ReadAllBytes(staged));
         Assert.DoesNotContain(HostScript.LibrarySourceLine, Encoding.UTF8.GetString(script), StringComparison.Ordinal);
         Assert.Contains("is_dns_name() {", Encoding.UTF8.GetString(script), StringComparison.Ordinal);
-        Assert.Equal(Sha256(script), app.Stacks.Capacity.SafeCapacity.ResolvFixSha256);
+        Assert.Equal(Sha256(script), app.Stacks.Capacity!.SafeCapacities.Single().ResolvFixSha256);
         Assert.Contains($" --script-sha256 {Sha256(script)}", UserData(app.CapacityJson), StringComparison.Ordinal);
     }
 
@@ -115,7 +116,7 @@ public class CapacityStackTests(DefaultApp app)
     public void InstanceRole_ScriptDownload_OnlyTheResolvFixObject()
     {
         var statement = Statement("ReadResolvFixScript");
-        var key = app.Stacks.Capacity.SafeCapacity.ResolvFixAsset.AssetHash + ".sh";
+        var key = app.Stacks.Capacity!.SafeCapacities.Single().ResolvFixAsset.AssetHash + ".sh";
 
         Assert.Equal("s3:GetObject", (string?)statement["Action"]);
         var resource = statement["Resource"]!.ToJsonString();
@@ -222,37 +223,103 @@ public class CapacityStackTests(DefaultApp app)
 [Collection(nameof(ExistingClusterApp))]
 public class ExistingClusterTests(ExistingClusterApp app)
 {
-    [Fact]
-    public void Association_ExistingCluster_KeepsItsProvidersAndDefaultStrategy()
-    {
-        var association = SynthesizedApp.Single(app.CapacityJson, "AWS::ECS::ClusterCapacityProviderAssociations");
+    /// <summary>The associations, by the cluster each sets.</summary>
+    Dictionary<string, JsonObject> Associations() =>
+        SynthesizedApp.Resources(app.CapacityJson, "AWS::ECS::ClusterCapacityProviderAssociations")
+            .ToDictionary(a => (string)a.Properties["Cluster"]!, a => a.Properties);
 
-        Assert.Equal("prod", (string?)association["Cluster"]);
-        var providers = association["CapacityProviders"]!.AsArray().Select(p => p!.ToJsonString()).ToList();
-        Assert.Equal(["\"prod-ondemand\"", "\"prod-spot\""], providers.Take(2));
-        Assert.StartsWith("{\"Ref\":\"SafeCapacityProvider", providers[2]);
-        Assert.Equal(3, providers.Count);
+    /// <summary>The name of the capacity provider a template value refers to ({"Ref": logical id}).</summary>
+    string ProviderName(JsonNode reference) =>
+        (string)app.CapacityJson["Resources"]![(string)reference["Ref"]!]!["Properties"]!["Name"]!;
+
+    [Fact]
+    public void Association_EachExistingCluster_KeepsItsOwnProvidersAndDefaultStrategy()
+    {
+        var associations = Associations();
+
+        Assert.Equal(["batch", "prod"], associations.Keys.Order());
+        var prod = associations["prod"]["CapacityProviders"]!.AsArray();
+        Assert.Equal(["\"prod-ondemand\"", "\"prod-spot\""], prod.Take(2).Select(p => p!.ToJsonString()));
+        Assert.Equal(3, prod.Count);
         Assert.Equal("""[{"Base":1,"CapacityProvider":"prod-ondemand","Weight":1},{"Base":0,"CapacityProvider":"prod-spot","Weight":3}]""",
-            association["DefaultCapacityProviderStrategy"]!.ToJsonString());
+            associations["prod"]["DefaultCapacityProviderStrategy"]!.ToJsonString());
+        var batch = associations["batch"]["CapacityProviders"]!.AsArray();
+        Assert.Equal("\"batch-spot\"", batch[0]!.ToJsonString());
+        Assert.Equal(2, batch.Count);
+        Assert.Equal("[]", associations["batch"]["DefaultCapacityProviderStrategy"]!.ToJsonString());
     }
+
+    /// <summary>An Auto Scaling group capacity provider joins one cluster and its name is unique in the account and Region.</summary>
+    [Fact]
+    public void Providers_SeveralClusters_EachItsOwnGroupAndAUniqueName()
+    {
+        var associations = Associations();
+        var safe = associations.ToDictionary(a => a.Key, a => ProviderName(a.Value["CapacityProviders"]!.AsArray().Last()!));
+
+        Assert.Equal(2, safe.Values.Distinct().Count());
+        Assert.Equal(2, SynthesizedApp.Resources(app.CapacityJson, "AWS::ECS::CapacityProvider").Count());
+        var groups = SynthesizedApp.Resources(app.CapacityJson, "AWS::AutoScaling::AutoScalingGroup").ToList();
+        Assert.Equal(2, groups.Count);
+        Assert.All(groups, g => Assert.Equal("""["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]""", g.Properties["VPCZoneIdentifier"]!.ToJsonString()));
+    }
+
+    /// <summary>The function reschedules a task onto the provider associated with the task's own cluster, and only there.</summary>
+    [Fact]
+    public void Function_SeveralClusters_ReschedulesOntoTheProviderAssociatedWithTheTasksCluster()
+    {
+        var variables = SynthesizedApp.Single(app.RemediationJson, "AWS::Lambda::Function")["Environment"]!["Variables"]!.AsObject();
+        var settings = RemediatorSettings.From(key => variables[key] is { } value ? Deployed(value) : null);
+
+        foreach (var (cluster, association) in Associations())
+        {
+            var arn = $"arn:aws:ecs:{Region}:{Account}:cluster/{cluster}";
+            Assert.True(settings.IsSafeCapacityCluster(arn), arn);
+            Assert.Equal(ProviderName(association["CapacityProviders"]!.AsArray().Last()!), settings.SafeCapacityProviderFor(arn));
+        }
+        Assert.Equal(2, settings.SafeCapacityClusters!.Count);
+    }
+
+    const string Region = "eu-west-1";
+    const string Account = "111122223333";
+
+    /// <summary>A template value as CloudFormation resolves it in <see cref="Account"/> and <see cref="Region"/>.</summary>
+    static string Deployed(JsonNode value) => value switch
+    {
+        JsonValue v => (string)v!,
+        JsonObject o when o["Ref"] is { } r => (string)r! switch
+        {
+            "AWS::Partition" => "aws",
+            "AWS::Region" => Region,
+            "AWS::AccountId" => Account,
+            var other => throw new InvalidOperationException($"no deployed value for Ref {other}"),
+        },
+        JsonObject o when o["Fn::Join"] is JsonArray join =>
+            string.Join((string)join[0]!, join[1]!.AsArray().Select(part => Deployed(part!))),
+        _ => throw new InvalidOperationException($"no deployed value for {value.ToJsonString()}"),
+    };
 
     [Fact]
     public void Association_ExistingCluster_IsRetainedWhenTheStackIsDeleted()
     {
-        var association = SynthesizedApp.Resources(app.CapacityJson, "AWS::ECS::ClusterCapacityProviderAssociations").Single().Id;
+        var associations = SynthesizedApp.Resources(app.CapacityJson, "AWS::ECS::ClusterCapacityProviderAssociations").Select(a => a.Id).ToList();
 
-        Assert.Equal("Retain", (string?)app.CapacityJson["Resources"]![association]!["DeletionPolicy"]);
+        Assert.Equal(2, associations.Count);
+        Assert.All(associations, id => Assert.Equal("Retain", (string?)app.CapacityJson["Resources"]![id]!["DeletionPolicy"]));
     }
 
     [Fact]
-    public void Stack_ExistingVpcAndCluster_CreatesNeitherAndUsesTheGivenSubnets()
+    public void Stack_ExistingVpcAndCluster_CreatesNeitherAndJoinsEachCluster()
     {
         app.Capacity.ResourceCountIs("AWS::ECS::Cluster", 0);
         app.Capacity.ResourceCountIs("AWS::EC2::VPC", 0);
-        var group = SynthesizedApp.Single(app.CapacityJson, "AWS::AutoScaling::AutoScalingGroup");
+        app.Capacity.ResourceCountIs("AWS::EC2::NatGateway", 0);
+        var userData = SynthesizedApp.Resources(app.CapacityJson, "AWS::EC2::LaunchTemplate")
+            .Select(t => t.Properties["LaunchTemplateData"]!["UserData"]!.ToJsonString())
+            .ToList();
 
-        Assert.Equal("""["subnet-0123456789abcdef0","subnet-0123456789abcdef1"]""", group["VPCZoneIdentifier"]!.ToJsonString());
-        Assert.Contains("ECS_CLUSTER=prod", CapacityStackTests.UserData(app.CapacityJson, t => t.ToJsonString()).Split('\n'));
+        Assert.Equal(2, userData.Count);
+        Assert.Single(userData, u => u.Contains("ECS_CLUSTER=prod\\n", StringComparison.Ordinal));
+        Assert.Single(userData, u => u.Contains("ECS_CLUSTER=batch\\n", StringComparison.Ordinal));
     }
 
     [Fact]

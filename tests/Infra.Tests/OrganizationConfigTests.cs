@@ -5,9 +5,12 @@ namespace Infra.Tests;
 
 public class OrganizationConfigTests
 {
+    /// <summary>The hub's configuration: the example environment unless the context says where the safe capacity goes.</summary>
     static RemediationConfig Read(params (string Key, object Value)[] context)
     {
         var values = context.ToDictionary(c => ConfigReader.Prefix + c.Key, c => c.Value);
+        if (!values.ContainsKey(ConfigReader.Prefix + Settings.SafeCapacityClusterNames.Key))
+            values[ConfigReader.Prefix + Settings.ExampleEnvironment.Key] = "true";
         return ConfigReader.Read(key => values.TryGetValue(key, out var v) ? v : null, values.Keys);
     }
 
@@ -90,5 +93,14 @@ public class OrganizationConfigTests
         var error = Assert.Throws<ConfigException>(() => Read([.. Organization, ("reschedule", false), ("organizationAccountSettings", "222233334444:remediate:on")]));
 
         Assert.StartsWith("remediation:organizationAccountSettings:", error.Message);
+    }
+
+    [Fact]
+    public void Read_AccountReschedulingWhileTheHubHasNoSafeCapacity_FailsNamingAccountSettings()
+    {
+        var error = Assert.Throws<ConfigException>(() => Read([.. Organization, ("safeCapacityClusters", "none"), ("organizationAccountSettings", "222233334444:remediate:on")]));
+
+        Assert.StartsWith("remediation:organizationAccountSettings:", error.Message);
+        Assert.Contains("remediation:safeCapacityClusters", error.Message);
     }
 }

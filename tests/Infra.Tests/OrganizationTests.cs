@@ -15,7 +15,8 @@ public sealed class OrganizationApp() : SynthesizedApp(
     ("organizationTargets", "ou-ab12-cdef3456,ou-ab12-99998888"),
     ("organizationRegions", "us-east-1,eu-west-1"),
     ("organizationAccountSettings", "222233334444:observe:off"),
-    ("organizationOperatorRoleArns", "arn:aws:iam::111122223333:role/platform-operator"))
+    ("organizationOperatorRoleArns", "arn:aws:iam::111122223333:role/platform-operator"),
+    ("safeCapacityClusters", "none"))
 {
     /// <summary>The member cloud assembly that MemberStack.Synthesize wrote next to the app's.</summary>
     public string MemberAssembly => Path.Combine(((App)Stacks.Remediation.Node.Root).Outdir, "member.out");

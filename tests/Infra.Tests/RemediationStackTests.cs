@@ -223,7 +223,11 @@ public class RemediationStackTests(DefaultApp app)
 
         var target = Assert.Single(rule.Properties["Targets"]!.AsArray())!;
         Assert.StartsWith("{\"Ref\":\"NotificationsTopic", target["Arn"]!.ToJsonString());
-        Assert.Contains("EcsDnsSafeCapacity-NoSafeInstance is in ALARM", (string?)target["Input"]);
+        // The message names the alarm of the event, whichever of the capacity stack's alarms it is.
+        var transformer = target["InputTransformer"]!;
+        var alarmField = Assert.Single(transformer["InputPathsMap"]!.AsObject(), p => (string?)p.Value == "$.detail.alarmName").Key;
+        Assert.Contains($"<{alarmField}> is in ALARM", (string?)transformer["InputTemplate"]);
+        Assert.Equal(app.Stacks.Capacity!.NoSafeInstanceAlarmNames, rule.Properties["EventPattern"]!["detail"]!["alarmName"]!.AsArray().Select(n => (string)n!));
         Assert.Contains(statements, s => s!["Principal"] is JsonObject p && (string?)p["Service"] == "events.amazonaws.com" && (string?)s["Action"] == "sns:Publish");
     }
 
@@ -261,7 +265,7 @@ public class RemediationStackTests(DefaultApp app)
     {
         var outputs = app.RemediationJson["Outputs"]!.AsObject().Select(o => o.Key).ToList();
 
-        Assert.Equal(["RunbookName", "ResolvFixDocumentName", "DiagnoseDocumentName", "EfsEvidenceDocumentName", "RunbookRoleArn", "TopicArn", "FunctionName", "FunctionLogGroup", "NotificationsAlarmName", "FailureQueueUrl", "AssociationId"],
+        Assert.Equal(["RunbookName", "ResolvFixDocumentName", "DiagnoseDocumentName", "EfsEvidenceDocumentName", "RunbookRoleArn", "TopicArn", "FunctionName", "FunctionLogGroup", "OutcomeQueryName", "NotificationsAlarmName", "FailureQueueUrl", "AssociationId"],
             outputs.Where(o => !o.StartsWith("Export", StringComparison.Ordinal)));
     }
 

@@ -29,9 +29,12 @@ public abstract class SynthesizedApp : IDisposable
         var app = new App(new AppProps { Outdir = Path.Combine(outdir, "cdk.out") });
         Stacks = AppStacks.Build(app, Config, Root, Code.FromAsset(code));
         app.Synth();
-        Capacity = Template.FromStack(Stacks.Capacity);
+        if (Stacks.Capacity is not null)
+        {
+            capacity = Template.FromStack(Stacks.Capacity);
+            capacityJson = Read(AppStacks.CapacityStackName);
+        }
         Remediation = Template.FromStack(Stacks.Remediation);
-        CapacityJson = Read(AppStacks.CapacityStackName);
         RemediationJson = Read(AppStacks.RemediationStackName);
         if (Stacks.Sandbox is not null)
         {
@@ -46,13 +49,22 @@ public abstract class SynthesizedApp : IDisposable
 
     public AppStacks Stacks { get; }
 
-    public Template Capacity { get; }
+    readonly Template? capacity;
+    readonly JsonObject? capacityJson;
+
+    /// <summary>The capacity stack's template; only for a configuration with safe capacity.</summary>
+    public Template Capacity => capacity ?? throw new InvalidOperationException("this configuration has no capacity stack");
 
     public Template Remediation { get; }
 
     public Template? Sandbox { get; }
 
-    public JsonObject CapacityJson { get; }
+    public JsonObject CapacityJson => capacityJson ?? throw new InvalidOperationException("this configuration has no capacity stack");
+
+    /// <summary>The templates of every stack the app wrote (member.out's not included), by file name.</summary>
+    public IReadOnlyDictionary<string, JsonObject> Templates =>
+        Directory.GetFiles(Path.Combine(outdir, "cdk.out"), "*.template.json")
+            .ToDictionary(f => Path.GetFileName(f), f => JsonNode.Parse(File.ReadAllText(f))!.AsObject());
 
     public JsonObject RemediationJson { get; }
 
@@ -78,17 +90,21 @@ public abstract class SynthesizedApp : IDisposable
     }
 }
 
-/// <summary>The default configuration: created VPC and cluster.</summary>
-public sealed class DefaultApp : SynthesizedApp;
+/// <summary>The example environment: created VPC, cluster and example workload.</summary>
+public sealed class DefaultApp() : SynthesizedApp(("exampleEnvironment", "true"));
 
-/// <summary>An existing VPC and cluster with capacity providers of its own, an allowlist, fix mode and a concurrency reservation.</summary>
+/// <summary>
+/// An existing VPC and two existing clusters with safe capacity, each with capacity providers of its own, an
+/// allowlist, fix mode and a concurrency reservation.
+/// </summary>
 public sealed class ExistingClusterApp() : SynthesizedApp(
     ("cluster", "prod"),
     ("vpcId", "vpc-0123456789abcdef0"),
     ("subnetIds", "subnet-0123456789abcdef0,subnet-0123456789abcdef1"),
     ("taskSecurityGroupIds", "sg-0123456789abcdef0"),
-    ("existingCapacityProviders", "prod-ondemand,prod-spot"),
-    ("existingDefaultStrategy", "prod-ondemand:1:1,prod-spot:3"),
+    ("safeCapacityClusters", "prod,batch"),
+    ("existingCapacityProviders", "prod-ondemand,prod-spot,batch/batch-spot"),
+    ("existingDefaultStrategy", "prod-ondemand:1:1,prod-spot:3,batch/none"),
     ("allowedClusters", "prod,batch"),
     ("taskDefinitionFamilies", "app"),
     ("proactiveAction", "fix"),

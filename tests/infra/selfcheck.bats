@@ -28,7 +28,7 @@ setup_file() {
   done
   if [[ -z "${assembly}" ]]; then
     assembly="${BATS_FILE_TMPDIR}/cdk.out"
-    (cd "${root}" && CDK_DISABLE_VERSION_CHECK=1 npx --no-install cdk synth --quiet -c remediation:sandbox=true -o "${assembly}" >/dev/null 2>&1) ||
+    (cd "${root}" && CDK_DISABLE_VERSION_CHECK=1 npx --no-install cdk synth --quiet -c remediation:exampleEnvironment=true -c remediation:sandbox=true -o "${assembly}" >/dev/null 2>&1) ||
       { echo "cdk synth of the sandbox variant failed" >&2; return 1; }
   fi
   export FAKE_AWS_OUTPUTS="${BATS_FILE_TMPDIR}/outputs.json"

@@ -20,29 +20,34 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 readonly ROOT
 readonly STAMP=sources.sha256
 
-# The variants, in order. Keys of their context: infra/README.md's configuration table.
+# The variants, in order. Keys of their context: infra/README.md's configuration table. "default" is the example
+# environment (a created VPC, cluster and example service), the one the lab, the demo and the C# fixtures read. The
+# existing-cluster variant gives safe capacity to two clusters; the organization hub has none (safeCapacityClusters=none).
 readonly -a VARIANTS=(default sandbox existing-cluster proactive-fix organization)
 
 # Prints a variant's cdk context arguments, one a line. Args: name.
 context_of() {
   case "$1" in
-    default) ;;
-    sandbox) printf '%s\n' -c remediation:sandbox=true ;;
+    default) printf '%s\n' -c remediation:exampleEnvironment=true ;;
+    sandbox) printf -- '-c\n%s\n' remediation:exampleEnvironment=true remediation:sandbox=true ;;
     existing-cluster)
       printf -- '-c\n%s\n' remediation:cluster=prod remediation:vpcId=vpc-0123456789abcdef0 \
         remediation:subnetIds=subnet-0123456789abcdef0,subnet-0123456789abcdef1 \
         remediation:taskSecurityGroupIds=sg-0123456789abcdef0 \
-        remediation:existingCapacityProviders=prod-ondemand,prod-spot \
-        remediation:existingDefaultStrategy=prod-ondemand:1:1,prod-spot:3 \
+        remediation:safeCapacityClusters=prod,batch \
+        remediation:existingCapacityProviders=prod-ondemand,prod-spot,batch/batch-spot \
+        remediation:existingDefaultStrategy=prod-ondemand:1:1,prod-spot:3,batch/none \
         remediation:allowedClusters=prod,batch remediation:taskDefinitionFamilies=app \
         remediation:reservedConcurrency=20
       ;;
-    proactive-fix) printf -- '-c\n%s\n' remediation:proactiveAction=fix "remediation:proactiveSchedule=rate(1 hour)" ;;
+    proactive-fix)
+      printf -- '-c\n%s\n' remediation:exampleEnvironment=true remediation:proactiveAction=fix "remediation:proactiveSchedule=rate(1 hour)"
+      ;;
     # The hub, and the member template its StackSet deploys (written to member.out inside the assembly).
     organization)
       printf -- '-c\n%s\n' remediation:organizationId=o-a1b2c3d4e5 \
         remediation:organizationTargets=ou-ab12-cdef3456,ou-ab12-99998888 \
-        remediation:organizationRegions=us-east-1,eu-west-1
+        remediation:organizationRegions=us-east-1,eu-west-1 remediation:safeCapacityClusters=none
       ;;
   esac
 }

@@ -112,7 +112,7 @@ public static class Planner
         {
             var reschedule = RescheduleOf(task, attempt, settings, overrides);
             actions.Add(reschedule);
-            reason += $", then reschedule onto {settings.SafeCapacityProvider} (attempt {reschedule.Attempt} of {settings.MaxAttempts})";
+            reason += $", then reschedule onto {reschedule.CapacityProvider} (attempt {reschedule.Attempt} of {settings.MaxAttempts})";
         }
         if (notRescheduled is not null) reason += "; " + notRescheduled;
 
@@ -137,7 +137,7 @@ public static class Planner
         var subnets = task.SubnetId is { } subnet && EcsNames.IsSubnetId(subnet) ? new[] { subnet } : [];
         var next = attempt + 1;
         return new Reschedule(task.ClusterArn!, task.TaskArn!, task.TaskDefinitionArn!, task.Group!,
-            AttemptMarker.Format(next), next, settings.SafeCapacityProvider!, subnets, overrides);
+            AttemptMarker.Format(next), next, settings.SafeCapacityProviderFor(task.ClusterArn!)!, subnets, overrides);
     }
 
     /// <summary>

@@ -131,6 +131,15 @@ public sealed record RemediatorSettings
 
     /// <summary>Whether RunTask may send a task of <paramref name="clusterArn"/> to the safe capacity provider.</summary>
     public bool IsSafeCapacityCluster(string clusterArn) => SafeCapacityClusters is null || SafeCapacityClusters.Contains(clusterArn);
+
+    /// <summary>
+    /// The safe capacity provider that serves <paramref name="clusterArn"/>: with several clusters served, each has its
+    /// own (<see cref="SafeCapacityProviders"/>, the rule the CDK app names them by); null when none is named.
+    /// </summary>
+    public string? SafeCapacityProviderFor(string clusterArn) =>
+        SafeCapacityProvider is { } name && SafeCapacityClusters is { Count: > 1 } served && EcsNames.ClusterName(clusterArn) is { } cluster
+            ? SafeCapacityProviders.For(name, cluster, served.Count)
+            : SafeCapacityProvider;
 }
 
 /// <summary>A configuration value that cannot be used; the message names the variable.</summary>

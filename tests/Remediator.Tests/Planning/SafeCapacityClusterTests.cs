@@ -76,6 +76,19 @@ public class SafeCapacityClusterTests
     }
 
     [Fact]
+    public void Plan_SeveralClustersServed_ReschedulesOntoTheProviderOfTheTasksOwnCluster()
+    {
+        var cluster = SampleCluster[(SampleCluster.LastIndexOf('/') + 1)..];
+        var batch = SampleCluster[..SampleCluster.LastIndexOf('/')] + "/batch";
+
+        var plan = PlanOf(Corpus.Bytes(Standalone), Settings($"{batch},{SampleCluster}"));
+
+        Assert.Equal(SafeCapacityProviders.For("safe-capacity", cluster, 2), plan.Reschedule!.CapacityProvider);
+        Assert.NotEqual(SafeCapacityProviders.For("safe-capacity", "batch", 2), plan.Reschedule.CapacityProvider);
+        Assert.Contains(plan.Reschedule.CapacityProvider, plan.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Plan_NoClustersKnown_ReschedulesAsTheProviderAlone()
     {
         var plan = PlanOf(Corpus.Bytes(Standalone), Settings(null));
