@@ -445,4 +445,5 @@ main() {
   esac
 }
 
-main "$@"
+# Runs unless sourced (user-data.sh).
+[[ "${BASH_SOURCE[0]}" != "$0" ]] || main "$@"
