@@ -91,6 +91,7 @@ generate() {
     generate ${bad}
     assert_failure 2
     assert_output ""
+    # shellcheck disable=SC2154 # run --separate-stderr sets stderr
     [[ "${stderr}" != *$'\n'* && "${stderr}" == *"error: "* ]] || fail "${bad}: ${stderr}"
   done
   run --separate-stderr "${USER_DATA}" --region us-east-1
