@@ -89,7 +89,17 @@ public partial class PreventionSnippetTests
             start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
             start.Environment[key] = value;
-        using var process = Process.Start(start)!;
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            // These checks need the deploying tools themselves; a missing one is a failure, never a skip.
+            throw new Xunit.Sdk.XunitException($"{file} is not on PATH: the snippet checks need python3 with botocore and cfn-lint, cfn-lint, terraform (with the hashicorp/aws provider: TERRAFORM_PROVIDER_MIRROR offline) and node (typescript from npm ci)");
+        }
+        using var _ = process;
         process.StandardInput.Write(input ?? "");
         process.StandardInput.Close();
         var error = process.StandardError.ReadToEndAsync();
@@ -106,10 +116,10 @@ public partial class PreventionSnippetTests
     }
 
     [Fact]
-    public void Prevention_Snippets_AreTheSixDocumented()
+    public void Prevention_Snippets_AreTheSevenDocumented()
     {
         Assert.Equal(
-            ["cdk-typescript", "cli-create-service", "cli-register-task-definition", "cli-run-task", "cloudformation", "terraform"],
+            ["cdk-typescript", "cli-create-service", "cli-register-task-definition", "cli-run-task", "cloudformation", "iam-instance-policy", "terraform"],
             Snippets.Value.Keys.Order(StringComparer.Ordinal));
     }
 
@@ -236,5 +246,73 @@ public partial class PreventionSnippetTests
         public string Path { get; } = Directory.CreateTempSubdirectory(prefix).FullName;
 
         public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+
+    internal static (int Code, string Output, string Error) CfnLint(string templateText)
+    {
+        using var dir = new TempDirectory("prevention-cfn-");
+        var file = Path.Combine(dir.Path, "template.yaml");
+        File.WriteAllText(file, templateText);
+        return Run("cfn-lint", [file]);
+    }
+
+    internal static string SnippetText(string name, string language) => Snippet(name, language);
+}
+
+/// <summary>
+/// docs/prevention.md's IAM policy for your own instance role: valid where CloudFormation takes a policy, and the same
+/// statements as the safe capacity's synthesized instance role, its resource the ARN of the object the URL names.
+/// </summary>
+[Collection(nameof(DefaultApp))]
+public class PreventionIamSnippetTests(DefaultApp app)
+{
+    [Fact]
+    public void IamInstancePolicy_PassesCfnLint_HasTheSafeCapacityRolesStatements()
+    {
+        var text = PreventionSnippetTests.SnippetText("iam-instance-policy", "json");
+        var policy = JsonNode.Parse(text)!;
+        var template = new JsonObject
+        {
+            ["Resources"] = new JsonObject
+            {
+                ["Policy"] = new JsonObject
+                {
+                    ["Type"] = "AWS::IAM::ManagedPolicy",
+                    ["Properties"] = new JsonObject { ["PolicyDocument"] = policy.DeepClone() },
+                },
+            },
+        };
+        var (code, output, error) = PreventionSnippetTests.CfnLint(template.ToJsonString());
+        Assert.True(code == 0, $"cfn-lint: exit {code}: {output}{error}");
+
+        var synthesized = SynthesizedApp.Resources(app.CapacityJson, "AWS::IAM::Policy")
+            .SelectMany(p => p.Properties["PolicyDocument"]!["Statement"]!.AsArray())
+            .Where(s => s!["Sid"] is not null)
+            .ToDictionary(s => (string)s!["Sid"]!, s => s!);
+        foreach (var statement in policy["Statement"]!.AsArray())
+        {
+            var sid = (string)statement!["Sid"]!;
+            Assert.True(synthesized.TryGetValue(sid, out var expected), $"the safe capacity's role has no statement {sid}");
+            foreach (var key in new[] { "Effect", "Action", "Condition" })
+                Assert.True(JsonNode.DeepEquals(expected![key], statement[key]), $"{sid}.{key}: {statement[key]?.ToJsonString()} differs from {expected[key]?.ToJsonString()}");
+        }
+
+        // The role's resource, tokens resolved, is "arn:aws:s3:::" and the asset URL's bucket and key: the rule the
+        // page gives, which the snippet's resource follows.
+        static string Resolve(string text) => text.Replace("${AWS::AccountId}", "111122223333", StringComparison.Ordinal)
+            .Replace("${AWS::Region}", "us-east-1", StringComparison.Ordinal).Replace("${AWS::Partition}", "aws", StringComparison.Ordinal);
+        static string Flatten(JsonNode node) => node switch
+        {
+            JsonValue v => Resolve((string)v!),
+            JsonObject o when o["Fn::Join"] is JsonArray join => string.Join((string)join[0]!, join[1]!.AsArray().Select(p => Flatten(p!))),
+            JsonObject o when o["Fn::Sub"] is JsonValue sub => Resolve((string)sub!),
+            JsonObject o when o["Ref"] is JsonValue reference => Resolve("${" + (string)reference! + "}"),
+            _ => throw new Xunit.Sdk.XunitException($"unexpected token {node.ToJsonString()}"),
+        };
+        var asset = app.Stacks.Capacity.SafeCapacity.ResolvFixAsset;
+        var url = Flatten(JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(app.Stacks.Capacity.Resolve(asset.S3ObjectUrl)))!);
+        Assert.StartsWith("s3://", url, StringComparison.Ordinal);
+        Assert.Equal($"arn:aws:s3:::{url["s3://".Length..]}", Flatten(synthesized["ReadResolvFixScript"]["Resource"]!));
+        Assert.Matches(@"^arn:aws:s3:::cdk-hnb659fds-assets-[0-9]{12}-[a-z0-9-]+/[0-9a-f]{64}\.sh$", (string)policy["Statement"]![0]!["Resource"]!);
     }
 }
