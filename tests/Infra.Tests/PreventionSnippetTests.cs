@@ -173,12 +173,12 @@ public partial class PreventionSnippetTests
     };
 
     /// <summary>
-    /// terraform validate against the hashicorp/aws provider's schema, then a plan (offline: dummy credentials, no
-    /// refresh, no data source) whose JSON holds the values the provider would send. Offline, the provider comes
+    /// terraform plan, which first validates against the hashicorp/aws provider's schema (offline: dummy credentials,
+    /// no refresh, no data source); its JSON holds the values the provider would send. Offline, the provider comes
     /// from a filesystem mirror: TERRAFORM_PROVIDER_MIRROR, else /opt/tf-plugins when it exists, else the registry.
     /// </summary>
     [Fact]
-    public void Terraform_ValidForTheAwsProvider_PlansTheAspectsConstraintAndStrategy()
+    public void Terraform_PlansWithTheAwsProvider_TheAspectsConstraintAndStrategy()
     {
         using var temp = new TempDirectory("prevention-tf-");
         var dir = temp.Path;
@@ -196,13 +196,13 @@ public partial class PreventionSnippetTests
         var mirror = System.Environment.GetEnvironmentVariable("TERRAFORM_PROVIDER_MIRROR") is { Length: > 0 } configured
             ? configured
             : Directory.Exists("/opt/tf-plugins") ? "/opt/tf-plugins" : null;
-        var environment = new Dictionary<string, string> { ["TF_IN_AUTOMATION"] = "1", ["TF_CLI_CONFIG_FILE"] = "/dev/null" };
+        var environment = new Dictionary<string, string> { ["TF_IN_AUTOMATION"] = "1" };
         string[] init = mirror is null ? ["init", "-backend=false", "-input=false", "-no-color"] : ["init", "-backend=false", "-input=false", "-no-color", $"-plugin-dir={mirror}"];
 
         foreach (var step in new[]
         {
             init,
-            ["validate", "-no-color"],
+            // plan validates the configuration against the provider's schema first, as validate would.
             ["plan", "-refresh=false", "-input=false", "-no-color", "-out=plan", "-var", "file_system_id=fs-0123456789abcdef0",
                 "-var", "subnets=[\"subnet-0123456789abcdef0\"]", "-var", "security_groups=[\"sg-0123456789abcdef0\"]"],
         })
