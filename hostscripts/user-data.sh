@@ -4,9 +4,9 @@
 # (your launch templates, not the safe capacity) fix resolv.conf, check it
 # and mark themselves dns.local-resolver=none, or at-risk, before the ECS
 # agent starts, at first boot and at every boot after. Run it once where you
-# deploy (it changes nothing, it prints); add its output to your launch
-# template's user data, after your own lines. See --help and
-# docs/prevention.md.
+# deploy (it needs bash, gzip and base64; it changes nothing, it prints); add
+# its output to your launch template's user data, after your own lines. See
+# --help and docs/prevention.md.
 #
 # The instance runs hostscripts/safe-capacity-boot.sh itself, byte for byte:
 # this script embeds it (gzip + base64: the file alone is larger than EC2's
@@ -111,11 +111,15 @@ print_user_data() {
   # shellcheck source=hostscripts/safe-capacity-boot.sh
   source "${boot}" || user_data_die 4 "cannot read ${boot}"
   parse_args install "${boot_args[@]}"
+  # The paths go into shell text unquoted: plain characters only.
+  [[ "${ROOT}" =~ ^/[A-Za-z0-9._/-]*$ ]] \
+    || user_data_die 2 "--root must be a path of letters, digits, '.', '_', '-' and '/'"
 
   local path encoded unit drop_in_dir
   path="$(rooted "${ROOT}" "${SELF_PATH}")"
   drop_in_dir="$(rooted "${ROOT}" "${UNIT_DIR}/${BOOT_UNIT}.d")"
-  encoded="$(gzip -9nc <"${boot}" | base64 -w 76)" || user_data_die 4 "cannot compress ${boot}"
+  # fold: GNU base64 wraps at 76 already, BSD base64 (macOS) does not wrap.
+  encoded="$(gzip -9nc <"${boot}" | base64 | fold -w 76)" || user_data_die 4 "cannot compress ${boot}"
 
   printf '%s\n' '#!/bin/bash' \
     "# ECS DNS remediation (hostscripts/user-data.sh, docs/prevention.md): fix, check" \
@@ -140,4 +144,5 @@ print_user_data() {
   printf '\n'
 }
 
+# Not named main: sourcing safe-capacity-boot.sh defines its main.
 print_user_data "$@"

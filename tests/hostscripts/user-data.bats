@@ -83,10 +83,11 @@ generate() {
 }
 
 @test "bad input: one line on stderr, exit 2, nothing printed" {
+  mkdir -p "${BATS_TEST_TMPDIR}/a;b"
   local bad
   for bad in "--region us-east-1;reboot" "--cluster a%20b" "--resolver 127.0.0.1'x" \
     "--script-sha256 ABC" "--script-url https://example.com/x" "--after dnsmasq" \
-    "--after ../../etc/x.service" "--after a;b.service" "--bogus 1" "--root relative/dir" "--after"; do
+    "--after ../../etc/x.service" "--after a;b.service" "--bogus 1" "--root relative/dir" "--root ${BATS_TEST_TMPDIR}/a;b" "--after"; do
     # shellcheck disable=SC2086 # split on purpose: option and value
     generate ${bad}
     assert_failure 2
