@@ -228,9 +228,15 @@ public partial class PreventionSnippetTests
         var outdir = Path.Combine(dir, "cdk.out");
         File.WriteAllText(snippet, Snippet("cdk-typescript", "ts"));
 
-        var (code, output, error) = Run("node", [Path.Combine(SnippetsDirectory, "TypeScriptSnippet.cjs"), snippet, Root],
-            environment: new Dictionary<string, string> { ["CDK_OUTDIR"] = outdir });
+        var program = Path.Combine(dir, "app.js");
+        var (code, output, error) = Run("node", [Path.Combine(SnippetsDirectory, "TypeScriptSnippet.cjs"), snippet, program, Root]);
         Assert.True(code == 0, $"TypeScriptSnippet.cjs: exit {code}: {output}{error}");
+
+        // Run as under `cdk synth`: with CDK_OUTDIR set, the App synthesizes there when the program ends (aws-cdk-lib
+        // App, autoSynth), and aws-cdk-lib is the repository's.
+        var nodePath = string.Join(':', new[] { Path.Combine(Root, "node_modules"), System.Environment.GetEnvironmentVariable("NODE_PATH") }.Where(p => !string.IsNullOrEmpty(p)));
+        (code, output, error) = Run("node", [program], environment: new Dictionary<string, string> { ["CDK_OUTDIR"] = outdir, ["NODE_PATH"] = nodePath! });
+        Assert.True(code == 0, $"node app.js: exit {code}: {output}{error}");
 
         var template = Directory.EnumerateFiles(outdir, "*.template.json").Single();
         var resources = JsonNode.Parse(File.ReadAllText(template))!["Resources"]!.AsObject();

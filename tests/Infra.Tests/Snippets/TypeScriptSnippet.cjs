@@ -1,22 +1,19 @@
-// Runs a CDK TypeScript snippet from docs/prevention.md as a CDK app would run: TypeScript's own compiler turns it
-// into JavaScript (a syntax error is reported and exits 1), and the program runs with the repository's aws-cdk-lib.
-// With CDK_OUTDIR set, the App synthesizes into that folder when the program ends (aws-cdk-lib App: autoSynth
-// defaults to true when CDK_OUTDIR is set), as under `cdk synth`.
-// Usage: CDK_OUTDIR=DIR node TypeScriptSnippet.cjs SNIPPET.ts REPOSITORY_ROOT
+// Compiles a CDK TypeScript snippet from docs/prevention.md to JavaScript with TypeScript's own compiler, as a CDK
+// app's build would: a syntax error is reported and exits 1. The test then runs the JavaScript with node.
+// Usage: node TypeScriptSnippet.cjs SNIPPET.ts OUTPUT.js REPOSITORY_ROOT   (typescript from the repository's npm ci)
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const Module = require('node:module');
+const { createRequire } = require('node:module');
 
-const [snippetPath, root] = process.argv.slice(2);
-if (!snippetPath || !root || !process.env.CDK_OUTDIR) {
-  console.error('TypeScriptSnippet.cjs: usage: CDK_OUTDIR=DIR node TypeScriptSnippet.cjs SNIPPET.ts REPOSITORY_ROOT');
+const [snippetPath, outputPath, root] = process.argv.slice(2);
+if (!snippetPath || !outputPath || !root) {
+  console.error('TypeScriptSnippet.cjs: usage: node TypeScriptSnippet.cjs SNIPPET.ts OUTPUT.js REPOSITORY_ROOT');
   process.exit(2);
 }
-const fromRoot = Module.createRequire(path.join(root, 'package.json'));
 let ts;
 try {
-  ts = fromRoot('typescript');
+  ts = createRequire(path.join(root, 'package.json'))('typescript');
 } catch (error) {
   console.error(`TypeScriptSnippet.cjs: typescript is not installed (npm ci installs it from package.json): ${error.message}`);
   process.exit(1);
@@ -32,8 +29,4 @@ if (output.diagnostics.length > 0) {
   }));
   process.exit(1);
 }
-// Compiled as a module in the repository, so that its imports resolve to the repository's node_modules.
-const snippet = new Module(path.join(root, 'snippet.js'));
-snippet.filename = path.join(root, 'snippet.js');
-snippet.paths = Module._nodeModulePaths(root);
-snippet._compile(output.outputText, snippet.filename);
+fs.writeFileSync(outputPath, output.outputText);
