@@ -445,5 +445,4 @@ main() {
   esac
 }
 
-# Runs unless sourced (user-data.sh).
-[[ "${BASH_SOURCE[0]}" != "$0" ]] || main "$@"
+main "$@"

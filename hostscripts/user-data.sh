@@ -106,10 +106,14 @@ print_user_data() {
   done
 
   # The boot script's own rules judge the values, as they will on the
-  # instance: sourcing it defines its functions and runs nothing. A bad
-  # value ends here with its one line on stderr and exit 2.
+  # instance: a bad value ends here with its one line on stderr and exit 2.
+  # Its last line runs it; the lines before only define. (A guard in the
+  # boot script instead would cost bytes of the safe capacity's user data,
+  # which is within a few dozen bytes of its budget.)
+  [[ "$(tail -n 1 "${boot}")" == 'main "$@"' ]] \
+    || user_data_die 4 "${boot} does not end with the line main \"\$@\""
   # shellcheck source=hostscripts/safe-capacity-boot.sh
-  source "${boot}" || user_data_die 4 "cannot read ${boot}"
+  source <(sed '$d' "${boot}") || user_data_die 4 "cannot read ${boot}"
   parse_args install "${boot_args[@]}"
   # The paths go into shell text unquoted: plain characters only.
   [[ "${ROOT}" =~ ^/[A-Za-z0-9._/-]*$ ]] \
@@ -144,5 +148,5 @@ print_user_data() {
   printf '\n'
 }
 
-# Not named main: sourcing safe-capacity-boot.sh defines its main.
+# Not named main: the boot script's lines define their own main.
 print_user_data "$@"

@@ -107,3 +107,17 @@ generate() {
   assert_failure 4
   assert_output ""
 }
+
+@test "a boot script that does not end by running main is not sourced: exit 4, nothing printed" {
+  mkdir -p "${BATS_TEST_TMPDIR}/changed"
+  cp "${USER_DATA}" "${BATS_TEST_TMPDIR}/changed/"
+  # shellcheck disable=SC2016 # the line is the changed script's, expanded if it ever ran
+  { cat "${HOSTSCRIPTS}/safe-capacity-boot.sh"; echo ': >"${0%/*}/ran"'; } \
+    >"${BATS_TEST_TMPDIR}/changed/safe-capacity-boot.sh"
+  run --separate-stderr "${BATS_TEST_TMPDIR}/changed/user-data.sh" --script-url "${URL}" \
+    --script-sha256 "${SHA}" --region us-east-1 --cluster prod --capacity-provider prod-ondemand \
+    --resolver 169.254.169.253
+  assert_failure 4
+  assert_output ""
+  assert_file_not_exist "${BATS_TEST_TMPDIR}/changed/ran"
+}
