@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
 using System.Text;
 using Amazon.CDK;
 using Amazon.CDK.AWS.AutoScaling;
@@ -64,13 +63,9 @@ public sealed class SafeCapacity : Construct
         var hardware = instanceType.Architecture == InstanceArchitecture.ARM_64 ? AmiHardwareType.ARM : AmiHardwareType.STANDARD;
         var stack = Stack.Of(this);
 
-        // The instance installs one file: resolv-fix.sh with its library joined in, written next to the cloud assembly.
-        var resolvFix = Encoding.UTF8.GetBytes(HostScript.Load(props.RepositoryRoot, ResolvFixFileName).Joined);
-        var resolvFixPath = Path.Combine(Stage.Of(this)!.Outdir, "hostscripts", stack.StackName, ResolvFixFileName);
-        Directory.CreateDirectory(Path.GetDirectoryName(resolvFixPath)!);
-        File.WriteAllBytes(resolvFixPath, resolvFix);
-        ResolvFixSha256 = Convert.ToHexStringLower(SHA256.HashData(resolvFix));
-        ResolvFixAsset = new Asset(this, "ResolvFixScript", new AssetProps { Path = resolvFixPath });
+        var resolvFix = new ResolvFixScript(this, "ResolvFixScript", HostScript.Load(props.RepositoryRoot, ResolvFixFileName));
+        ResolvFixAsset = resolvFix.Asset;
+        ResolvFixSha256 = resolvFix.Sha256;
         var bootScript = HostScript.Load(props.RepositoryRoot, BootScriptFileName);
 
         var role = ContainerInstanceRole.Create(this, "InstanceRole", props.ClusterName, "Safe capacity container instances: ECS agent and SSM agent");

@@ -108,6 +108,10 @@ public sealed class RemediationStack : Stack
         _ = new CfnOutput(this, "FailureQueueOutput", new CfnOutputProps { Key = "FailureQueueUrl", Value = Remediator.FailureQueue.QueueUrl });
         // Ref is the association id (its primary identifier); moto's CloudFormation cannot Fn::GetAtt it.
         _ = new CfnOutput(this, "AssociationOutput", new CfnOutputProps { Key = "AssociationId", Value = association.Association.Ref });
+        // For your own launch templates' user data (hostscripts/user-data.sh): where the boot fix comes from, and its hash.
+        var resolvFixScript = new ResolvFixScript(this, "ResolvFixScript", props.ResolvFix);
+        _ = new CfnOutput(this, "ResolvFixScriptUrlOutput", new CfnOutputProps { Key = "ResolvFixScriptUrl", Value = resolvFixScript.Asset.S3ObjectUrl });
+        _ = new CfnOutput(this, "ResolvFixScriptSha256Output", new CfnOutputProps { Key = "ResolvFixScriptSha256", Value = resolvFixScript.Sha256 });
     }
 
     /// <summary>

@@ -1,5 +1,9 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text.Json.Nodes;
+using Amazon.CDK;
 using Amazon.CDK.Assertions;
+using Infra.Constructs;
 using Remediation.Contracts;
 using Remediator.Planning;
 
@@ -265,7 +269,7 @@ public class RemediationStackTests(DefaultApp app)
     {
         var outputs = app.RemediationJson["Outputs"]!.AsObject().Select(o => o.Key).ToList();
 
-        Assert.Equal(["RunbookName", "ResolvFixDocumentName", "DiagnoseDocumentName", "EfsEvidenceDocumentName", "RunbookRoleArn", "TopicArn", "FunctionName", "FunctionLogGroup", "OutcomeQueryName", "NotificationsAlarmName", "FailureQueueUrl", "AssociationId"],
+        Assert.Equal(["RunbookName", "ResolvFixDocumentName", "DiagnoseDocumentName", "EfsEvidenceDocumentName", "RunbookRoleArn", "TopicArn", "FunctionName", "FunctionLogGroup", "OutcomeQueryName", "NotificationsAlarmName", "FailureQueueUrl", "AssociationId", "ResolvFixScriptUrl", "ResolvFixScriptSha256"],
             outputs.Where(o => !o.StartsWith("Export", StringComparison.Ordinal)));
     }
 
@@ -275,6 +279,39 @@ public class RemediationStackTests(DefaultApp app)
         var association = SynthesizedApp.Resources(app.RemediationJson, "AWS::SSM::Association").Single().Id;
 
         Assert.Equal($"{{\"Ref\":\"{association}\"}}", app.RemediationJson["Outputs"]!["AssociationId"]!["Value"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void Outputs_ResolvFixScript_IsTheJoinedScriptsAssetWhichUserDataAcceptsWithItsSha256()
+    {
+        var script = (ResolvFixScript)app.Stacks.Remediation.Node.FindChild("ResolvFixScript");
+        var staged = File.ReadAllBytes(Path.Combine(Stage.Of(app.Stacks.Remediation)!.Outdir, script.Asset.AssetPath));
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(staged));
+        var outputs = app.RemediationJson["Outputs"]!;
+        var url = ((string)outputs["ResolvFixScriptUrl"]!["Value"]!["Fn::Sub"]!)
+            .Replace("${AWS::AccountId}", "111122223333", StringComparison.Ordinal)
+            .Replace("${AWS::Region}", "us-east-1", StringComparison.Ordinal);
+
+        Assert.Equal(JoinedHostScript.ByTheBatsJoin(app.Root, "resolv-fix.sh"), staged);
+        Assert.Equal(sha256, (string?)outputs["ResolvFixScriptSha256"]!["Value"]);
+        Assert.EndsWith($"/{script.Asset.AssetHash}.sh", url, StringComparison.Ordinal);
+        // The user data generator judges both outputs with the boot script's own rules.
+        var start = new ProcessStartInfo("bash")
+        {
+            ArgumentList =
+            {
+                Path.Combine(app.Root, "hostscripts", "user-data.sh"), "--script-url", url, "--script-sha256", sha256,
+                "--region", "us-east-1", "--cluster", "prod", "--capacity-provider", "prod-ondemand", "--resolver", app.Config.VpcResolver,
+            },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        var error = process.StandardError.ReadToEndAsync();
+        var userData = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"user-data.sh: exit {process.ExitCode}: {error.Result}");
+        Assert.Contains($" --script-url {url} --script-sha256 {sha256}", userData, StringComparison.Ordinal);
     }
 
     [Fact]
