@@ -315,7 +315,7 @@ public class PreventionIamSnippetTests(DefaultApp app)
             JsonObject o when o["Ref"] is JsonValue reference => Resolve("${" + (string)reference! + "}"),
             _ => throw new Xunit.Sdk.XunitException($"unexpected token {node.ToJsonString()}"),
         };
-        var asset = app.Stacks.Capacity.SafeCapacity.ResolvFixAsset;
+        var asset = app.Stacks.Capacity.SafeCapacities[0].ResolvFixAsset;
         var url = Flatten(JsonNode.Parse(System.Text.Json.JsonSerializer.Serialize(app.Stacks.Capacity.Resolve(asset.S3ObjectUrl)))!);
         Assert.StartsWith("s3://", url, StringComparison.Ordinal);
         Assert.Equal($"arn:aws:s3:::{url["s3://".Length..]}", Flatten(synthesized["ReadResolvFixScript"]["Resource"]!));
