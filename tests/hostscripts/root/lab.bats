@@ -156,6 +156,23 @@ assert_lab_gone() {
   assert_success
 }
 
+@test "resolv-fix.sh --verify-host run from a directory under /tmp still asks glibc through python3, not dig" {
+  lab_up
+  # A python3 that needs its working directory by name, as pyenv's shim does ("cd \"$PWD\""): the lookup's
+  # private /tmp hides every directory under /tmp. dig, the fallback, must not be needed.
+  cat >"${FAKEBIN}/python3" <<'FAKE'
+#!/usr/bin/env bash
+cd "${PWD}" || exit 1
+exec /usr/bin/python3 "$@"
+FAKE
+  fake_logger dig
+  chmod +x "${FAKEBIN}/python3"
+  cd "${BATS_TEST_TMPDIR}"
+  run lab_instance_exec bash "${RESOLV_FIX}" check --json --verify-host "${LAB_EFS_NAME}"
+  assert_equal "$(last_line | jq .verify_resolves)" true
+  assert_file_not_exists "${CALLS}"
+}
+
 @test "efs-evidence.sh against a real VPC resolver: NXDOMAIN gives not-dns, a resolver that drops queries gives unknown" {
   lab_up
   local before missing=fs-0aaaaaaaaaaaaaaa0
