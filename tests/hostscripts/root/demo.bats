@@ -4,7 +4,7 @@
 # dnsmasq, the synthesized SSM documents and the Remediator's handler. Needs root and fails (never skips)
 # without it. The first test runs the README's command, which builds the driver and synthesizes the default
 # variant into .artifacts/cdk.out/default unless it is current (CI's synth wrote it); the others reuse that
-# assembly and the driver this file builds once. Every run is its own lab (its id in every name), so the
+# assembly and the driver, both made once by setup_file. Every run is its own lab (its id in every name), so the
 # tests may run side by side (bats --jobs).
 # Run: bats --tap tests/hostscripts/root
 
@@ -13,8 +13,11 @@ DEMO="${ROOT}/hostscripts/lab/demo.sh"
 CDK_OUT="${ROOT}/.artifacts/cdk.out/default"
 DRIVER_PROJECT="${ROOT}/hostscripts/lab/Remediator.Demo"
 
+# Builds the driver and synthesizes the default variant (nothing to do when CI has just done both) before any
+# test starts, so that no test rewrites what another one runs beside it.
 setup_file() {
   [[ "${EUID}" -eq 0 ]] || return 0
+  "${ROOT}/tests/infra/synth-variants.sh" default >&2
   dotnet build "${DRIVER_PROJECT}" --nologo -v:q -clp:ErrorsOnly >&2
   DRIVER="$(dotnet msbuild "${DRIVER_PROJECT}" -nologo -getProperty:TargetPath)"
   export DRIVER
