@@ -21,6 +21,8 @@ readonly RESULTS="${LOGS}/results.tsv"
 # How many root-tier tests run at once.
 readonly ROOT_JOBS=4
 STARTED_MS=0
+# The suites running in the background beside the root-only tier, as "PID:LOG".
+BESIDE=()
 STARTED_TICKS=0
 TICKS=0
 
@@ -198,6 +200,15 @@ suite_synth() {
   record "synth (variants)" "${passed}" "${failed}"
 }
 
+# Starts a suite in the background, its output into LOGS/beside-NAME.log, and adds it to BESIDE.
+# Args: name command...
+start_beside() {
+  local log="${LOGS}/beside-$1.log"
+  shift
+  ("$@") >"${log}" 2>&1 &
+  BESIDE+=("$!:${log}")
+}
+
 main() {
   mkdir -p "${LOGS}"
   cd "${ROOT}" || exit 2
@@ -220,25 +231,27 @@ main() {
   # Every later suite that reads templates reads these assemblies, the C# fixtures included.
   (suite_synth)
   (suite_test)
-  (suite_command "dotnet tool" dotnet_tool)
   banner "background lane: plan samples, shellcheck, bats, bats (infra)"
   wait "${lane}"
   cat "${LOGS}/background-lane.log"
-  # The template checks beside the root-only tier, which waits on lookups and timeouts much of the time; both
-  # take their own free loopback ports.
-  (
-    suite_command "cfn-lint (variants)" tests/infra/cfn-lint-variants.sh "${CDK_OUT}"
-    suite_command "cdk-nag (variants)" nag_variants
-    suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
-  ) >"${LOGS}/template-lane.log" 2>&1 &
-  lane=$!
+  # Beside the root-only tier, which waits on lookups and timeouts much of the time, each on its own: the
+  # template checks and the packed tool. They read the build and the assemblies, and write nothing another suite
+  # reads (the tool packs into a directory of its own); the checks and the tier take their own free loopback
+  # ports. Their output follows when they are done.
+  start_beside cfn-lint suite_command "cfn-lint (variants)" tests/infra/cfn-lint-variants.sh "${CDK_OUT}"
+  start_beside cdk-nag suite_command "cdk-nag (variants)" nag_variants
+  start_beside deploy-rehearsal suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
+  start_beside dotnet-tool suite_command "dotnet tool" dotnet_tool
   # The root-only tier: network namespaces, the lab, the demo. Its tests mostly wait (resolver timeouts, the
   # lab's deadlines, the driver's start), so they run side by side (GNU parallel): each builds its own lab, with
   # its id in every name, and none writes the host's files.
   (suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root" --jobs "${ROOT_JOBS}")
-  banner "template lane: cfn-lint, cdk-nag, deploy rehearsal"
-  wait "${lane}"
-  cat "${LOGS}/template-lane.log"
+  banner "beside the root-only tier: cfn-lint, cdk-nag, deploy rehearsal, dotnet tool"
+  local job
+  for job in "${BESIDE[@]}"; do
+    wait "${job%%:*}"
+    cat "${job#*:}"
+  done
 
   banner "summary"
   local total_passed=0 total_failed=0 total_ticks=0 suite passed failed wall ticks
