@@ -852,8 +852,11 @@ verify_resolves() {
   local out rc
   # Runs in the private mount namespace; values come as arguments.
   # shellcheck disable=SC2016
+  # It leaves its working directory first: the private /tmp hides any under /tmp, and a python3 that needs
+  # its directory by name (pyenv's shim) would fail there.
   local inner='
     set -u
+    cd / || exit 10
     mount -t tmpfs -o size=64k,mode=0700 ecs-dns-remediation /tmp || exit 10
     printf "nameserver %s\noptions timeout:2 attempts:2\n" "$2" >/tmp/resolv.conf || exit 10
     mount --bind /tmp/resolv.conf /etc/resolv.conf || exit 10

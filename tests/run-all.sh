@@ -18,7 +18,11 @@ readonly CDK_OUT="${ROOT}/.artifacts/cdk.out"
 CLOCK_TICKS="$(getconf CLK_TCK)"
 readonly CLOCK_TICKS
 readonly RESULTS="${LOGS}/results.tsv"
+# How many root-tier tests run at once.
+readonly ROOT_JOBS=4
 STARTED_MS=0
+# The suites running in the background beside the root-only tier, as "PID:LOG".
+BESIDE=()
 STARTED_TICKS=0
 TICKS=0
 
@@ -99,11 +103,12 @@ suite_test() {
   record "dotnet test" "${passed}" "${failed}"
 }
 
-# bats: a TAP suite. Args: name directory.
+# bats: a TAP suite. Args: name directory [bats option...].
 suite_bats() {
   local name=$1 dir=$2 rc=0 passed failed
+  shift 2
   banner "${name}"
-  run_logged "${name}" bats --tap "${dir}" || rc=$?
+  run_logged "${name}" bats --tap "$@" "${dir}" || rc=$?
   passed=$(grep -cE '^ok ' "${LOGS}/${name}.log")
   failed=$(grep -cE '^not ok ' "${LOGS}/${name}.log")
   if ((rc != 0 && failed == 0)); then
@@ -195,54 +200,62 @@ suite_synth() {
   record "synth (variants)" "${passed}" "${failed}"
 }
 
-# The lab (root): failure, host fix, failure again, with timings; its JSON line is checked.
-lab() {
-  local json
-  json=$("${ROOT}/hostscripts/lab/run.sh" --lo-down | tail -n 1) || return 1
-  echo "${json}"
-  jq -e '.broken_resolves == false and .fixed_resolves == true and .rolled_back_resolves == false' <<<"${json}" >/dev/null
+# Starts a suite in the background, its output into LOGS/beside-NAME.log, and adds it to BESIDE.
+# Args: name command...
+start_beside() {
+  local log="${LOGS}/beside-$1.log"
+  shift
+  ("$@") >"${log}" 2>&1 &
+  BESIDE+=("$!:${log}")
 }
 
 main() {
   mkdir -p "${LOGS}"
   cd "${ROOT}" || exit 2
 
-  local started_ms lane
+  local started_ms lane lane_infra
   started_ms="$(now_ms)"
   : >"${RESULTS}"
   # Each suite runs in a subshell that counts its own children's CPU (children_ticks), so that the background
   # lane's CPU, reaped by this shell whenever it ends, is counted once, by its own suites.
   (suite_build)
-  # The lane: suites that read neither the build's obj folders nor the templates, beside the synth and the tests
-  # (which leave a CPU idle much of the time); their output follows when they are done.
+  # Two lanes of suites that read neither the build's obj folders nor the templates, beside the synth and the
+  # tests (which leave a CPU idle much of the time); two, so that neither is left alone on one CPU after the
+  # tests. Their output follows when they are done.
   (
     suite_command "plan samples" plan_samples
     suite_shellcheck
     suite_bats "bats" "${ROOT}/tests/hostscripts"
-    suite_bats "bats (infra)" "${ROOT}/tests/infra"
   ) >"${LOGS}/background-lane.log" 2>&1 &
   lane=$!
+  (suite_bats "bats (infra)" "${ROOT}/tests/infra") >"${LOGS}/background-lane-infra.log" 2>&1 &
+  lane_infra=$!
   # Every later suite that reads templates reads these assemblies, the C# fixtures included.
   (suite_synth)
   (suite_test)
-  (suite_command "dotnet tool" dotnet_tool)
-  banner "background lane: plan samples, shellcheck, bats, bats (infra)"
+  banner "background lanes: plan samples, shellcheck, bats; bats (infra)"
   wait "${lane}"
   cat "${LOGS}/background-lane.log"
-  # The template checks beside the root-only tier, which waits on lookups and timeouts much of the time; both
-  # take their own free loopback ports.
-  (
-    suite_command "cfn-lint (variants)" tests/infra/cfn-lint-variants.sh "${CDK_OUT}"
-    suite_command "cdk-nag (variants)" nag_variants
-    suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
-  ) >"${LOGS}/template-lane.log" 2>&1 &
-  lane=$!
-  # The root-only tier: network namespaces, the lab, the demo.
-  (suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root")
-  (suite_command "lab" lab)
-  banner "template lane: cfn-lint, cdk-nag, deploy rehearsal"
-  wait "${lane}"
-  cat "${LOGS}/template-lane.log"
+  wait "${lane_infra}"
+  cat "${LOGS}/background-lane-infra.log"
+  # Beside the root-only tier, which waits on lookups and timeouts much of the time, each on its own: the
+  # template checks and the packed tool. They read the build and the assemblies, and write nothing another suite
+  # reads (the tool packs into a directory of its own); the checks and the tier take their own free loopback
+  # ports. Their output follows when they are done.
+  start_beside cfn-lint suite_command "cfn-lint (variants)" tests/infra/cfn-lint-variants.sh "${CDK_OUT}"
+  start_beside cdk-nag suite_command "cdk-nag (variants)" nag_variants
+  start_beside deploy-rehearsal suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
+  start_beside dotnet-tool suite_command "dotnet tool" dotnet_tool
+  # The root-only tier: network namespaces, the lab, the demo. Its tests mostly wait (resolver timeouts, the
+  # lab's deadlines, the driver's start), so they run side by side (GNU parallel): each builds its own lab, with
+  # its id in every name, and none writes the host's files.
+  (suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root" --jobs "${ROOT_JOBS}")
+  banner "beside the root-only tier: cfn-lint, cdk-nag, deploy rehearsal, dotnet tool"
+  local job
+  for job in "${BESIDE[@]}"; do
+    wait "${job%%:*}"
+    cat "${job#*:}"
+  done
 
   banner "summary"
   local total_passed=0 total_failed=0 total_ticks=0 suite passed failed wall ticks

@@ -10,7 +10,7 @@
 # scheduler start the task again.
 # Everything is removed at the end, also on failure or interruption.
 #
-# Usage: demo.sh [--scenario NAME] [--cdk-out DIR] [--no-install] [--help]
+# Usage: demo.sh [--scenario NAME] [--cdk-out DIR] [--driver DLL] [--no-install] [--help]
 #   --scenario local-resolver     (default) the real mount.nfs4 (retry=0) cannot resolve the EFS name from
 #                                 the task network namespace; the reason is its stderr as ecs-init >= 1.80
 #                                 and Docker wrap it (VolumeDriver.Mount); the evidence shows the local
@@ -27,6 +27,8 @@
 #   --scenario efs-proxy-not-dns  the same reason, but resolv.conf is healthy and the mount target refuses
 #                                 NFS: the host is left byte-identical, a notification says what was found
 #   --cdk-out DIR                 use this synthesized cloud assembly instead
+#   --driver DLL                  run this driver (hostscripts/lab/Remediator.Demo's assembly, built) instead
+#                                 of building it: for runs of several scenarios on one build
 #   --no-install                  fail instead of installing missing tools
 # Output: a timeline on stderr; the last stdout line is one JSON object:
 #   {"scenario","failure_reproduced","reason","decision","documents_run","task_started_after_fix",
@@ -67,7 +69,7 @@ DRIVER=""
 DRIVER_PID=""
 
 usage() {
-  sed -n '3,38s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+  sed -n '3,41s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 #######################################
@@ -98,7 +100,7 @@ log() {
 
 #######################################
 # Installs missing Debian packages and moto (or fails with --no-install), restores npm packages, builds
-# the driver. Needs dotnet and npm already (the README names them).
+# the driver unless --driver named one. Needs dotnet and npm already (the README names them).
 # Globals: sets DRIVER, the driver's assembly as its own project builds it.
 #######################################
 prepare_tools() {
@@ -123,8 +125,12 @@ prepare_tools() {
     log "npm ci"
     (cd "${ROOT}" && npm ci --no-audit --no-fund --loglevel=error) >&2 || die 4 "npm ci failed"
   fi
-  log "dotnet build hostscripts/lab/Remediator.Demo (the Remediator, the local control plane, the local endpoints)"
   export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+  if [[ -n "${DRIVER}" ]]; then
+    log "using the driver ${DRIVER}"
+    return 0
+  fi
+  log "dotnet build hostscripts/lab/Remediator.Demo (the Remediator, the local control plane, the local endpoints)"
   dotnet build "${DRIVER_PROJECT}" --nologo -v:q -clp:ErrorsOnly >&2 || die 4 "dotnet build failed"
   # MSBuild says where the build put the driver (evaluation only), so no output path is written down here.
   DRIVER="$(dotnet msbuild "${DRIVER_PROJECT}" -nologo -getProperty:TargetPath)" || die 4 "MSBuild did not name the driver"
@@ -264,6 +270,11 @@ main() {
         CDK_OUT="$(cd "$2" 2>/dev/null && pwd)" || die 2 "--cdk-out $2: no such directory"
         shift
         ;;
+      --driver)
+        [[ -n "${2:-}" && -f "$2" ]] || die 2 "--driver ${2:-}: no such file"
+        DRIVER="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
+        shift
+        ;;
       --no-install) INSTALL=false ;;
       -h | --help)
         usage
@@ -285,8 +296,9 @@ main() {
   trap cleanup EXIT
   trap 'exit 130' INT
   trap 'exit 143' TERM
-  WORK="$(mktemp -d /tmp/ecs-dns-demo.XXXXXX)" || die 4 "mktemp failed"
   lab_up || die 4 "could not build the lab"
+  # Named after the lab, so that the driver (whose command line names the event in it) is known as this run's.
+  WORK="$(mktemp -d "/tmp/ecs-dns-demo.${LAB_ID}.XXXXXX")" || die 4 "mktemp failed"
 
   local instance_arn ec2_id task_arn
   instance_arn="${ACCOUNT_ARN}:container-instance/lab/$(lab_hex instance 32)"

@@ -230,6 +230,21 @@ lab_efs_proxy_mount() {
 }
 
 #######################################
+# Returns 0 if process PID runs: it exists and is not a zombie. A daemon
+# (dnsmasq) that exited stays a zombie until init reaps it, and kill -0
+# still succeeds on a zombie; some inits (a container's) reap only every
+# second or two. The state is the field after the command name, which may
+# hold spaces, in /proc/PID/stat (proc(5)).
+# Arguments: pid.
+#######################################
+lab_alive() {
+  local stat
+  stat="$(cat -- "/proc/$1/stat" 2>/dev/null)" || return 1
+  stat="${stat##*) }"
+  [[ -n "${stat}" && "${stat:0:1}" != Z ]]
+}
+
+#######################################
 # Kills the process in a pid file if it is a lab process of this LAB_DIR
 # (its command line names the pid file), then removes the pid file.
 #######################################
@@ -241,10 +256,10 @@ lab_kill_pidfile() {
     && tr '\0' ' ' 2>/dev/null <"/proc/${pid}/cmdline" | grep -qF -- "${pidfile}"; then
     kill "${pid}" 2>/dev/null || true
     for ((i = 0; i < 50; i++)); do
-      kill -0 "${pid}" 2>/dev/null || break
+      lab_alive "${pid}" || break
       sleep 0.05
     done
-    if kill -0 "${pid}" 2>/dev/null; then
+    if lab_alive "${pid}"; then
       kill -9 "${pid}" 2>/dev/null || true
     fi
   fi

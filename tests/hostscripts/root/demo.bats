@@ -2,13 +2,26 @@
 #
 # The whole remediation loop, hostscripts/lab/demo.sh, in every scenario: real network namespaces,
 # dnsmasq, the synthesized SSM documents and the Remediator's handler. Needs root and fails (never skips)
-# without it. The first test runs the README's command, which synthesizes the default variant into
-# .artifacts/cdk.out/default unless it is current (CI's synth wrote it); the others reuse that assembly.
+# without it. The first test runs the README's command, which builds the driver and synthesizes the default
+# variant into .artifacts/cdk.out/default unless it is current (CI's synth wrote it); the others reuse that
+# assembly and the driver, both made once by setup_file. Every run is its own lab (its id in every name), so the
+# tests may run side by side (bats --jobs).
 # Run: bats --tap tests/hostscripts/root
 
 ROOT="$(cd "${BATS_TEST_DIRNAME}/../../.." && pwd)"
 DEMO="${ROOT}/hostscripts/lab/demo.sh"
 CDK_OUT="${ROOT}/.artifacts/cdk.out/default"
+DRIVER_PROJECT="${ROOT}/hostscripts/lab/Remediator.Demo"
+
+# Builds the driver and synthesizes the default variant (nothing to do when CI has just done both) before any
+# test starts, so that no test rewrites what another one runs beside it.
+setup_file() {
+  [[ "${EUID}" -eq 0 ]] || return 0
+  "${ROOT}/tests/infra/synth-variants.sh" default >&2
+  dotnet build "${DRIVER_PROJECT}" --nologo -v:q -clp:ErrorsOnly >&2
+  DRIVER="$(dotnet msbuild "${DRIVER_PROJECT}" -nologo -getProperty:TargetPath)"
+  export DRIVER
+}
 
 setup() {
   if [[ "${EUID}" -ne 0 ]]; then
@@ -32,15 +45,19 @@ lab_id() {
   printf '%s\n' "${output}" | grep -o '^\[lab [0-9]*\]' | head -n 1 | tr -dc 0-9
 }
 
-# Fails if anything of lab ID $1 is left: namespace, process, directory, or the driver. (Explicit ifs:
-# bats does not fail a test on a negated command that is not its last.)
+# Fails if anything of lab ID $1 is left: namespace, process, directory, or the driver and its work
+# directory. (Explicit ifs: bats does not fail a test on a negated command that is not its last.)
 assert_lab_gone() {
   local id="$1"
   [[ -n "${id}" ]] || { echo "no lab id in the output" >&2; return 1; }
   if ip netns list | grep -E -- "-${id}( |\$)" >&2; then echo "namespaces left" >&2; return 1; fi
   if compgen -G "/tmp/ecs-dns-lab.${id}.*" >&2; then echo "lab directory left" >&2; return 1; fi
   if pgrep -af "ecs-dns-lab\\.${id}\\." >&2; then echo "lab processes left" >&2; return 1; fi
-  if pgrep -af "Remediator.Demo.dll --cdk-out" >&2; then echo "driver left running" >&2; return 1; fi
+  if compgen -G "/tmp/ecs-dns-demo.${id}.*" >&2; then echo "demo work directory left" >&2; return 1; fi
+  if pgrep -af "Remediator\\.Demo\\.dll --cdk-out .* --event /tmp/ecs-dns-demo\\.${id}\\." >&2; then
+    echo "driver left running" >&2
+    return 1
+  fi
 }
 
 # Prints the names the synthesized templates give the runbook and the command documents it runs (the
@@ -73,7 +90,7 @@ expected_documents() {
 }
 
 @test "demo.sh --scenario plugin-timeout: the reason is Docker's deadline text only; evidence, host fix, the task starts" {
-  run "${DEMO}" --scenario plugin-timeout --cdk-out "${CDK_OUT}"
+  run "${DEMO}" --scenario plugin-timeout --cdk-out "${CDK_OUT}" --driver "${DRIVER}"
   [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
   jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true
     and (.reason | test("^CannotStartContainerError: Error response from daemon: error while mounting volume ./var/lib/ecs/volumes/ecs-efs-app-1-data-[0-9a-f]+.: VolumeDriver\\.Mount: Post \"http://%2Frun%2Fdocker%2Fplugins%2Famazon-ecs-volume-plugin\\.sock/VolumeDriver\\.Mount\": context deadline exceeded$"))
@@ -81,11 +98,13 @@ expected_documents() {
     and .execution_status == "Success" and .task_started_after_fix == true and .host_untouched == false
     and ([.mounts[].outcome] == ["deadline-exceeded", "lookup-passed"])' <<<"$(last_line)" \
     || { last_line >&2; false; }
+  # The driver it was given, not a build of its own.
+  [[ "${output}" == *"using the driver ${DRIVER}"* && "${output}" != *"dotnet build"* ]]
   assert_lab_gone "$(lab_id)"
 }
 
 @test "demo.sh --scenario no-mount-target: host resolv.conf byte-identical, a notification names the cause" {
-  run "${DEMO}" --scenario no-mount-target --cdk-out "${CDK_OUT}"
+  run "${DEMO}" --scenario no-mount-target --cdk-out "${CDK_OUT}" --driver "${DRIVER}"
   [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
   jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true and .decision == "remediate"
     and .documents_run == $documents[0:2] and .host_untouched == true and .task_started_after_fix == false
@@ -95,7 +114,7 @@ expected_documents() {
 }
 
 @test "demo.sh --scenario efs-proxy: a reason without 'Failed to resolve', the evidence finds the local resolver, the host fix cures it" {
-  run "${DEMO}" --scenario efs-proxy --cdk-out "${CDK_OUT}"
+  run "${DEMO}" --scenario efs-proxy --cdk-out "${CDK_OUT}" --driver "${DRIVER}"
   [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
   jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true
     and (.reason | test("VolumeDriver\\.Create: mounting volume failed: b.mount\\.nfs4: Connection reset by peer"))
@@ -108,7 +127,7 @@ expected_documents() {
 }
 
 @test "demo.sh --scenario efs-proxy-not-dns: healthy resolv.conf, host byte-identical, a notification says what was found, no task" {
-  run "${DEMO}" --scenario efs-proxy-not-dns --cdk-out "${CDK_OUT}"
+  run "${DEMO}" --scenario efs-proxy-not-dns --cdk-out "${CDK_OUT}" --driver "${DRIVER}"
   [[ "${status}" -eq 0 ]] || { printf '%s\n' "${output}" | tail -n 40 >&2; false; }
   jq -e --argjson documents "$(expected_documents)" '.failure_reproduced == true
     and (.reason | test("Failed to resolve") | not) and .decision == "remediate"
@@ -120,7 +139,7 @@ expected_documents() {
 }
 
 @test "demo.sh interrupted with TERM during the loop removes the lab and stops the driver" {
-  "${DEMO}" --cdk-out "${CDK_OUT}" --no-install >"${BATS_TEST_TMPDIR}/out" 2>&1 &
+  "${DEMO}" --cdk-out "${CDK_OUT}" --driver "${DRIVER}" --no-install >"${BATS_TEST_TMPDIR}/out" 2>&1 &
   local pid=$! i
   for ((i = 0; i < 600; i++)); do
     grep -q 'Remediator.s handler' "${BATS_TEST_TMPDIR}/out" && break
@@ -153,4 +172,7 @@ expected_documents() {
   [[ "${status}" -eq 2 ]]
   run "${DEMO}" --cdk-out /nonexistent
   [[ "${status}" -eq 2 ]]
+  run "${DEMO}" --driver /nonexistent/Remediator.Demo.dll
+  [[ "${status}" -eq 2 ]]
+  [[ "${output}" == "demo.sh: error: --driver /nonexistent/Remediator.Demo.dll: no such file" ]]
 }

@@ -17,7 +17,8 @@ setup() {
   HOST_RESOLV="$(readlink /etc/resolv.conf; sha256sum </etc/resolv.conf)"
   # shellcheck source=hostscripts/lab/lib.sh
   source "${HOSTSCRIPTS}/lab/lib.sh"
-  LAB_ID="bats$$${BATS_TEST_NUMBER}"
+  # The separator keeps two tests' ids apart (pid 12 test 34, pid 123 test 4) when they run side by side.
+  LAB_ID="bats$$t${BATS_TEST_NUMBER}"
 }
 
 teardown() {
@@ -36,15 +37,17 @@ assert_lab_gone() {
   assert_failure
 }
 
-@test "run.sh: failure -> cure -> failure, timings reported, everything removed" {
-  run "${LAB_RUN}"
+@test "run.sh --lo-down: failure -> cure -> failure, timings reported (lo down too), everything removed" {
+  run "${LAB_RUN}" --lo-down
   assert_success
   local json id
   json="$(last_line)"
   id="$(grep -o '\[lab [0-9]*\]' <<<"${output}" | head -n 1 | tr -dc 0-9)"
   run jq -e '.broken_resolves == false and .fixed_resolves == true
     and .rolled_back_resolves == false
-    and (.fixed_ms_p50 | type) == "number" and (.direct_ms_p50 | type) == "number"' <<<"${json}"
+    and (.fixed_ms_p50 | type) == "number" and (.direct_ms_p50 | type) == "number"
+    and (.lo_down_fixed_ms_p50 | type) == "number" and (.lo_down_fixed_timeout1_ms_p50 | type) == "number"
+    and (.lo_down_direct_ms_p50 | type) == "number"' <<<"${json}"
   assert_success
   [[ -n "${id}" ]]
   assert_lab_gone "${id}"
@@ -82,6 +85,34 @@ assert_lab_gone() {
   lab_down
   lab_down
   assert_lab_gone "${LAB_ID}"
+}
+
+@test "lab_alive: a running process is alive; one that exited is not, reaped or still a zombie" {
+  sleep 60 &
+  local running=$!
+  run lab_alive "${running}"
+  assert_success
+  kill "${running}"
+  wait "${running}" || true
+  run lab_alive "${running}"
+  assert_failure
+  # A parent that never reaps: its child stays a zombie (state Z in /proc/PID/stat) until the parent ends.
+  local fifo="${BATS_TEST_TMPDIR}/child"
+  mkfifo "${fifo}"
+  perl -e 'my $pid = fork(); if ($pid == 0) { exit 0 } open(my $f, ">", $ARGV[0]); print $f "$pid\n"; close $f; sleep 60' \
+    "${fifo}" &
+  local parent=$! zombie
+  read -r zombie <"${fifo}"
+  local i
+  for ((i = 0; i < 100; i++)); do
+    [[ "$(cut -d ' ' -f 3 "/proc/${zombie}/stat")" == Z ]] && break
+    sleep 0.05
+  done
+  assert_equal "$(cut -d ' ' -f 3 "/proc/${zombie}/stat")" Z
+  run lab_alive "${zombie}"
+  assert_failure
+  kill "${parent}"
+  wait "${parent}" || true
 }
 
 @test "lab: two labs side by side do not collide" {
@@ -125,6 +156,23 @@ assert_lab_gone() {
   assert_success
 }
 
+@test "resolv-fix.sh --verify-host run from a directory under /tmp still asks glibc through python3, not dig" {
+  lab_up
+  # A python3 that needs its working directory by name, as pyenv's shim does ("cd \"$PWD\""): the lookup's
+  # private /tmp hides every directory under /tmp. dig, the fallback, must not be needed.
+  cat >"${FAKEBIN}/python3" <<'FAKE'
+#!/usr/bin/env bash
+cd "${PWD}" || exit 1
+exec /usr/bin/python3 "$@"
+FAKE
+  fake_logger dig
+  chmod +x "${FAKEBIN}/python3"
+  cd "${BATS_TEST_TMPDIR}"
+  run lab_instance_exec bash "${RESOLV_FIX}" check --json --verify-host "${LAB_EFS_NAME}"
+  assert_equal "$(last_line | jq .verify_resolves)" true
+  assert_file_not_exists "${CALLS}"
+}
+
 @test "efs-evidence.sh against a real VPC resolver: NXDOMAIN gives not-dns, a resolver that drops queries gives unknown" {
   lab_up
   local before missing=fs-0aaaaaaaaaaaaaaa0
@@ -134,8 +182,11 @@ assert_lab_gone() {
   assert_success
   assert_line --index 0 verdict=not-dns
   lab_vpc_silent
-  run lab_instance_exec bash "${HOSTSCRIPTS}/efs-evidence.sh" --resolv-fix "${RESOLV_FIX}" \
-    --file-system-id fs-0123456789abcdef0 --region us-east-1
+  # One 1-second try instead of the script's two of 2 seconds: glibc applies RES_OPTIONS over resolv.conf's
+  # options (resolv.conf(5); glibc resolv/res_init.c, res_vinit_1). An unanswered query ends in EAI_AGAIN
+  # however long glibc waits, and the verdict rests on that answer, not on the wait.
+  RES_OPTIONS="timeout:1 attempts:1" run lab_instance_exec bash "${HOSTSCRIPTS}/efs-evidence.sh" \
+    --resolv-fix "${RESOLV_FIX}" --file-system-id fs-0123456789abcdef0 --region us-east-1
   assert_success
   assert_line --index 0 verdict=unknown
   assert_output --partial "did not answer"
