@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Remediation.Contracts;
 using Remediator.Acting;
 using Remediator.Pipeline;
 using Remediator.Planning;
@@ -14,6 +15,8 @@ namespace Remediator;
 public sealed class Function
 {
     readonly RemediationPipeline pipeline;
+    readonly ILaterQueue? later;
+    readonly TimeProvider clock;
 
     /// <summary>
     /// The constructor the Lambda runtime calls once per execution environment: reads and validates the
@@ -22,13 +25,20 @@ public sealed class Function
     /// own standard output, see <see cref="RawStandardOutput"/>.
     /// </summary>
     public Function()
-        : this(Build(Environment.GetEnvironmentVariable, RawStandardOutput(Console.OpenStandardOutput())))
+        : this(Build(Environment.GetEnvironmentVariable, RawStandardOutput(Console.OpenStandardOutput())), null)
     {
     }
 
-    public Function(RemediationPipeline pipeline)
+    public Function(RemediationPipeline pipeline, ILaterQueue? later = null, TimeProvider? clock = null)
     {
         this.pipeline = pipeline;
+        this.later = later;
+        this.clock = clock ?? TimeProvider.System;
+    }
+
+    Function((RemediationPipeline Pipeline, ILaterQueue? Later) parts, TimeProvider? clock)
+        : this(parts.Pipeline, parts.Later, clock)
+    {
     }
 
     /// <summary>
@@ -46,23 +56,47 @@ public sealed class Function
 
     /// <summary>A function configured through <paramref name="environment"/> (variable name → value), logging to <paramref name="output"/>.</summary>
     public static Function FromEnvironment(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null) =>
-        new(Build(environment, output, clock));
+        new(Build(environment, output, clock), clock);
 
-    /// <summary>Handles one ECS Task State Change event. Throws when acting failed, so the event is retried and kept.</summary>
+    /// <summary>
+    /// Handles one ECS Task State Change event, or a batch of the later queue's (<see cref="LaterEnvelope"/>). Throws
+    /// when acting failed, so the event is retried and kept; an event whose start SSM refused for a limit goes to the
+    /// later queue instead, for as long as <see cref="LaterPolicy"/> allows. Returns the last event's response.
+    /// </summary>
     public async Task<Stream> Handle(Stream input)
     {
-        var outcome = await pipeline.HandleAsync(input).ConfigureAwait(false);
-        var response = new HandlerResponse(outcome.KindName, outcome.Plan.Decision.ToString().ToLowerInvariant(), outcome.Detail, outcome.Runs);
+        var bytes = new MemoryStream();
+        await input.CopyToAsync(bytes).ConfigureAwait(false);
+        var response = new HandlerResponse("skipped", "ignore", "no event in the batch", []);
+        foreach (var (@event, mark) in LaterEnvelope.Events(bytes.ToArray()))
+            response = await HandleEventAsync(@event, mark).ConfigureAwait(false);
         var output = new MemoryStream();
         await JsonSerializer.SerializeAsync(output, response, OutcomeJsonContext.Default.HandlerResponse).ConfigureAwait(false);
         output.Position = 0;
         return output;
     }
 
+    async Task<HandlerResponse> HandleEventAsync(byte[] @event, LaterMark? mark)
+    {
+        try
+        {
+            var outcome = await pipeline.HandleAsync(new MemoryStream(@event)).ConfigureAwait(false);
+            return new HandlerResponse(outcome.KindName, outcome.Plan.Decision.ToString().ToLowerInvariant(), outcome.Detail, outcome.Runs);
+        }
+        catch (StartLaterException e) when (later is not null && LaterPolicy.MayWait(mark?.Since ?? clock.GetUtcNow(), clock.GetUtcNow()))
+        {
+            var next = new LaterMark((mark?.Later ?? 0) + 1, mark?.Since ?? clock.GetUtcNow());
+            var delay = LaterPolicy.Delay(next.Later - 1, Random.Shared.NextDouble());
+            // A failed send raises: the event is then retried as any failure to act, and kept.
+            await later.SendAsync(Encoding.UTF8.GetString(@event), next, delay, CancellationToken.None).ConfigureAwait(false);
+            return new HandlerResponse(SkipCauses.Later, "remediate", $"{e.Message}; waits {delay.TotalSeconds:F0} s in the later queue (wait {next.Later})", []);
+        }
+    }
+
     static string Region(Func<string, string?> environment) =>
         environment("AWS_REGION") is { Length: > 0 } region ? region.Trim() : environment("AWS_DEFAULT_REGION")?.Trim() ?? "";
 
-    static RemediationPipeline Build(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null)
+    static (RemediationPipeline, ILaterQueue?) Build(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null)
     {
         try
         {
@@ -79,7 +113,10 @@ public sealed class Function
             }
             var reporter = new CompositeReporter(new JsonLineReporter(output, clock),
                 new EmfReporter(output, acting.MetricsNamespace, clock, accountDimensions: organization is not null));
-            return new RemediationPipeline(settings, actuator, reporter);
+            ILaterQueue? later = environment(RemediatorEnvironment.LaterQueueUrl) is { Length: > 0 } url
+                ? new SqsLaterQueue(AwsClients.Sqs(environment), url.Trim())
+                : null;
+            return (new RemediationPipeline(settings, actuator, reporter), later);
         }
         catch (SettingsException e)
         {

@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
+using Amazon.SQS;
 
 namespace Remediator.Acting;
 
@@ -53,6 +54,16 @@ public static class AwsClients
         var config = new AmazonSimpleSystemsManagementConfig();
         Configure(config, key => key is "AWS_REGION" or "AWS_DEFAULT_REGION" ? region : environment(key), environment("AWS_ENDPOINT_URL_SSM"));
         return new AmazonSimpleSystemsManagementClient(credentials, config);
+    }
+
+    /// <summary>SQS, for the later queue; AWS_ENDPOINT_URL_SQS for tests.</summary>
+    public static IAmazonSQS Sqs(Func<string, string?> environment)
+    {
+        var config = new AmazonSQSConfig();
+        Configure(config, environment, environment("AWS_ENDPOINT_URL_SQS"));
+        return Credentials(environment) is { } credentials
+            ? new AmazonSQSClient(credentials, config)
+            : new AmazonSQSClient(config);
     }
 
     public static IAmazonDynamoDB Dynamo(Func<string, string?> environment)

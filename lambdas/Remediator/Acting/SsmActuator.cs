@@ -251,9 +251,3 @@ public sealed class SsmActuator(
 /// <summary>Another invocation holds the event's claim: raised so the event is retried, never dropped.</summary>
 public sealed class ClaimHeldException(string message) : Exception(message);
 
-/// <summary>
-/// SSM refused the start for one of its limits (too many executions running and queued, or the request rate) on
-/// every attempt, and no attempt can have been applied: "later", not "refused". The claims stay (the container
-/// instance's host fix remains this event's), and the event is raised so that its retry starts it.
-/// </summary>
-public sealed class StartLaterException(string message, Exception inner) : Exception(message, inner);
