@@ -25,7 +25,7 @@ public sealed class Function
     /// own standard output, see <see cref="RawStandardOutput"/>.
     /// </summary>
     public Function()
-        : this(Build(Environment.GetEnvironmentVariable, RawStandardOutput(Console.OpenStandardOutput())), null)
+        : this(Build(Environment.GetEnvironmentVariable, RawStandardOutput(Console.OpenStandardOutput())))
     {
     }
 
@@ -36,8 +36,8 @@ public sealed class Function
         this.clock = clock ?? TimeProvider.System;
     }
 
-    Function((RemediationPipeline Pipeline, ILaterQueue? Later) parts, TimeProvider? clock)
-        : this(parts.Pipeline, parts.Later, clock)
+    Function((RemediationPipeline Pipeline, ILaterQueue? Later) parts)
+        : this(parts.Pipeline, parts.Later)
     {
     }
 
@@ -55,8 +55,12 @@ public sealed class Function
         TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024) { AutoFlush = true });
 
     /// <summary>A function configured through <paramref name="environment"/> (variable name → value), logging to <paramref name="output"/>.</summary>
-    public static Function FromEnvironment(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null) =>
-        new(Build(environment, output, clock), clock);
+    /// <param name="later">The later queue, instead of the one <see cref="RemediatorEnvironment.LaterQueueUrl"/> names (a simulation's).</param>
+    public static Function FromEnvironment(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null, ILaterQueue? later = null)
+    {
+        var (pipeline, configured) = Build(environment, output, clock);
+        return new Function(pipeline, later ?? configured, clock);
+    }
 
     /// <summary>
     /// Handles one ECS Task State Change event, or a batch of the later queue's (<see cref="LaterEnvelope"/>). Throws
