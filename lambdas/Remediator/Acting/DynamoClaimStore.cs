@@ -247,7 +247,7 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
         }
     }
 
-    public async Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    public async Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
         try
         {
@@ -255,10 +255,10 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
             {
                 TableName = table,
                 Key = new Dictionary<string, AttributeValue> { [Pk] = S(key) },
-                UpdateExpression = "SET #started = :at REMOVE #lease",
+                UpdateExpression = "SET #started = :at, #expires = :end REMOVE #lease",
                 ConditionExpression = "#owner = :owner",
-                ExpressionAttributeNames = Pick("#started", "#lease", "#owner"),
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":at"] = N(startedAt), [":owner"] = S(owner) },
+                ExpressionAttributeNames = Pick("#started", "#expires", "#lease", "#owner"),
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":at"] = N(startedAt), [":end"] = N(windowEnd), [":owner"] = S(owner) },
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (ConditionalCheckFailedException)

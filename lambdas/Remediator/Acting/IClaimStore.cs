@@ -43,8 +43,12 @@ public interface IClaimStore
     Task<InstanceClaim> ClaimInstanceAsync(string key, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
         DateTimeOffset windowEnd, CancellationToken cancellationToken);
 
-    /// <summary>Records that <paramref name="owner"/> is about to start the instance's host fix; throws <see cref="ClaimHeldException"/> when the claim is no longer its own.</summary>
-    Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records that <paramref name="owner"/> is about to start the instance's host fix, its window now ending at
+    /// <paramref name="windowEnd"/> (a window counts from the start: an owner may have waited for SSM's limits);
+    /// throws <see cref="ClaimHeldException"/> when the claim is no longer its own.
+    /// </summary>
+    Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, DateTimeOffset windowEnd, CancellationToken cancellationToken);
 
     /// <summary>Deletes the instance's claim if <paramref name="owner"/> holds it.</summary>
     Task ReleaseInstanceAsync(string key, string owner, CancellationToken cancellationToken);

@@ -117,7 +117,7 @@ public sealed class SsmActuator(
                 return ActResult.Skipped(SkipCauses.InstanceRecentlyFixed, skipped);
             }
 
-            if (instance.Acquired) await claims.RecordInstanceStartAsync(instanceKey, eventKey, now, cancellationToken).ConfigureAwait(false);
+            if (instance.Acquired) await claims.RecordInstanceStartAsync(instanceKey, eventKey, now, now + settings.HostFixWindow, cancellationToken).ConfigureAwait(false);
             if (earlierStart is null) await claims.RecordEventStartAsync(eventKey, holder, now, cancellationToken).ConfigureAwait(false);
             mayBeApplied = true;
             string? run;

@@ -231,8 +231,8 @@ public sealed class ActFaultTests
             return claim;
         }
 
-        public Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, CancellationToken cancellationToken) =>
-            inner.RecordInstanceStartAsync(key, owner, startedAt, cancellationToken);
+        public Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, DateTimeOffset windowEnd, CancellationToken cancellationToken) =>
+            inner.RecordInstanceStartAsync(key, owner, startedAt, windowEnd, cancellationToken);
 
         public Task ReleaseInstanceAsync(string key, string owner, CancellationToken cancellationToken) =>
             inner.ReleaseInstanceAsync(key, owner, cancellationToken);

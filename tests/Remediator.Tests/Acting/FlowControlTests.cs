@@ -1,4 +1,5 @@
 using Amazon.Runtime;
+using Remediation.Contracts;
 using LocalAws;
 using Remediator.Acting;
 using Remediator.Pipeline;
@@ -55,6 +56,33 @@ public sealed class FlowControlTests
         Assert.Equal([SampleEvents.InstanceArn(1), SampleEvents.InstanceArn(2)],
             harness.Endpoint.Ssm.Executions.Select(e => e.Parameter("ContainerInstanceArn")));
     }
+
+    /// <summary>
+    /// The window of one host fix per container instance counts from the start, not from the claim: an owner that
+    /// waited most of a window for a slot still keeps a whole window after its start.
+    /// </summary>
+    [Fact]
+    public async Task Handle_OwnerStartsLateInItsWindow_AnotherFailureAfterTheClaimsWindowIsNotASecondHostFix()
+    {
+        await using var harness = await ActingHarness.StartAsync();
+        harness.Endpoint.Ssm.Quotas = new AutomationQuotas { Concurrent = 1, Queued = 0, Duration = TimeSpan.FromMinutes(3) };
+        await harness.HandleAsync(SampleEvents.Standalone(task: 1, instance: 1));
+        var owner = SampleEvents.Service(task: 2, instance: 2);
+        await Assert.ThrowsAsync<StartLaterException>(() => harness.HandleAsync(owner));
+
+        // A slot frees only when the owner's window, counted from its claim, has nearly passed.
+        harness.Clock.Advance(ActuatorSettingsWindow - TimeSpan.FromMinutes(1));
+        harness.Endpoint.Ssm.Quotas = new AutomationQuotas();
+        var started = await harness.HandleAsync(owner);
+        harness.Clock.Advance(TimeSpan.FromMinutes(2));
+        var failedAgain = await harness.HandleAsync(SampleEvents.Service(task: 4, instance: 2));
+
+        Assert.True(started.Act!.HostFix);
+        Assert.Equal(SkipCauses.InstanceRecentlyFixed, failedAgain.Cause);
+        Assert.Single(harness.Endpoint.Ssm.Executions, e => e.Parameter("ContainerInstanceArn") == SampleEvents.InstanceArn(2));
+    }
+
+    static readonly TimeSpan ActuatorSettingsWindow = TimeSpan.FromMinutes(Settings.HostFixWindowMinutes.DefaultNumber);
 
     /// <summary>A throttled attempt is tried again within the invocation (with backoff): a short burst over the rate costs no retry of the event.</summary>
     [Fact]
