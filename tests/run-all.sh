@@ -203,6 +203,16 @@ lab() {
   jq -e '.broken_resolves == false and .fixed_resolves == true and .rolled_back_resolves == false' <<<"${json}" >/dev/null
 }
 
+# The organization storm in simulated time, small, with Automation limits tight enough that starts wait in the
+# later queue: every at-risk instance fixed, none twice, nothing lost or left in the failure queue.
+storm() {
+  local json
+  json=$(dotnet "${ROOT}/tests/Remediator.Bench/bin/Debug/net10.0/Remediator.Bench.dll" storm --accounts 2 --regions 2 \
+    --instances 8 --concurrent 2 --queued 2 --rate 1 --burst 2 | tail -n 1) || return 1
+  echo "${json}"
+  jq -e '.started_twice == 0 and .lost == 0 and .in_failure_queue == 0 and .seconds_to_all_fixed >= 0 and .later_queue_sends > 0' <<<"${json}" >/dev/null
+}
+
 main() {
   mkdir -p "${LOGS}"
   cd "${ROOT}" || exit 2
@@ -226,6 +236,7 @@ main() {
   (suite_synth)
   (suite_test)
   (suite_command "dotnet tool" dotnet_tool)
+  (suite_command "storm bench" storm)
   banner "background lane: plan samples, shellcheck, bats, bats (infra)"
   wait "${lane}"
   cat "${LOGS}/background-lane.log"

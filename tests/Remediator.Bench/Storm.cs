@@ -264,7 +264,7 @@ public static class Storm
                                 $"{limited} starts refused for a limit; {endpoint.Ssm.Executions.Count} executions; {unfixed.Count} instance(s) unfixed");
         Console.WriteLine(JsonSerializer.Serialize(new StormResult(
             options.Accounts, options.Regions, instances.Count, events, Math.Round(allFixed), startedTwice, lost, failureQueue.Count,
-            assumed, Math.Round(cpu.TotalMilliseconds / Math.Max(1, invocations), 2), Math.Round((double)writes / Math.Max(1, events), 2))
+            assumed, Math.Round(cpu.TotalMilliseconds / Math.Max(1, events), 2), Math.Round((double)writes / Math.Max(1, events), 2))
         {
             Invocations = invocations,
             LaterQueueSends = later.Sent,
