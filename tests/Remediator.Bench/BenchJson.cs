@@ -64,6 +64,9 @@ public sealed record StormResult(
 
     [JsonPropertyName("wall_seconds")]
     public double WallSeconds { get; init; }
+
+    [JsonPropertyName("seconds_to_other_accounts_fixed")]
+    public double SecondsToOtherAccountsFixed { get; init; }
 }
 
 [JsonSerializable(typeof(BurstResult))]

@@ -22,6 +22,6 @@ static int RunPipeline(string[] rest)
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Remediator.Bench pipeline [BenchmarkDotNet options] | burst [--events N] [--instances N] [--concurrency N] [--rate RATE] [--fault throttle|error-after-apply|timeout-after-apply] | coldstart [--runs N] | storm [--accounts N] [--regions R] [--instances M] [--concurrent C] [--queued Q] [--rate S] [--burst B] [--duration MIN] [--duplicates P] [--parallel N] [--seed N]");
+    Console.Error.WriteLine("usage: Remediator.Bench pipeline [BenchmarkDotNet options] | burst [--events N] [--instances N] [--concurrency N] [--rate RATE] [--fault throttle|error-after-apply|timeout-after-apply] | coldstart [--runs N] | storm [--accounts N] [--regions R] [--instances M] [--concurrent C] [--queued Q] [--rate S] [--burst B] [--duration MIN] [--duplicates P] [--parallel N] [--seed N] [--noisy N]");
     return 2;
 }

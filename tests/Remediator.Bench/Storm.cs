@@ -22,7 +22,9 @@ namespace Remediator.Bench;
 /// <para>
 /// Counted from the endpoint's and moto's records, not from the Remediator's counters: an instance is fixed when
 /// its first host-fix execution ends; started twice is any second host-fix execution of an instance; lost is an
-/// instance never fixed with none of its events in the failure queue.
+/// instance never fixed with none of its events in the failure queue. <c>--noisy N</c> gives the first account N
+/// instances per Region instead of M: <c>seconds_to_other_accounts_fixed</c> then shows whether its storm delayed the others.
+/// Not simulated: the function's own concurrency (an invocation takes no simulated time).
 /// </para>
 /// </summary>
 public static class Storm
@@ -54,7 +56,8 @@ public static class Storm
     static readonly TimeSpan Horizon = TimeSpan.FromHours(12);
 
     public sealed record Options(int Accounts = 3, int Regions = 2, int Instances = 10, int Concurrent = 100, int Queued = 1000,
-        double? Rate = null, int Burst = 1, double DurationMinutes = 2, double Duplicates = 0.05, int Parallel = 8, int Seed = 7);
+        double? Rate = null, int Burst = 1, double DurationMinutes = 2, double Duplicates = 0.05, int Parallel = 8, int Seed = 7,
+        int? Noisy = null);
 
     sealed record Instance(int Index, string Account, string Region, string Arn, TimeSpan Offset);
 
@@ -132,7 +135,7 @@ public static class Storm
         var instances = new List<Instance>();
         for (var a = 0; a < options.Accounts; a++)
             for (var r = 0; r < options.Regions; r++)
-                for (var i = 0; i < options.Instances; i++)
+                for (var i = 0; i < (a == 0 ? options.Noisy ?? options.Instances : options.Instances); i++)
                 {
                     var account = (200000000000L + a).ToString(CultureInfo.InvariantCulture);
                     var region = RegionNames[r % RegionNames.Length];
@@ -255,6 +258,9 @@ public static class Storm
         var kept = failureQueue.Select(d => d.Instance.Arn).ToHashSet(StringComparer.Ordinal);
         var lost = unfixed.Count(i => !kept.Contains(i.Arn));
         var allFixed = unfixed.Count == 0 ? (finalFixes.Values.Max() - start).TotalSeconds : -1;
+        // Fairness: how long the other accounts waited while the first one (--noisy) stormed.
+        var others = instances.Where(i => i.Account != instances[0].Account).Select(i => finalFixes.GetValueOrDefault(i.Arn)).ToList();
+        var othersFixed = others.Count > 0 && others.All(t => t != default) ? (others.Max() - start).TotalSeconds : -1;
         var writes = endpoint.Requests.Count(r => r.Service == "dynamodb" && r.Operation is "PutItem" or "UpdateItem" or "DeleteItem");
         var limited = endpoint.RequestsOf("StartAutomationExecution").Count(r => r.ErrorType is "AutomationExecutionLimitExceededException" or "ThrottlingException");
         var assumed = await moto.AssumedRoleCountAsync();
@@ -270,6 +276,7 @@ public static class Storm
             LaterQueueSends = later.Sent,
             StartsRefusedForALimit = limited,
             WallSeconds = Math.Round(elapsed.TotalSeconds, 1),
+            SecondsToOtherAccountsFixed = Math.Round(othersFixed),
         }, BenchJsonContext.Default.StormResult));
         return startedTwice == 0 && lost == 0 && failureQueue.Count == 0 && unfixed.Count == 0 ? 0 : 1;
     }
@@ -319,6 +326,7 @@ public static class Storm
                 "--duplicates" => options with { Duplicates = double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture) },
                 "--parallel" => options with { Parallel = Int() },
                 "--seed" => options with { Seed = Int() },
+                "--noisy" => options with { Noisy = Int() },
                 _ => throw new ArgumentException($"unknown option {args[i]}"),
             };
         }
