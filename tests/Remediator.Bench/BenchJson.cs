@@ -67,6 +67,10 @@ public sealed record StormResult(
 
     [JsonPropertyName("seconds_to_other_accounts_fixed")]
     public double SecondsToOtherAccountsFixed { get; init; }
+
+    /// <summary>cpu_ms_per_event less the endpoint's share, measured by replaying its requests: a lower bound of the function's own.</summary>
+    [JsonPropertyName("cpu_ms_per_event_without_endpoint")]
+    public double CpuMsPerEventWithoutEndpoint { get; init; }
 }
 
 [JsonSerializable(typeof(BurstResult))]

@@ -24,7 +24,10 @@ namespace Remediator.Bench;
 /// its first host-fix execution ends; started twice is any second host-fix execution of an instance; lost is an
 /// instance never fixed with none of its events in the failure queue. <c>--noisy N</c> gives the first account N
 /// instances per Region instead of M: <c>seconds_to_other_accounts_fixed</c> then shows whether its storm delayed the others.
-/// Not simulated: the function's own concurrency (an invocation takes no simulated time).
+/// Not simulated: the function's own concurrency (an invocation takes no simulated time). <c>cpu_ms_per_event</c> is
+/// this process's CPU per event (the function and the in-process SSM endpoint; moto runs in its own process): an
+/// upper bound of the function's own; <c>cpu_ms_per_event_without_endpoint</c> subtracts a replay of the endpoint's
+/// requests (<see cref="ReplayCpuAsync"/>): a lower bound.
 /// </para>
 /// </summary>
 public static class Storm
@@ -250,6 +253,7 @@ public static class Storm
         }
         var elapsed = wall.Elapsed;
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var endpointCpu = await ReplayCpuAsync(endpoint.Requests, options.Parallel, table);
 
         var finalFixes = FixedAt(endpoint, duration);
         var hostFixes = endpoint.Ssm.Executions.Where(e => e.Parameter("FixHost") == "yes").GroupBy(e => e.Parameter("ContainerInstanceArn")).ToList();
@@ -277,8 +281,37 @@ public static class Storm
             StartsRefusedForALimit = limited,
             WallSeconds = Math.Round(elapsed.TotalSeconds, 1),
             SecondsToOtherAccountsFixed = Math.Round(othersFixed),
+            CpuMsPerEventWithoutEndpoint = Math.Round(Math.Max(0, (cpu - endpointCpu).TotalMilliseconds) / Math.Max(1, events), 2),
         }, BenchJsonContext.Default.StormResult));
         return startedTwice == 0 && lost == 0 && failureQueue.Count == 0 && unfixed.Count == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The CPU time (of this process) that answering the storm's requests costs the in-process endpoint: the same
+    /// requests, recorded by the endpoint, sent again with a bare HttpClient to a fresh endpoint, in the storm's
+    /// parallelism. Subtracted from the storm's CPU it leaves the function's own, less what a bare HttpClient spends
+    /// sending (the SDK spends more: signing, marshalling), so a lower bound of the function's own.
+    /// </summary>
+    static async Task<TimeSpan> ReplayCpuAsync(IReadOnlyList<RecordedRequest> requests, int parallel, string table)
+    {
+        await using var endpoint = await LocalAwsEndpoint.StartAsync();
+        endpoint.Ssm.RegisterAutomationDocument(HubRunbook, RunbookParameters);
+        endpoint.Ssm.RegisterAutomationDocument(MemberRunbook, RunbookParameters);
+        endpoint.Dynamo.CreateTable(table);
+        using var http = new HttpClient { BaseAddress = new Uri(endpoint.Url) };
+        var before = Process.GetCurrentProcess().TotalProcessorTime;
+        await Parallel.ForEachAsync(requests, new ParallelOptions { MaxDegreeOfParallelism = parallel }, async (request, cancellationToken) =>
+        {
+            var (target, type) = request.Service == "ssm"
+                ? ("AmazonSSM", "application/x-amz-json-1.1")
+                : ("DynamoDB_20120810", "application/x-amz-json-1.0");
+            using var message = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent(request.Body.ToJsonString(), Encoding.UTF8) };
+            message.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(type);
+            message.Headers.Add("X-Amz-Target", $"{target}.{request.Operation}");
+            using var response = await http.SendAsync(message, cancellationToken);
+            await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        });
+        return Process.GetCurrentProcess().TotalProcessorTime - before;
     }
 
     /// <summary>When each instance's first host fix ended (its execution's slot plus the execution's duration).</summary>
