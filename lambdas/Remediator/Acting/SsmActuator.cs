@@ -24,9 +24,11 @@ namespace Remediator.Acting;
 /// Ordering: the event claim is taken with a lease; the instance claim next; then the start is recorded on
 /// both claims (write-ahead), the runbook is started, and the event claim is marked done. From the moment a
 /// start may have reached SSM, nothing forgets it: if SSM refused it for the request's content (see
-/// <see cref="IsRefusal"/>), both claims are released and the invocation raises, so the retry acts again; if it
-/// succeeded or its outcome is unknown (a timeout, a 5xx, a refusal for SSM's state such as too many executions,
-/// which may answer a retry of an attempt SSM applied, marking done failed), both claims are kept and the
+/// <see cref="IsRefusal"/>), both claims are released and the invocation raises, so the retry acts again; if SSM
+/// answered every attempt with one of its limits, nothing was applied and the start is "later"
+/// (<see cref="StartLaterException"/>): the instance claim is kept, the event claim goes back to unstarted, and the
+/// event waits (docs/decisions/0008-flow-control-later-queue.md); if it succeeded or its outcome is unknown (a
+/// timeout, a 5xx, a limit answered after such an attempt, marking done failed), both claims are kept and the
 /// invocation raises. The retry takes the event claim over once the lease ends and resends the start with the
 /// same ClientToken while the recorded start is younger than <see cref="ResendWithin"/>; after that it closes
 /// the event without sending (<see cref="SkipCauses.StartRecorded"/>). Another event on the instance skips the
@@ -166,9 +168,9 @@ public sealed class SsmActuator(
 
     /// <summary>
     /// SSM refused the start for what the request itself says, so no attempt of it was applied. The exception is the
-    /// answer to the SDK's last attempt only: an earlier one may have timed out or got a 5xx after SSM applied it,
-    /// and a retry of the same request is then refused only for SSM's state (too many executions, throttling,
-    /// credentials that expired meanwhile). Errors the request's content decides (a runbook that does not exist, a
+    /// answer to the last attempt only: an earlier one may have timed out or got a 5xx after SSM applied it, and a
+    /// retry of the same request is then refused only for SSM's state (too many executions, throttling, credentials
+    /// that expired meanwhile). Errors the request's content decides (a runbook that does not exist, a
     /// parameter it does not declare, a value outside the model) answer every attempt alike; any other error leaves
     /// the start unknown (InvalidTarget too: it depends on the targets' state, and the function sends none).
     /// Error names: botocore's ssm model, StartAutomationExecution's errors, and the ValidationException every AWS
