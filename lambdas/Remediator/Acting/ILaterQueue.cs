@@ -1,7 +1,7 @@
 namespace Remediator.Acting;
 
 /// <summary>
-/// Where an event waits when SSM refused its start for a limit (<see cref="StartLaterException"/>): it comes back
+/// Where an event waits when SSM refused its start for a limit (<see cref="Pipeline.StartLaterException"/>): it comes back
 /// to the function after <c>delay</c>, as the same event, with how often and since when it waited.
 /// </summary>
 public interface ILaterQueue
