@@ -118,7 +118,7 @@ public sealed class Function
             var reporter = new CompositeReporter(new JsonLineReporter(output, clock),
                 new EmfReporter(output, acting.MetricsNamespace, clock, accountDimensions: organization is not null));
             ILaterQueue? later = environment(RemediatorEnvironment.LaterQueueUrl) is { Length: > 0 } url
-                ? new SqsLaterQueue(AwsClients.Sqs(environment), url.Trim())
+                ? new SqsLaterQueue(() => AwsClients.Sqs(environment), url.Trim())
                 : null;
             return (new RemediationPipeline(settings, actuator, reporter), later);
         }
