@@ -17,7 +17,7 @@ namespace LocalAws;
 /// ThrottlingException, HTTP 400, "Rate exceeded" (the shape is in the same model; every AWS JSON API answers it).</item>
 /// </list>
 /// An execution here runs for <see cref="Duration"/> of the endpoint's clock, so a fake clock simulates minutes
-/// without waiting. AWS documents no figure for StartAutomationExecution's request rate (Service Quotas lists
+/// without waiting. We found no published figure for StartAutomationExecution's request rate (Service Quotas lists
 /// Systems Manager's API rates as adjustable, without defaults in the user guide), so no rate is enforced unless a
 /// test or the storm bench sets one.
 /// </summary>
