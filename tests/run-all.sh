@@ -209,6 +209,16 @@ start_beside() {
   BESIDE+=("$!:${log}")
 }
 
+# The organization storm in simulated time, small, with Automation limits tight enough that starts wait in the
+# later queue: every at-risk instance fixed, none twice, nothing lost or left in the failure queue.
+storm() {
+  local json
+  json=$(dotnet "${ROOT}/tests/Remediator.Bench/bin/Debug/net10.0/Remediator.Bench.dll" storm --accounts 2 --regions 2 \
+    --instances 8 --concurrent 2 --queued 2 --rate 1 --burst 2 | tail -n 1) || return 1
+  echo "${json}"
+  jq -e '.started_twice == 0 and .lost == 0 and .in_failure_queue == 0 and .seconds_to_all_fixed >= 0 and .later_queue_sends > 0' <<<"${json}" >/dev/null
+}
+
 main() {
   mkdir -p "${LOGS}"
   cd "${ROOT}" || exit 2
@@ -246,11 +256,12 @@ main() {
   start_beside cdk-nag suite_command "cdk-nag (variants)" nag_variants
   start_beside deploy-rehearsal suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
   start_beside dotnet-tool suite_command "dotnet tool" dotnet_tool
+  start_beside storm-bench suite_command "storm bench" storm
   # The root-only tier: network namespaces, the lab, the demo. Its tests mostly wait (resolver timeouts, the
   # lab's deadlines, the driver's start), so they run side by side (GNU parallel): each builds its own lab, with
   # its id in every name, and none writes the host's files.
   (suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root" --jobs "${ROOT_JOBS}")
-  banner "beside the root-only tier: cfn-lint, cdk-nag, deploy rehearsal, dotnet tool"
+  banner "beside the root-only tier: cfn-lint, cdk-nag, deploy rehearsal, dotnet tool, storm bench"
   local job
   for job in "${BESIDE[@]}"; do
     wait "${job%%:*}"

@@ -3,6 +3,7 @@ using Amazon.CDK.AWS.DynamoDB;
 using Amazon.CDK.AWS.IAM;
 using Amazon.CDK.AWS.Lambda;
 using Amazon.CDK.AWS.Lambda.Destinations;
+using Amazon.CDK.AWS.Lambda.EventSources;
 using Amazon.CDK.AWS.Logs;
 using Amazon.CDK.AWS.SQS;
 using Constructs;
@@ -30,6 +31,19 @@ public sealed class RemediatorFunction : Construct
     /// <summary>Events that failed every asynchronous attempt, or that EventBridge could not deliver.</summary>
     public Queue FailureQueue { get; }
 
+    /// <summary>
+    /// Events whose start SSM refused for one of its limits wait here, each with its own delay, and come back to the
+    /// function (docs/decisions/0008-later-queue.md).
+    /// </summary>
+    public Queue LaterQueue { get; }
+
+    /// <summary>
+    /// At most this many invocations handle the later queue at once (the event source mapping's MaximumConcurrency,
+    /// 2 to 1,000: AWS Lambda Developer Guide, "Configuring maximum concurrency for Amazon SQS event sources"), so that
+    /// events that waited never take the concurrency that new events, of other accounts too, need.
+    /// </summary>
+    public const int LaterConcurrency = 5;
+
     /// <summary>Conditional-write claims: one start per event, one host fix per container instance and window.</summary>
     public Table ClaimsTable { get; }
 
@@ -40,6 +54,19 @@ public sealed class RemediatorFunction : Construct
             Encryption = QueueEncryption.SQS_MANAGED,
             RetentionPeriod = Duration.Days(14),
             EnforceSSL = true,
+        });
+
+        // The failure queue is also the later queue's dead letter: a message the function failed on five times in a
+        // row (each failure already retried by the function's own attempts) is kept there, as any failed event.
+        LaterQueue = new Queue(this, "LaterQueue", new QueueProps
+        {
+            Encryption = QueueEncryption.SQS_MANAGED,
+            RetentionPeriod = Duration.Days(1),
+            EnforceSSL = true,
+            // Six times the function's timeout, as AWS advises for a queue that triggers a function (AWS Lambda
+            // Developer Guide, "Using Lambda with Amazon SQS"): a batch is never seen twice while one invocation acts on it.
+            VisibilityTimeout = Duration.Seconds(6 * Remediation.Contracts.ClaimsTable.FunctionTimeout.TotalSeconds),
+            DeadLetterQueue = new DeadLetterQueue { Queue = FailureQueue, MaxReceiveCount = 5 },
         });
 
         var logGroup = LogGroup = new LogGroup(this, "Logs", new LogGroupProps
@@ -74,6 +101,8 @@ public sealed class RemediatorFunction : Construct
         environment[RemediatorEnvironment.RunbookName] = props.Runbook.Name;
         environment[RemediatorEnvironment.AutomationRoleArn] = props.Runbook.Role.RoleArn;
         environment[RemediatorEnvironment.ClaimsTable] = ClaimsTable.TableName;
+        environment[RemediatorEnvironment.LaterQueueUrl] = LaterQueue.QueueUrl;
+        LaterQueue.GrantSendMessages(Role);
 
         Function = new Function(this, "Function", new FunctionProps
         {
@@ -106,5 +135,7 @@ public sealed class RemediatorFunction : Construct
             MaxEventAge = Duration.Hours(6),
             OnFailure = new SqsDestination(FailureQueue),
         });
+        // One message per invocation: each is one event, and a failure returns that event alone to the queue.
+        Function.AddEventSource(new SqsEventSource(LaterQueue, new SqsEventSourceProps { BatchSize = 1, MaxConcurrency = LaterConcurrency }));
     }
 }

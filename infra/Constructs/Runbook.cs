@@ -74,6 +74,7 @@ public sealed class Runbook : Construct
     {
         var role = new Role(this, "Role", new RoleProps
         {
+            RoleName = props.RoleName,
             Description = "The remediation runbook's assume role: look up the container instance, run the host fix, reschedule the task",
             AssumedBy = new ServicePrincipal("ssm.amazonaws.com").WithConditions(new Dictionary<string, object>
             {

@@ -34,6 +34,9 @@ public sealed record RunbookProps
     /// <summary>Task-definition families the role may run; empty means any.</summary>
     public required IReadOnlyList<string> TaskDefinitionFamilies { get; init; }
 
+    /// <summary>The role's name; null lets CloudFormation name it.</summary>
+    public string? RoleName { get; init; }
+
     /// <summary>Task and execution roles the role may pass to ECS; empty means any role of the account.</summary>
     public required IReadOnlyList<string> TaskRoleArns { get; init; }
 }

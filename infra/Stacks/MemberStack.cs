@@ -139,6 +139,7 @@ public sealed class MemberStack : Stack
             AllowedClusters = [],
             TaskDefinitionFamilies = [],
             TaskRoleArns = [],
+            RoleName = RemediationDocuments.MemberRunbookRole(Aws.REGION),
         });
 
         var access = new Role(this, "AccessRole", new RoleProps
@@ -151,7 +152,23 @@ public sealed class MemberStack : Stack
             }),
             MaxSessionDuration = Duration.Hours(1),
         });
-        runbook.GrantStart(access);
+        // The hub keeps one session per account for all its Regions (STS session tokens from a Regional endpoint are
+        // valid in every Region: IAM User Guide, "Manage AWS STS in an AWS Region"), assumed through the role of
+        // whichever Region's event came first: each Region's role may start the member runbook in every Region and
+        // pass it that Region's runbook role.
+        access.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "StartRunbookInEveryRegion",
+            Actions = ["ssm:StartAutomationExecution"],
+            Resources = [Arn("ssm", "automation-definition", RunbookName + ":*", region: "*")],
+        }));
+        access.AddToPolicy(new PolicyStatement(new PolicyStatementProps
+        {
+            Sid = "PassRunbookRoleOfEveryRegion",
+            Actions = ["iam:PassRole"],
+            Resources = [Arn("iam", "role", RemediationDocuments.MemberRunbookRolePattern, region: "")],
+            Conditions = new Dictionary<string, object> { ["StringEquals"] = new Dictionary<string, object> { ["iam:PassedToService"] = "ssm.amazonaws.com" } },
+        }));
 
         // remediator fleet check|fix --account: the resolv-fix document on the instances, and its results.
         access.AddToPolicy(new PolicyStatement(new PolicyStatementProps

@@ -48,4 +48,14 @@ public static class RemediationDocuments
 
     /// <summary>The member access role in <paramref name="region"/>: one per Region, as the StackSet deploys one stack per Region.</summary>
     public static string MemberAccessRole(string rolePrefix, string region) => rolePrefix + "-" + region;
+
+    /// <summary>
+    /// The member runbook's role in <paramref name="region"/>: a fixed name, so that every Region's access role may
+    /// pass any Region's runbook role (one hub session per account). Not under <see cref="MemberAccessRolePrefix"/>-,
+    /// which the hub may assume.
+    /// </summary>
+    public static string MemberRunbookRole(string region) => MemberPrefix + "Runbook-" + region;
+
+    /// <summary>Every Region's <see cref="MemberRunbookRole"/>, as an IAM resource name pattern.</summary>
+    public const string MemberRunbookRolePattern = MemberPrefix + "Runbook-*";
 }

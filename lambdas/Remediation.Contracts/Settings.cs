@@ -109,6 +109,12 @@ public static class RemediatorEnvironment
 
     /// <summary>Organization hub only: the runbook the member part deploys in each member account.</summary>
     public const string MemberRunbookName = "REMEDIATOR_MEMBER_RUNBOOK_NAME";
+
+    /// <summary>
+    /// The later queue's URL (the stack sets it): an event whose start SSM refused for a limit waits there, with a
+    /// delay, and comes back to the function. Unset: such an event fails its invocation, as any other failure to act.
+    /// </summary>
+    public const string LaterQueueUrl = "REMEDIATOR_LATER_QUEUE_URL";
 }
 
 /// <summary>

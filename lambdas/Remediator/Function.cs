@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Remediation.Contracts;
 using Remediator.Acting;
 using Remediator.Pipeline;
 using Remediator.Planning;
@@ -14,6 +15,8 @@ namespace Remediator;
 public sealed class Function
 {
     readonly RemediationPipeline pipeline;
+    readonly ILaterQueue? later;
+    readonly TimeProvider clock;
 
     /// <summary>
     /// The constructor the Lambda runtime calls once per execution environment: reads and validates the
@@ -26,9 +29,16 @@ public sealed class Function
     {
     }
 
-    public Function(RemediationPipeline pipeline)
+    public Function(RemediationPipeline pipeline, ILaterQueue? later = null, TimeProvider? clock = null)
     {
         this.pipeline = pipeline;
+        this.later = later;
+        this.clock = clock ?? TimeProvider.System;
+    }
+
+    Function((RemediationPipeline Pipeline, ILaterQueue? Later) parts)
+        : this(parts.Pipeline, parts.Later)
+    {
     }
 
     /// <summary>
@@ -45,29 +55,57 @@ public sealed class Function
         TextWriter.Synchronized(new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024) { AutoFlush = true });
 
     /// <summary>A function configured through <paramref name="environment"/> (variable name → value), logging to <paramref name="output"/>.</summary>
-    public static Function FromEnvironment(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null) =>
-        new(Build(environment, output, clock));
+    /// <param name="later">The later queue, instead of the one <see cref="RemediatorEnvironment.LaterQueueUrl"/> names (a simulation's).</param>
+    public static Function FromEnvironment(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null, ILaterQueue? later = null)
+    {
+        var (pipeline, configured) = Build(environment, output, clock);
+        return new Function(pipeline, later ?? configured, clock);
+    }
 
-    /// <summary>Handles one ECS Task State Change event. Throws when acting failed, so the event is retried and kept.</summary>
+    /// <summary>
+    /// Handles one ECS Task State Change event, or a batch of the later queue's (<see cref="LaterEnvelope"/>). Throws
+    /// when acting failed, so the event is retried and kept; an event whose start SSM refused for a limit goes to the
+    /// later queue instead, for as long as <see cref="LaterPolicy"/> allows. Returns the last event's response.
+    /// </summary>
     public async Task<Stream> Handle(Stream input)
     {
-        var outcome = await pipeline.HandleAsync(input).ConfigureAwait(false);
-        var response = new HandlerResponse(outcome.KindName, outcome.Plan.Decision.ToString().ToLowerInvariant(), outcome.Detail, outcome.Runs);
+        var bytes = new MemoryStream();
+        await input.CopyToAsync(bytes).ConfigureAwait(false);
+        var response = new HandlerResponse("skipped", "ignore", "no event in the batch", []);
+        foreach (var (@event, mark) in LaterEnvelope.Events(bytes.ToArray()))
+            response = await HandleEventAsync(@event, mark).ConfigureAwait(false);
         var output = new MemoryStream();
         await JsonSerializer.SerializeAsync(output, response, OutcomeJsonContext.Default.HandlerResponse).ConfigureAwait(false);
         output.Position = 0;
         return output;
     }
 
+    async Task<HandlerResponse> HandleEventAsync(byte[] @event, LaterMark? mark)
+    {
+        try
+        {
+            var outcome = await pipeline.HandleAsync(new MemoryStream(@event)).ConfigureAwait(false);
+            return new HandlerResponse(outcome.KindName, outcome.Plan.Decision.ToString().ToLowerInvariant(), outcome.Detail, outcome.Runs);
+        }
+        catch (StartLaterException e) when (later is not null && LaterPolicy.MayWait(mark?.Since ?? clock.GetUtcNow(), clock.GetUtcNow()))
+        {
+            var next = new LaterMark((mark?.Later ?? 0) + 1, mark?.Since ?? clock.GetUtcNow());
+            var delay = LaterPolicy.Delay(next.Later - 1, Random.Shared.NextDouble());
+            // A failed send raises: the event is then retried as any failure to act, and kept.
+            await later.SendAsync(Encoding.UTF8.GetString(@event), next, delay, CancellationToken.None).ConfigureAwait(false);
+            return new HandlerResponse(SkipCauses.Later, "remediate", $"{e.Message}; waits {delay.TotalSeconds:F0} s in the later queue (wait {next.Later})", []);
+        }
+    }
+
     static string Region(Func<string, string?> environment) =>
         environment("AWS_REGION") is { Length: > 0 } region ? region.Trim() : environment("AWS_DEFAULT_REGION")?.Trim() ?? "";
 
-    static RemediationPipeline Build(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null)
+    static (RemediationPipeline, ILaterQueue?) Build(Func<string, string?> environment, TextWriter output, TimeProvider? clock = null)
     {
         try
         {
             var settings = RemediatorSettings.From(environment);
-            var acting = ActuatorSettings.From(environment);
+            var acting = ActuatorSettings.From(environment) with { StartAttempts = AwsClients.MaxAttempts(environment) };
             var organization = OrganizationSettings.From(environment);
             var claims = new DynamoClaimStore(AwsClients.Dynamo(environment), acting.ClaimsTable);
             IActuator actuator = new SsmActuator(AwsClients.Ssm(environment), claims, acting, clock);
@@ -79,7 +117,10 @@ public sealed class Function
             }
             var reporter = new CompositeReporter(new JsonLineReporter(output, clock),
                 new EmfReporter(output, acting.MetricsNamespace, clock, accountDimensions: organization is not null));
-            return new RemediationPipeline(settings, actuator, reporter);
+            ILaterQueue? later = environment(RemediatorEnvironment.LaterQueueUrl) is { Length: > 0 } url
+                ? new SqsLaterQueue(() => AwsClients.Sqs(environment), url.Trim())
+                : null;
+            return (new RemediationPipeline(settings, actuator, reporter), later);
         }
         catch (SettingsException e)
         {

@@ -149,7 +149,7 @@ public class OrganizationTests(OrganizationApp app, ITestOutputHelper output)
     public void MemberTemplate_AccessRole_TrustsOnlyTheHubsRolesAndCarriesTheRegionInItsName()
     {
         var role = SynthesizedApp.Resources(app.Member, "AWS::IAM::Role")
-            .Single(r => r.Properties["RoleName"] is not null).Properties;
+            .Single(r => r.Properties["RoleName"]?.ToJsonString().Contains($"\"{MemberStack.AccessRoleNamePrefix}-\"", StringComparison.Ordinal) == true).Properties;
 
         Assert.Equal("""{"Fn::Join":["",["EcsDnsRemediationMember-",{"Ref":"AWS::Region"}]]}""", role["RoleName"]!.ToJsonString());
         var trust = Assert.Single(role["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!;

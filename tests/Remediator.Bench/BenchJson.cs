@@ -39,6 +39,41 @@ public sealed record ColdStartResult(
     [property: JsonPropertyName("ratio")] double Ratio,
     [property: JsonPropertyName("ratio_jit")] double RatioJit);
 
+/// <summary>The storm's last stdout line (tests/run-all.sh reads it).</summary>
+public sealed record StormResult(
+    [property: JsonPropertyName("accounts")] int Accounts,
+    [property: JsonPropertyName("regions")] int Regions,
+    [property: JsonPropertyName("instances_at_risk")] int InstancesAtRisk,
+    [property: JsonPropertyName("events")] int Events,
+    [property: JsonPropertyName("seconds_to_all_fixed")] double SecondsToAllFixed,
+    [property: JsonPropertyName("started_twice")] int StartedTwice,
+    [property: JsonPropertyName("lost")] int Lost,
+    [property: JsonPropertyName("in_failure_queue")] int InFailureQueue,
+    [property: JsonPropertyName("assume_role_calls")] int AssumeRoleCalls,
+    [property: JsonPropertyName("cpu_ms_per_event")] double CpuMsPerEvent,
+    [property: JsonPropertyName("dynamodb_writes_per_event")] double DynamoDbWritesPerEvent)
+{
+    [JsonPropertyName("invocations")]
+    public int Invocations { get; init; }
+
+    [JsonPropertyName("later_queue_sends")]
+    public int LaterQueueSends { get; init; }
+
+    [JsonPropertyName("starts_refused_for_a_limit")]
+    public int StartsRefusedForALimit { get; init; }
+
+    [JsonPropertyName("wall_seconds")]
+    public double WallSeconds { get; init; }
+
+    [JsonPropertyName("seconds_to_other_accounts_fixed")]
+    public double SecondsToOtherAccountsFixed { get; init; }
+
+    /// <summary>cpu_ms_per_event less the endpoint's share, measured by replaying its requests: a lower bound of the function's own.</summary>
+    [JsonPropertyName("cpu_ms_per_event_without_endpoint")]
+    public double CpuMsPerEventWithoutEndpoint { get; init; }
+}
+
 [JsonSerializable(typeof(BurstResult))]
+[JsonSerializable(typeof(StormResult))]
 [JsonSerializable(typeof(ColdStartResult))]
 internal sealed partial class BenchJsonContext : JsonSerializerContext;

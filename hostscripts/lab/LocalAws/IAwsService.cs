@@ -23,4 +23,11 @@ public interface IAwsService
     bool Handles(string operation);
 
     Task<JsonObject> InvokeAsync(string operation, JsonObject request, CancellationToken cancellationToken);
+
+    /// <summary>The same, for a service whose answer depends on who calls (SSM's quotas are per account and Region).</summary>
+    Task<JsonObject> InvokeAsync(string operation, JsonObject request, Caller caller, CancellationToken cancellationToken) =>
+        InvokeAsync(operation, request, cancellationToken);
 }
+
+/// <summary>Who sent a request: the account its credentials belong to and the region of its signature.</summary>
+public sealed record Caller(string Account, string Region);

@@ -59,6 +59,23 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
     /// </summary>
     public TimeSpan? RetryAfter { get; set; }
 
+    /// <summary>
+    /// The account an access key belongs to, for the services whose answers are per account (SSM's Automation
+    /// quotas): with keys that moto's STS issued, <see cref="MotoServer.AssumedRoleAccountAsync"/>. Asked once per
+    /// key; unset, or null for a key, means moto's default account (an IAM user's key, as moto issues them).
+    /// </summary>
+    public Func<string, Task<string?>>? AccountOf { get; set; }
+
+    readonly ConcurrentDictionary<string, Task<string?>> accounts = new(StringComparer.Ordinal);
+
+    async Task<Caller> CallerAsync(string? accessKeyId, string? region)
+    {
+        var account = accessKeyId is not null && AccountOf is { } lookup
+            ? await accounts.GetOrAdd(accessKeyId, lookup).ConfigureAwait(false)
+            : null;
+        return new Caller(account ?? SsmService.Anonymous.Account, region ?? SsmService.Anonymous.Region);
+    }
+
     /// <summary>Every request received, in arrival order.</summary>
     public IReadOnlyList<RecordedRequest> Requests => log.ToArray();
 
@@ -113,12 +130,15 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
         var latency = Faults.LatencyFor(operation);
         if (latency > TimeSpan.Zero) await Task.Delay(latency).ConfigureAwait(false);
 
-        var (status, response, errorType, injected) = await AnswerAsync(service, operation, body, context.RequestAborted).ConfigureAwait(false);
+        var accessKeyId = CredentialScope(context.Request, 0);
+        var signingRegion = CredentialScope(context.Request, 2);
+        var caller = await CallerAsync(accessKeyId, signingRegion).ConfigureAwait(false);
+        var (status, response, errorType, injected) = await AnswerAsync(service, operation, body, caller, context.RequestAborted).ConfigureAwait(false);
         log.Enqueue(new RecordedRequest(Interlocked.Increment(ref sequence), Clock.GetUtcNow(), service.Name, operation,
             (JsonObject)body.DeepClone(), (int)status, errorType, injected)
         {
-            AccessKeyId = CredentialScope(context.Request, 0),
-            SigningRegion = CredentialScope(context.Request, 2),
+            AccessKeyId = accessKeyId,
+            SigningRegion = signingRegion,
         });
         if (injected && errorType is null)
         {
@@ -133,7 +153,7 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
     }
 
     async Task<(HttpStatusCode, JsonObject, string?, bool)> AnswerAsync(IAwsService service, string operation, JsonObject body,
-        CancellationToken cancellationToken)
+        Caller caller, CancellationToken cancellationToken)
     {
         if (!service.Handles(operation))
             return (HttpStatusCode.BadRequest, ErrorBody("UnknownOperationException", $"{operation} is not implemented by the local endpoint", null),
@@ -151,7 +171,7 @@ public sealed class LocalAwsEndpoint : IAsyncDisposable
         }
         try
         {
-            var result = await service.InvokeAsync(operation, body, cancellationToken).ConfigureAwait(false);
+            var result = await service.InvokeAsync(operation, body, caller, cancellationToken).ConfigureAwait(false);
             if (fault == FaultKind.InternalErrorAfterApply)
             {
                 var e = AwsError.Internal();

@@ -11,6 +11,12 @@ public sealed record AutomationExecution(
     string? ClientToken,
     DateTimeOffset StartedAt)
 {
+    /// <summary>The account and Region it runs in.</summary>
+    public Caller Caller { get; init; } = SsmService.Anonymous;
+
+    /// <summary>When it got a slot to run (later than <see cref="StartedAt"/> when it waited in Automation's queue).</summary>
+    public DateTimeOffset Begins { get; init; }
+
     public string Parameter(string name) => Parameters.TryGetValue(name, out var values) && values.Count > 0 ? values[0] : "";
 }
 
@@ -29,6 +35,8 @@ public sealed partial class SsmService : IAwsService
     readonly Dictionary<string, HashSet<string>> automationDocuments = new(StringComparer.Ordinal);
     readonly List<AutomationExecution> executions = [];
     readonly Dictionary<string, (string Fingerprint, AutomationExecution Execution)> tokens = new(StringComparer.OrdinalIgnoreCase);
+    readonly Dictionary<Caller, AutomationScope> scopes = [];
+    AutomationQuotas quotas = new();
     IAutomationRunner? runner;
 
     public SsmService(TimeProvider clock)
@@ -36,7 +44,7 @@ public sealed partial class SsmService : IAwsService
         this.clock = clock;
         var operations = new Dictionary<string, Func<JsonObject, JsonObject>>(StringComparer.Ordinal)
         {
-            ["StartAutomationExecution"] = StartAutomationExecution,
+            ["StartAutomationExecution"] = request => StartAutomationExecution(request, Anonymous),
             ["GetAutomationExecution"] = GetAutomationExecution,
         };
         AddCommandOperations(operations);
@@ -59,6 +67,35 @@ public sealed partial class SsmService : IAwsService
     public Task<JsonObject> InvokeAsync(string operation, JsonObject request, CancellationToken cancellationToken) =>
         Task.FromResult(Operations[operation](request));
 
+    public Task<JsonObject> InvokeAsync(string operation, JsonObject request, Caller caller, CancellationToken cancellationToken) =>
+        Task.FromResult(operation == "StartAutomationExecution" ? StartAutomationExecution(request, caller) : Operations[operation](request));
+
+    /// <summary>The caller of a request whose signature names no account or region: moto's default account, us-east-1.</summary>
+    public static readonly Caller Anonymous = new(MotoServer.DefaultAccount, "us-east-1");
+
+    /// <summary>
+    /// Automation's limits, applied per account and Region from now on (AWS's defaults until set; counts start
+    /// afresh). See <see cref="AutomationQuotas"/>.
+    /// </summary>
+    public AutomationQuotas Quotas
+    {
+        get { lock (gate) return quotas; }
+        set
+        {
+            lock (gate)
+            {
+                quotas = value;
+                scopes.Clear();
+            }
+        }
+    }
+
+    /// <summary>Executions of <paramref name="caller"/>'s account and Region running at the endpoint clock's now (the queued ones not counted).</summary>
+    public int Running(Caller caller)
+    {
+        lock (gate) return scopes.TryGetValue(caller, out var scope) ? scope.Running(clock.GetUtcNow()) : 0;
+    }
+
     /// <summary>Executions started (a replayed client token does not start another).</summary>
     public IReadOnlyList<AutomationExecution> Executions
     {
@@ -80,7 +117,7 @@ public sealed partial class SsmService : IAwsService
         lock (gate) runner = automation;
     }
 
-    JsonObject StartAutomationExecution(JsonObject request)
+    JsonObject StartAutomationExecution(JsonObject request, Caller caller)
     {
         var document = request["DocumentName"]?.GetValue<string>() ?? throw AwsError.Validation("1 validation error detected: Value null at 'documentName' failed to satisfy constraint: Member must not be null");
         var token = request["ClientToken"]?.GetValue<string>();
@@ -90,6 +127,11 @@ public sealed partial class SsmService : IAwsService
 
         lock (gate)
         {
+            var now = clock.GetUtcNow();
+            if (!scopes.TryGetValue(caller, out var scope)) scopes[caller] = scope = new AutomationScope(quotas);
+            // The rate applies to every call; the concurrency to new executions only: a replayed client token
+            // returns its execution (an assumption: SSM documents neither order).
+            scope.Call(now);
             if (runner is null) CheckRegistered(document, parameters);
 
             var fingerprint = document + "\n" + string.Join("\n", parameters.OrderBy(p => p.Key, StringComparer.Ordinal)
@@ -102,7 +144,12 @@ public sealed partial class SsmService : IAwsService
                 return new JsonObject { ["AutomationExecutionId"] = earlier.Execution.Id };
             }
 
-            var execution = new AutomationExecution(Guid.NewGuid().ToString(), document, parameters, token, clock.GetUtcNow());
+            var begins = scope.Admit(now);
+            var execution = new AutomationExecution(Guid.NewGuid().ToString(), document, parameters, token, now)
+            {
+                Caller = caller,
+                Begins = begins,
+            };
             runner?.Start(execution.Id, document, parameters);
             executions.Add(execution);
             if (token is not null) tokens[token] = (fingerprint, execution);

@@ -24,6 +24,9 @@ public sealed record ActuatorSettings
 
     public string MetricsNamespace { get; init; } = Settings.MetricsNamespace.Default;
 
+    /// <summary>Attempts of one StartAutomationExecution within an invocation (AWS_MAX_ATTEMPTS, see <see cref="AwsClients"/>).</summary>
+    public int StartAttempts { get; init; } = AwsClients.DefaultMaxAttempts;
+
     /// <summary>Reads the settings through <paramref name="lookup"/>; null or blank means "use the default".</summary>
     public static ActuatorSettings From(Func<string, string?> lookup) => new()
     {

@@ -5,6 +5,7 @@ using Amazon.Runtime;
 using Amazon.SecurityToken;
 using Amazon.SimpleSystemsManagement;
 using Amazon.SimpleSystemsManagement.Model;
+using Amazon.SQS;
 
 namespace Remediator.Acting;
 
@@ -13,7 +14,8 @@ namespace Remediator.Acting;
 /// through a lookup so that tests configure them without touching the process environment: AWS_REGION,
 /// AWS_ENDPOINT_URL_SSM / AWS_ENDPOINT_URL_DYNAMODB / AWS_ENDPOINT_URL_STS / AWS_ENDPOINT_URL (a local endpoint), AWS_ACCESS_KEY_ID,
 /// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN (set by Lambda), AWS_MAX_ATTEMPTS. Retry mode is Standard:
-/// throttling and 5xx are retried with the SDK's jittered exponential backoff.
+/// throttling and 5xx are retried with the SDK's jittered exponential backoff, except SSM's, which
+/// <see cref="SsmActuator"/> attempts itself.
 /// </summary>
 public static class AwsClients
 {
@@ -54,6 +56,16 @@ public static class AwsClients
         return new AmazonSimpleSystemsManagementClient(credentials, config);
     }
 
+    /// <summary>SQS, for the later queue; AWS_ENDPOINT_URL_SQS for tests.</summary>
+    public static IAmazonSQS Sqs(Func<string, string?> environment)
+    {
+        var config = new AmazonSQSConfig();
+        Configure(config, environment, environment("AWS_ENDPOINT_URL_SQS"));
+        return Credentials(environment) is { } credentials
+            ? new AmazonSQSClient(credentials, config)
+            : new AmazonSQSClient(config);
+    }
+
     public static IAmazonDynamoDB Dynamo(Func<string, string?> environment)
     {
         var config = new AmazonDynamoDBConfig();
@@ -80,15 +92,19 @@ public static class AwsClients
             config.RegionEndpoint = RegionEndpoint.GetBySystemName(region);
         }
 
-        var attempts = Value(environment, "AWS_MAX_ATTEMPTS") is { } text
+        config.RetryMode = RequestRetryMode.Standard;
+        config.Timeout = AttemptTimeout;
+        // SSM's only call, StartAutomationExecution, is attempted by SsmActuator itself, which must know what each attempt answered.
+        config.MaxErrorRetry = config is AmazonSimpleSystemsManagementConfig ? 0 : MaxAttempts(environment) - 1;
+    }
+
+    /// <summary>AWS_MAX_ATTEMPTS, or <see cref="DefaultMaxAttempts"/>: attempts per call, first try and retries.</summary>
+    public static int MaxAttempts(Func<string, string?> environment) =>
+        Value(environment, "AWS_MAX_ATTEMPTS") is { } text
             ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= 20
                 ? n
                 : throw new Planning.SettingsException($"AWS_MAX_ATTEMPTS: \"{Events.Printable.Truncate(text, 20)}\" is not valid; expected a whole number from 1 to 20")
             : DefaultMaxAttempts;
-        config.RetryMode = RequestRetryMode.Standard;
-        config.Timeout = AttemptTimeout;
-        config.MaxErrorRetry = attempts - 1;
-    }
 
     static AWSCredentials? Credentials(Func<string, string?> environment)
     {

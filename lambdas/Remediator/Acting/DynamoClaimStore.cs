@@ -11,6 +11,7 @@ namespace Remediator.Acting;
 /// DynamoDB's TTL deletes lazily, so every condition also compares <c>expiresAt</c> with now.
 /// <para>
 /// Event claim: <c>state</c> pending → started (with <c>startedAt</c>, written before the start is sent) → done,
+/// or started → later (start refused for SSM's limits, nothing applied, <c>startedAt</c> removed) → started again,
 /// held by <c>holder</c> until <c>leaseUntil</c>. Instance claim: <c>owner</c> (an event key) until
 /// <c>expiresAt</c>, <c>leaseUntil</c> for an owner that has not started yet, <c>startedAt</c> once it has.
 /// </para>
@@ -22,6 +23,7 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
     const string Pending = "pending";
     const string Started = "started";
     const string Done = "done";
+    const string Later = "later";
 
     static readonly Dictionary<string, string> Names = new()
     {
@@ -150,6 +152,32 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
         }
     }
 
+    public async Task DeferEventAsync(string key, string holder, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await dynamo.UpdateItemAsync(new UpdateItemRequest
+            {
+                TableName = table,
+                Key = new Dictionary<string, AttributeValue> { [Pk] = S(key) },
+                UpdateExpression = "SET #state = :later, #lease = :now REMOVE #started",
+                ConditionExpression = "#holder = :holder AND #state <> :done",
+                ExpressionAttributeNames = Pick("#state", "#lease", "#started", "#holder"),
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue>
+                {
+                    [":later"] = S(Later),
+                    [":now"] = N(now),
+                    [":holder"] = S(holder),
+                    [":done"] = S(Done),
+                },
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            throw new ClaimHeldException($"{key} was taken over by another invocation while its start waited for SSM's limits; raised so that the retry checks again");
+        }
+    }
+
     public async Task ReleaseEventAsync(string key, string holder, CancellationToken cancellationToken)
     {
         try
@@ -219,7 +247,7 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
         }
     }
 
-    public async Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, CancellationToken cancellationToken)
+    public async Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, DateTimeOffset windowEnd, CancellationToken cancellationToken)
     {
         try
         {
@@ -227,10 +255,10 @@ public sealed class DynamoClaimStore(IAmazonDynamoDB dynamo, string table) : ICl
             {
                 TableName = table,
                 Key = new Dictionary<string, AttributeValue> { [Pk] = S(key) },
-                UpdateExpression = "SET #started = :at REMOVE #lease",
+                UpdateExpression = "SET #started = :at, #expires = :end REMOVE #lease",
                 ConditionExpression = "#owner = :owner",
-                ExpressionAttributeNames = Pick("#started", "#lease", "#owner"),
-                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":at"] = N(startedAt), [":owner"] = S(owner) },
+                ExpressionAttributeNames = Pick("#started", "#expires", "#lease", "#owner"),
+                ExpressionAttributeValues = new Dictionary<string, AttributeValue> { [":at"] = N(startedAt), [":end"] = N(windowEnd), [":owner"] = S(owner) },
             }, cancellationToken).ConfigureAwait(false);
         }
         catch (ConditionalCheckFailedException)

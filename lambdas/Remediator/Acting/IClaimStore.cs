@@ -25,6 +25,13 @@ public interface IClaimStore
     /// <summary>Marks the event done (kept until <paramref name="expiresAt"/>); false when another holder took the claim over.</summary>
     Task<bool> MarkEventDoneAsync(string key, string holder, string detail, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The start was refused for a limit before any attempt could be applied: the event's claim goes back to
+    /// unstarted (state later, no start recorded) with its lease ended at <paramref name="now"/>, so its retry takes
+    /// it over and sends the start whenever it comes. Throws <see cref="ClaimHeldException"/> when the claim is no longer its own.
+    /// </summary>
+    Task DeferEventAsync(string key, string holder, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Deletes the event's claim if <paramref name="holder"/> still holds it and has not marked it done.</summary>
     Task ReleaseEventAsync(string key, string holder, CancellationToken cancellationToken);
 
@@ -36,8 +43,12 @@ public interface IClaimStore
     Task<InstanceClaim> ClaimInstanceAsync(string key, string owner, DateTimeOffset now, DateTimeOffset leaseUntil,
         DateTimeOffset windowEnd, CancellationToken cancellationToken);
 
-    /// <summary>Records that <paramref name="owner"/> is about to start the instance's host fix; throws <see cref="ClaimHeldException"/> when the claim is no longer its own.</summary>
-    Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records that <paramref name="owner"/> is about to start the instance's host fix, its window now ending at
+    /// <paramref name="windowEnd"/> (a window counts from the start: an owner may have waited for SSM's limits);
+    /// throws <see cref="ClaimHeldException"/> when the claim is no longer its own.
+    /// </summary>
+    Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, DateTimeOffset windowEnd, CancellationToken cancellationToken);
 
     /// <summary>Deletes the instance's claim if <paramref name="owner"/> holds it.</summary>
     Task ReleaseInstanceAsync(string key, string owner, CancellationToken cancellationToken);

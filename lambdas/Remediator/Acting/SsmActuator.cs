@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Net;
 using Amazon.Runtime;
 using Amazon.SimpleSystemsManagement;
@@ -23,9 +24,11 @@ namespace Remediator.Acting;
 /// Ordering: the event claim is taken with a lease; the instance claim next; then the start is recorded on
 /// both claims (write-ahead), the runbook is started, and the event claim is marked done. From the moment a
 /// start may have reached SSM, nothing forgets it: if SSM refused it for the request's content (see
-/// <see cref="IsRefusal"/>), both claims are released and the invocation raises, so the retry acts again; if it
-/// succeeded or its outcome is unknown (a timeout, a 5xx, a refusal for SSM's state such as too many executions,
-/// which may answer a retry of an attempt SSM applied, marking done failed), both claims are kept and the
+/// <see cref="IsRefusal"/>), both claims are released and the invocation raises, so the retry acts again; if SSM
+/// answered every attempt with one of its limits, nothing was applied and the start is "later"
+/// (<see cref="StartLaterException"/>): the instance claim is kept, the event claim goes back to unstarted, and the
+/// event waits (docs/decisions/0008-flow-control-later-queue.md); if it succeeded or its outcome is unknown (a
+/// timeout, a 5xx, a limit answered after such an attempt, marking done failed), both claims are kept and the
 /// invocation raises. The retry takes the event claim over once the lease ends and resends the start with the
 /// same ClientToken while the recorded start is younger than <see cref="ResendWithin"/>; after that it closes
 /// the event without sending (<see cref="SkipCauses.StartRecorded"/>). Another event on the instance skips the
@@ -37,7 +40,8 @@ public sealed class SsmActuator(
     IAmazonSimpleSystemsManagement ssm,
     IClaimStore claims,
     ActuatorSettings settings,
-    TimeProvider? clock = null) : IActuator
+    TimeProvider? clock = null,
+    Func<TimeSpan, CancellationToken, Task>? pause = null) : IActuator
 {
     /// <summary>How long a pending claim keeps others out (<see cref="ClaimsTable.Lease"/>).</summary>
     public static readonly TimeSpan Lease = ClaimsTable.Lease;
@@ -54,6 +58,27 @@ public sealed class SsmActuator(
     public static readonly TimeSpan ResendWithin = TimeSpan.FromMinutes(10);
 
     readonly TimeProvider clock = clock ?? TimeProvider.System;
+    readonly Func<TimeSpan, CancellationToken, Task> pause = pause ?? Task.Delay;
+
+    /// <summary>
+    /// The error codes the AWS SDKs' standard retry mode treats as throttling (AWS SDKs and Tools Reference Guide,
+    /// "Retry behavior"; the same list as smithy-rs aws-runtime retries/classifiers.rs THROTTLING_ERRORS), and
+    /// SSM's own limit on running and queued Automation executions (botocore ssm service-2.json,
+    /// StartAutomationExecution's errors). Each answers a request SSM did not apply.
+    /// </summary>
+    static readonly FrozenSet<string> LimitErrors = FrozenSet.ToFrozenSet(
+    [
+        "AutomationExecutionLimitExceededException",
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
+        "ProvisionedThroughputExceededException", "TransactionInProgressException", "RequestLimitExceeded",
+        "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled", "SlowDown", "PriorRequestNotComplete",
+        "EC2ThrottledException",
+    ], StringComparer.Ordinal);
+
+    /// <summary>Full-jitter exponential backoff between attempts of one start (AWS Architecture Blog, "Exponential Backoff And Jitter").</summary>
+    static readonly TimeSpan BackoffBase = TimeSpan.FromMilliseconds(100);
+
+    static readonly TimeSpan BackoffCap = TimeSpan.FromSeconds(2);
 
     public async Task<ActResult> ActAsync(Plan plan, CancellationToken cancellationToken)
     {
@@ -94,7 +119,7 @@ public sealed class SsmActuator(
                 return ActResult.Skipped(SkipCauses.InstanceRecentlyFixed, skipped);
             }
 
-            if (instance.Acquired) await claims.RecordInstanceStartAsync(instanceKey, eventKey, now, cancellationToken).ConfigureAwait(false);
+            if (instance.Acquired) await claims.RecordInstanceStartAsync(instanceKey, eventKey, now, now + settings.HostFixWindow, cancellationToken).ConfigureAwait(false);
             if (earlierStart is null) await claims.RecordEventStartAsync(eventKey, holder, now, cancellationToken).ConfigureAwait(false);
             mayBeApplied = true;
             string? run;
@@ -106,6 +131,13 @@ public sealed class SsmActuator(
             catch (AmazonServiceException e) when (IsRefusal(e))
             {
                 mayBeApplied = false;
+                throw;
+            }
+            catch (StartLaterException) when (earlierStart is null)
+            {
+                // Nothing was applied: the event goes back to unstarted (so its retry sends it whenever it comes,
+                // not only within ResendWithin) and keeps the instance, whose host fix stays this event's.
+                await claims.DeferEventAsync(eventKey, holder, now, cancellationToken).ConfigureAwait(false);
                 throw;
             }
             if (!instance.Acquired)
@@ -136,9 +168,9 @@ public sealed class SsmActuator(
 
     /// <summary>
     /// SSM refused the start for what the request itself says, so no attempt of it was applied. The exception is the
-    /// answer to the SDK's last attempt only: an earlier one may have timed out or got a 5xx after SSM applied it,
-    /// and a retry of the same request is then refused only for SSM's state (too many executions, throttling,
-    /// credentials that expired meanwhile). Errors the request's content decides (a runbook that does not exist, a
+    /// answer to the last attempt only: an earlier one may have timed out or got a 5xx after SSM applied it, and a
+    /// retry of the same request is then refused only for SSM's state (too many executions, throttling, credentials
+    /// that expired meanwhile). Errors the request's content decides (a runbook that does not exist, a
     /// parameter it does not declare, a value outside the model) answer every attempt alike; any other error leaves
     /// the start unknown (InvalidTarget too: it depends on the targets' state, and the function sends none).
     /// Error names: botocore's ssm model, StartAutomationExecution's errors, and the ValidationException every AWS
@@ -158,18 +190,52 @@ public sealed class SsmActuator(
             (true, false) => "host fix",
             _ => "reschedule",
         };
-        try
+        // The attempts are made here, not by the SDK (AwsClients gives SSM clients no retries of their own), so that
+        // a limit answered to every attempt is known to have started nothing: an attempt that timed out or got a 5xx
+        // may have been applied, and a limit answered after it says nothing about it.
+        var unknown = false;
+        for (var attempt = 1; ; attempt++)
         {
-            var response = await ssm.StartAutomationExecutionAsync(request, cancellationToken).ConfigureAwait(false);
-            return (response.AutomationExecutionId, $"started {settings.RunbookName} ({what}): {response.AutomationExecutionId}");
-        }
-        catch (IdempotentParameterMismatchException)
-        {
-            // An earlier attempt of this event started an execution with this token, with other parameters
-            // (the instance's window changed hands since): that execution is this event's action.
-            return (null, $"{settings.RunbookName} was already started for {eventKey} by an earlier attempt (same client token)");
+            try
+            {
+                var response = await ssm.StartAutomationExecutionAsync(request, cancellationToken).ConfigureAwait(false);
+                return (response.AutomationExecutionId, $"started {settings.RunbookName} ({what}): {response.AutomationExecutionId}");
+            }
+            catch (IdempotentParameterMismatchException)
+            {
+                // An earlier attempt of this event started an execution with this token, with other parameters
+                // (the instance's window changed hands since): that execution is this event's action.
+                return (null, $"{settings.RunbookName} was already started for {eventKey} by an earlier attempt (same client token)");
+            }
+            catch (AmazonServiceException e) when (LimitErrors.Contains(e.ErrorCode ?? ""))
+            {
+                // Running executions end in minutes: only a rate limit is worth another attempt now.
+                var rate = e.ErrorCode != "AutomationExecutionLimitExceededException";
+                if (rate && attempt < settings.StartAttempts)
+                {
+                    await pause(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                if (unknown) throw;
+                throw new StartLaterException(
+                    $"later: SSM answered {e.ErrorCode} to all {attempt} attempt(s) of the {what} start of {eventKey}; nothing was started, the claims are kept and the retry starts it", e);
+            }
+            catch (Exception e) when (MayHaveBeenApplied(e) && attempt < settings.StartAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                unknown = true;
+                await pause(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+            }
         }
     }
+
+    /// <summary>A timeout, a connection lost or a 5xx: SSM may have applied the attempt.</summary>
+    static bool MayHaveBeenApplied(Exception e) =>
+        e is AmazonServiceException service
+            ? service.StatusCode >= HttpStatusCode.InternalServerError
+            : e is AmazonClientException or HttpRequestException or OperationCanceledException or TimeoutException or IOException;
+
+    static TimeSpan Backoff(int attempt) =>
+        TimeSpan.FromTicks((long)(Random.Shared.NextDouble() * Math.Min(BackoffCap.Ticks, BackoffBase.Ticks * (1L << Math.Min(attempt - 1, 20)))));
 
     static async Task ReleaseQuietlyAsync(Func<Task> release)
     {
@@ -186,3 +252,4 @@ public sealed class SsmActuator(
 
 /// <summary>Another invocation holds the event's claim: raised so the event is retried, never dropped.</summary>
 public sealed class ClaimHeldException(string message) : Exception(message);
+

@@ -9,9 +9,12 @@ using Remediator.Planning;
 namespace Remediator.Acting;
 
 /// <summary>
-/// Assumes member access roles with STS (the function's own credentials: the SDK's chain) and keeps one SSM
-/// client per role until shortly before its credentials expire, so a burst of events from one account costs
-/// one AssumeRole call.
+/// Assumes member access roles with STS (the function's own credentials: the SDK's chain) and keeps one session
+/// per account until shortly before it expires, with an SSM client per Region of it: a burst of events from one
+/// account, in any of its Regions, costs one AssumeRole call. Session tokens from a Regional STS endpoint are valid
+/// in every Region (IAM User Guide, "Manage AWS STS in an AWS Region"), and each Region's access role may start the
+/// member runbook in every Region of its account (infra MemberStack); the role assumed is the one of the first
+/// event's Region.
 /// </summary>
 public sealed class StsMemberSessions(
     IAmazonSecurityTokenService sts,
@@ -22,14 +25,28 @@ public sealed class StsMemberSessions(
     public static readonly TimeSpan Renewal = TimeSpan.FromMinutes(5);
 
     readonly TimeProvider clock = clock ?? TimeProvider.System;
-    readonly ConcurrentDictionary<string, (IAmazonSimpleSystemsManagement Client, DateTimeOffset Until)> sessions = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, (AWSCredentials Credentials, DateTimeOffset Until)> sessions = new(StringComparer.Ordinal);
+    readonly ConcurrentDictionary<string, (IAmazonSimpleSystemsManagement Client, AWSCredentials Credentials)> clients = new(StringComparer.Ordinal);
 
     public async Task<IAmazonSimpleSystemsManagement> SsmAsync(AccountScope scope, string roleArn, CancellationToken cancellationToken)
     {
-        var key = roleArn + "@" + scope.Region;
-        if (sessions.TryGetValue(key, out var cached) && cached.Until > clock.GetUtcNow())
-            return cached.Client;
+        var account = scope.Partition + ":" + scope.Account;
+        if (!sessions.TryGetValue(account, out var session) || session.Until <= clock.GetUtcNow())
+        {
+            session = await AssumeAsync(scope, roleArn, cancellationToken).ConfigureAwait(false);
+            sessions[account] = session;
+        }
 
+        var key = account + "@" + scope.Region;
+        if (clients.TryGetValue(key, out var cached) && ReferenceEquals(cached.Credentials, session.Credentials))
+            return cached.Client;
+        var client = ssmFor(session.Credentials, scope.Region);
+        clients[key] = (client, session.Credentials);
+        return client;
+    }
+
+    async Task<(AWSCredentials, DateTimeOffset)> AssumeAsync(AccountScope scope, string roleArn, CancellationToken cancellationToken)
+    {
         Credentials credentials;
         try
         {
@@ -48,9 +65,7 @@ public sealed class StsMemberSessions(
                 $"cannot assume {roleArn} in account {scope.Account} region {scope.Region}: {Events.Printable.Truncate(e.Message, 200)}", e);
         }
 
-        var client = ssmFor(new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), scope.Region);
         var until = (credentials.Expiration is { } expiration ? new DateTimeOffset(expiration.ToUniversalTime(), TimeSpan.Zero) : clock.GetUtcNow().AddHours(1)) - Renewal;
-        sessions[key] = (client, until);
-        return client;
+        return (new SessionAWSCredentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken), until);
     }
 }

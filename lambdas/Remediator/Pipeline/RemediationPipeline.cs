@@ -45,6 +45,14 @@ public sealed class RemediationPipeline(RemediatorSettings settings, IActuator a
         }
         // A cancellation that is not the caller's (a timeout inside a client, say) is a failure to act like any
         // other: only the caller's own cancellation goes unreported.
+        catch (StartLaterException e)
+        {
+            Report(new Outcome(OutcomeKind.Skipped, plan, Printable.Truncate(e.Message, 300), clock.Elapsed, [])
+            {
+                Act = ActResult.Skipped(SkipCauses.Later, e.Message),
+            });
+            throw;
+        }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
             var failed = e is MemberRoleUnavailableException

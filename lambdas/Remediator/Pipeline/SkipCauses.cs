@@ -12,6 +12,9 @@ public static class SkipCauses
     /// <summary>An earlier attempt recorded a start whose outcome it did not learn, too long ago to send it again safely.</summary>
     public const string StartRecorded = "start-recorded";
 
+    /// <summary>SSM refused the start for a limit, nothing was started: the event waits and is handled again (<see cref="StartLaterException"/>).</summary>
+    public const string Later = "later";
+
     /// <summary>Observe mode: planned, not executed.</summary>
     public const string Observe = "observe";
 }

@@ -110,28 +110,6 @@ public sealed class ActFaultTests
         Assert.Equal(applied.Id, Assert.Single(harness.Endpoint.Ssm.Executions).Id);
     }
 
-    /// <summary>The same limit on the only attempt: nothing was applied, but the error cannot say so, so the start stays recorded and the retry resends it.</summary>
-    [Fact]
-    public async Task Handle_StartRefusedForALimit_StartKeptAndTheRetryStartsItOnce()
-    {
-        await using var harness = await ActingHarness.StartAsync();
-        harness.Endpoint.Faults.Inject("StartAutomationExecution", FaultKind.AutomationLimit, times: int.MaxValue);
-        var standalone = SampleEvents.Standalone(task: 1, instance: 1);
-
-        await Assert.ThrowsAnyAsync<AmazonServiceException>(() => harness.HandleAsync(standalone));
-
-        Assert.Empty(harness.Endpoint.Ssm.Executions);
-        Assert.True((await harness.ClaimAsync(InstanceKey))!.ContainsKey("startedAt"));
-
-        harness.Endpoint.Faults.Clear();
-        harness.Clock.Advance(SsmActuator.Lease + TimeSpan.FromSeconds(1));
-        var retry = await harness.HandleAsync(standalone);
-
-        Assert.Equal(OutcomeKind.Acted, retry.Kind);
-        Assert.True(retry.Act!.HostFix);
-        Assert.Single(harness.Endpoint.Ssm.Executions);
-    }
-
     [Fact]
     public async Task Handle_InvocationDiesBetweenInstanceClaimAndStart_OtherEventsWaitThenOneHostFix()
     {
@@ -243,6 +221,9 @@ public sealed class ActFaultTests
         public Task ReleaseEventAsync(string key, string holder, CancellationToken cancellationToken) =>
             inner.ReleaseEventAsync(key, holder, cancellationToken);
 
+        public Task DeferEventAsync(string key, string holder, DateTimeOffset now, CancellationToken cancellationToken) =>
+            inner.DeferEventAsync(key, holder, now, cancellationToken);
+
         public async Task<InstanceClaim> ClaimInstanceAsync(string key, string owner, DateTimeOffset now, DateTimeOffset leaseUntil, DateTimeOffset windowEnd, CancellationToken cancellationToken)
         {
             var claim = await inner.ClaimInstanceAsync(key, owner, now, leaseUntil, windowEnd, cancellationToken);
@@ -250,8 +231,8 @@ public sealed class ActFaultTests
             return claim;
         }
 
-        public Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, CancellationToken cancellationToken) =>
-            inner.RecordInstanceStartAsync(key, owner, startedAt, cancellationToken);
+        public Task RecordInstanceStartAsync(string key, string owner, DateTimeOffset startedAt, DateTimeOffset windowEnd, CancellationToken cancellationToken) =>
+            inner.RecordInstanceStartAsync(key, owner, startedAt, windowEnd, cancellationToken);
 
         public Task ReleaseInstanceAsync(string key, string owner, CancellationToken cancellationToken) =>
             inner.ReleaseInstanceAsync(key, owner, cancellationToken);

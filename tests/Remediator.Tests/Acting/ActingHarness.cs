@@ -31,6 +31,8 @@ public sealed class ActingHarness : IAsyncDisposable
         "NotificationTopicArn",
     ];
 
+    const int Attempts = 4;
+
     readonly StringWriter output = new();
 
     ActingHarness(LocalAwsEndpoint endpoint, FakeTimeProvider clock, RemediatorSettings settings, TimeSpan? attemptTimeout)
@@ -43,7 +45,7 @@ public sealed class ActingHarness : IAsyncDisposable
             RemediatorEnvironment.ClaimsTable => Table,
             RemediatorEnvironment.AutomationRoleArn => Role,
             _ => null,
-        });
+        }) with { StartAttempts = Attempts };
         // Only SSM gets the short attempt limit: the faults that need it are SSM's, and DynamoDB (moto, a Python
         // server on a shared, loaded machine) may take longer than a short limit without any fault injected.
         Ssm = new AmazonSimpleSystemsManagementClient(new BasicAWSCredentials("test", "test"), Configure(new AmazonSimpleSystemsManagementConfig(), attemptTimeout));
@@ -107,7 +109,8 @@ public sealed class ActingHarness : IAsyncDisposable
         config.ServiceURL = Endpoint.Url;
         config.AuthenticationRegion = "us-east-1";
         config.RetryMode = RequestRetryMode.Standard;
-        config.MaxErrorRetry = 3;
+        // As AwsClients configures the function's clients: SsmActuator makes the start's attempts itself.
+        config.MaxErrorRetry = config is AmazonSimpleSystemsManagementConfig ? 0 : Attempts - 1;
         if (attemptTimeout is { } timeout) config.Timeout = timeout;
         return config;
     }

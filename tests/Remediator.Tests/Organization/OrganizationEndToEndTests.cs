@@ -191,6 +191,28 @@ public sealed class OrganizationEndToEndTests : IAsyncLifetime
         Assert.Equal([(MemberRunbook, "no"), (HubRunbook, "yes")], executions.Select(e => (e.DocumentName, e.Parameter("Reschedule"))));
     }
 
+    /// <summary>
+    /// STS session tokens from a Regional endpoint are valid in every Region (IAM User Guide, "Manage AWS STS in an
+    /// AWS Region"), and each Region's access role may start the member runbook in every Region of its account: one
+    /// session serves the account's events of every Region, each start signed for its own Region.
+    /// </summary>
+    [Fact]
+    public async Task Handle_OneMemberInThreeRegions_AssumesOneRoleAndStartsInEachRegion()
+    {
+        var environment = Environment();
+        var function = Function.FromEnvironment(k => environment.GetValueOrDefault(k), new StringWriter());
+        string[] regions = ["eu-west-1", "ap-southeast-2", "us-west-2"];
+
+        for (var i = 0; i < regions.Length; i++)
+            _ = await HandleAsync(function, EventIn(Member, regions[i], task: 20 + i));
+
+        var starts = endpoint.RequestsOf("StartAutomationExecution").Where(r => r.Status == 200).ToList();
+        Assert.Equal(regions, starts.Select(r => r.SigningRegion));
+        Assert.Single(starts.Select(r => r.AccessKeyId).Distinct());
+        Assert.Equal(Member, await AccountOfAsync(starts[0].AccessKeyId!));
+        Assert.Equal(1, await moto.AssumedRoleCountAsync());
+    }
+
     [Fact]
     public async Task Handle_BurstFromOneMember_AssumesItsRoleOnce()
     {
