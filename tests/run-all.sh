@@ -21,10 +21,10 @@ readonly RESULTS="${LOGS}/results.tsv"
 # How many root-tier tests run at once.
 readonly ROOT_JOBS=4
 STARTED_MS=0
-# The suites running in the background beside the root-only tier, as "PID:LOG".
-BESIDE=()
 STARTED_TICKS=0
 TICKS=0
+# The suites running in the background beside the root-only tier, as "PID:LOG".
+BESIDE=()
 
 # Prints the milliseconds since the epoch.
 now_ms() {
