@@ -56,7 +56,9 @@ assert_lab_gone() {
 @test "run.sh: interrupted with TERM, it still removes everything" {
   "${LAB_RUN}" >"${BATS_TEST_TMPDIR}/out" 2>&1 &
   local pid=$! i
-  for ((i = 0; i < 100; i++)); do
+  # A bound, not a measure (up to a minute): the loop goes on as soon as the lab is up, and tests run side by
+  # side on a shared machine.
+  for ((i = 0; i < 600; i++)); do
     [[ -e "/run/netns/edr-task-${pid}" ]] && grep -q 'up: namespaces' "${BATS_TEST_TMPDIR}/out" && break
     sleep 0.1
   done
@@ -104,7 +106,7 @@ assert_lab_gone() {
   local parent=$! zombie
   read -r zombie <"${fifo}"
   local i
-  for ((i = 0; i < 100; i++)); do
+  for ((i = 0; i < 1200; i++)); do
     [[ "$(cut -d ' ' -f 3 "/proc/${zombie}/stat")" == Z ]] && break
     sleep 0.05
   done
