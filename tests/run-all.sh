@@ -242,24 +242,24 @@ main() {
   lane=$!
   # Every later suite that reads templates reads these assemblies, the C# fixtures included.
   (suite_synth)
-  (suite_test)
-  banner "background lane: plan samples, shellcheck, bats, bats (infra)"
-  wait "${lane}"
-  cat "${LOGS}/background-lane.log"
-  # Beside the root-only tier, which waits on lookups and timeouts much of the time, each on its own: the
-  # template checks and the packed tool. They read the build and the assemblies, and write nothing another suite
-  # reads (the tool packs into a directory of its own); the checks and the tier take their own free loopback
-  # ports. Their output follows when they are done.
+  # Beside the tests, which leave a CPU idle much of the time, each on its own: the template checks and the packed
+  # tool. They read the build and the assemblies, and write nothing another suite reads (the tool packs into a
+  # directory of its own); the checks take their own free loopback ports. Their output follows the root-only tier.
   start_beside cfn-lint suite_command "cfn-lint (variants)" tests/infra/cfn-lint-variants.sh "${CDK_OUT}"
   start_beside cdk-nag suite_command "cdk-nag (variants)" nag_variants
   start_beside deploy-rehearsal suite_command "deploy rehearsal (moto)" tests/infra/deploy-rehearsal.sh
   start_beside dotnet-tool suite_command "dotnet tool" dotnet_tool
+  (suite_test)
+  banner "background lane: plan samples, shellcheck, bats, bats (infra)"
+  wait "${lane}"
+  cat "${LOGS}/background-lane.log"
+  # Beside the root-only tier, which waits on lookups and timeouts much of the time: the storm bench.
   start_beside storm-bench suite_command "storm bench" storm
   # The root-only tier: network namespaces, the lab, the demo. Its tests mostly wait (resolver timeouts, the
   # lab's deadlines, the driver's start), so they run side by side (GNU parallel): each builds its own lab, with
   # its id in every name, and none writes the host's files.
   (suite_bats "bats (root, namespaces)" "${ROOT}/tests/hostscripts/root" --jobs "${ROOT_JOBS}")
-  banner "beside the root-only tier: cfn-lint, cdk-nag, deploy rehearsal, dotnet tool, storm bench"
+  banner "beside the tests and the root-only tier: cfn-lint, cdk-nag, deploy rehearsal, dotnet tool, storm bench"
   local job
   for job in "${BESIDE[@]}"; do
     wait "${job%%:*}"
