@@ -77,8 +77,6 @@ public sealed record RemediationConfig
 
     public string ProactiveSchedule => Text(Settings.ProactiveSchedule);
 
-    public int HostFixWindowMinutes => Number(Settings.HostFixWindowMinutes);
-
     public IReadOnlyList<string> TaskDefinitionFamilies => List(Settings.TaskDefinitionFamilies);
 
     public IReadOnlyList<string> TaskRoleArns => List(Settings.TaskRoleArns);
