@@ -33,7 +33,7 @@ public sealed class RemediatorFunction : Construct
 
     /// <summary>
     /// Events whose start SSM refused for one of its limits wait here, each with its own delay, and come back to the
-    /// function (docs/decisions/0008-later-queue.md).
+    /// function (docs/decisions/0008-flow-control-later-queue.md).
     /// </summary>
     public Queue LaterQueue { get; }
 

@@ -46,7 +46,7 @@ public static class Storm
         "NotificationTopicArn",
     ];
 
-    /// <summary>A task launch on an at-risk instance fails about every two minutes (the volume plugin's timeout, DESIGN.md §1).</summary>
+    /// <summary>A task launch on an at-risk instance fails about every two minutes (Docker's two-minute deadline on the volume plugin's call, README "Failure forms").</summary>
     static readonly TimeSpan FailureEvery = TimeSpan.FromMinutes(2);
 
     static readonly TimeSpan[] AsyncRetryDelays = [TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(2)];
