@@ -59,12 +59,10 @@ summary_fields() {
 }
 
 # Prints glibc's servers for resolv.conf file $1, one "ADDR loopback|remote"
-# line each, with an environment that cannot add servers (RES_OPTIONS,
-# LOCALDOMAIN).
+# line each: the oracle bind-mounts it in a private mount namespace of its
+# own and clears its environment (RES_OPTIONS, LOCALDOMAIN).
 glibc_view() {
-  # shellcheck disable=SC2016 # the inner script gets its paths as arguments
-  unshare --mount --propagation private -- bash -c \
-    'mount --bind "$1" /etc/resolv.conf && exec env -i "$2"' _ "$1" "${ORACLE}"
+  "${ORACLE}" view "$1"
 }
 
 # Succeeds if the oracle's output $1 lists a server that is not a loopback address.
