@@ -75,8 +75,8 @@ glibc_has_remote() {
 # servers (compared in glibc's canonical text) and on the verdict.
 agree() {
   local file="$1" root="${BATS_TEST_TMPDIR}/agree" glibc json rc=0
-  rm -rf "${root}"
-  mkdir -p "${root}/etc"
+  # check writes nothing, so one root serves every call of a test.
+  [[ -d "${root}/etc" ]] || mkdir -p "${root}/etc"
   cp "${file}" "${root}/etc/resolv.conf"
   glibc="$(glibc_view "${file}")" || fail "oracle failed on $(od -c "${file}")"
   json="$("${RESOLV_FIX}" check --root "${root}" --json)" || rc=$?
@@ -102,8 +102,8 @@ agree() {
 # byte-identical, or changed it so that glibc lists the resolver (within its
 # first three, all it keeps); check and glibc must still agree afterwards.
 fixed_has_resolver() {
-  local file="$1" resolver="$2" root="${BATS_TEST_TMPDIR}/fixed" canon glibc
-  rm -rf "${root}"
+  # A new root per call (fix leaves a backup and a lock file behind), numbered rather than emptied.
+  local file="$1" resolver="$2" root="${BATS_TEST_TMPDIR}/fixed.$((++FIXED_ROOTS))" canon glibc
   mkdir -p "${root}/etc"
   cp "${file}" "${root}/etc/resolv.conf"
   run "${RESOLV_FIX}" fix --root "${root}" --resolver "${resolver}" --json
