@@ -37,10 +37,11 @@ is_utf8() {
   printf '%s' "$1" | iconv -f UTF-8 -t UTF-8 >/dev/null 2>&1
 }
 
-# Prints a JSON string: control bytes as \u00XX; in text that is not valid
-# UTF-8 (a path or a log line may hold any bytes), each byte over 0x7f as the
-# text \xNN.
-json_str() {
+# Sets JSON_QUOTED to the text as a JSON string: control bytes as \u00XX; in
+# text that is not valid UTF-8 (a path or a log line may hold any bytes), each
+# byte over 0x7f as the text \xNN. A global, not output: a summary line of
+# many strings then costs no subshell per string.
+json_quote() {
   local LC_ALL=C
   local s="$1" i hex ch out=""
   s="${s//\\/\\\\}"
@@ -59,7 +60,13 @@ json_str() {
     done
     s="${out}"
   fi
-  printf '"%s"' "${s}"
+  JSON_QUOTED="\"${s}\""
+}
+
+# Prints the text as a JSON string (see json_quote).
+json_str() {
+  json_quote "$1"
+  printf '%s' "${JSON_QUOTED}"
 }
 
 # Succeeds if the argument is a DNS name the VPC resolver can answer: labels

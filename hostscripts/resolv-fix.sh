@@ -158,15 +158,24 @@ say() {
   printf '%s\n' "${PRINTABLE}"
 }
 
-# Prints a JSON array of strings.
+# Sets JSON_ARRAY to a JSON array of strings.
 # Arguments: the strings.
 json_array() {
   local out="[" item sep=""
   for item in "$@"; do
-    out+="${sep}$(json_str "${item}")"
+    json_quote "${item}"
+    out+="${sep}${JSON_QUOTED}"
     sep=","
   done
-  printf '%s]' "${out}"
+  JSON_ARRAY="${out}]"
+}
+
+# Sets the variable named $1 to text $2 as a JSON string, or to null when
+# the text is empty.
+quote_or_null() {
+  JSON_QUOTED=null
+  [[ -z "$2" ]] || json_quote "$2"
+  printf -v "$1" '%s' "${JSON_QUOTED}"
 }
 
 # Prints the JSON summary line (only with --json).
@@ -175,23 +184,28 @@ json_array() {
 emit_json() {
   local code="$1" error="$2"
   [[ "${JSON}" == true ]] || return 0
-  local verdict="null" backup="null" verify_host="null" verify="null"
-  local error_json="null"
-  [[ -n "${VERDICT}" ]] && verdict="$(json_str "${VERDICT}")"
-  [[ -n "${BACKUP_REPORTED}" ]] && backup="$(json_str "${BACKUP_REPORTED}")"
-  [[ -n "${VERIFY_HOST}" ]] && verify_host="$(json_str "${VERIFY_HOST}")"
+  local action_json verdict manager nameservers backup persistence resolver verify_host error_json
+  local verify="null"
+  quote_or_null action_json "${ACTION}"
+  quote_or_null verdict "${VERDICT}"
+  quote_or_null backup "${BACKUP_REPORTED}"
+  quote_or_null verify_host "${VERIFY_HOST}"
+  quote_or_null error_json "${error}"
   [[ -n "${VERIFY_RESOLVES}" ]] && verify="${VERIFY_RESOLVES}"
-  [[ -n "${error}" ]] && error_json="$(json_str "${error}")"
-  local action_json="null"
-  [[ -n "${ACTION}" ]] && action_json="$(json_str "${ACTION}")"
+  json_quote "${MANAGER}"
+  manager="${JSON_QUOTED}"
+  json_quote "${RESOLVER}"
+  resolver="${JSON_QUOTED}"
+  json_array "${REPORT_NS[@]+"${REPORT_NS[@]}"}"
+  nameservers="${JSON_ARRAY}"
+  json_array "${PERSISTENCE[@]+"${PERSISTENCE[@]}"}"
+  persistence="${JSON_ARRAY}"
   printf '{"action":%s,"verdict":%s,"manager":%s,"nameservers":%s,' \
-    "${action_json}" "${verdict}" "$(json_str "${MANAGER}")" \
-    "$(json_array "${REPORT_NS[@]+"${REPORT_NS[@]}"}")"
+    "${action_json}" "${verdict}" "${manager}" "${nameservers}"
   printf '"changed":%s,"would_change":%s,"dry_run":%s,"backup":%s,' \
     "${CHANGED}" "${WOULD_CHANGE}" "${DRY_RUN}" "${backup}"
   printf '"persistence":%s,"resolver":%s,"verify_host":%s,' \
-    "$(json_array "${PERSISTENCE[@]+"${PERSISTENCE[@]}"}")" \
-    "$(json_str "${RESOLVER}")" "${verify_host}"
+    "${persistence}" "${resolver}" "${verify_host}"
   printf '"verify_resolves":%s,"implicit_default":%s,"exit_code":%d,"error":%s}\n' \
     "${verify}" "${IMPLICIT_DEFAULT}" "${code}" "${error_json}"
 }
@@ -375,9 +389,28 @@ is_real_root() {
 # Succeeds if the path, symlinks resolved, stays inside the root.
 inside_root() {
   [[ -n "${ROOT}" ]] || return 0
+  ! plain_under_root "$1" || return 0
   local real
   real="$(realpath -m -- "$1" 2>/dev/null)" || return 1
   [[ "${real}" == "${ROOT}" || "${real}" == "${ROOT}/"* ]]
+}
+
+# Succeeds if the path is the root (canonical: see parse_args) followed by
+# names that are neither "", "." nor ".." nor, as far as they exist,
+# symlinks: then it is its own canonical form and stays inside, with no
+# realpath process (fix checks several paths, and a check runs often).
+plain_under_root() {
+  local rest="${1#"${ROOT}"}" sub="${ROOT}" name
+  [[ "${1}" == "${ROOT}" || "${1}" == "${ROOT}/"?* ]] || return 1
+  rest="${rest#/}"
+  while [[ -n "${rest}" ]]; do
+    name="${rest%%/*}"
+    rest="${rest#"${name}"}"
+    rest="${rest#/}"
+    [[ -n "${name}" && "${name}" != . && "${name}" != .. ]] || return 1
+    sub+="/${name}"
+    [[ ! -L "${sub}" ]] || return 1
+  done
 }
 
 # Prints where a symlink chain ends, absolute targets taken inside the
@@ -462,7 +495,7 @@ parse_nameservers() {
   # every line.
   local -a hits=()
   if [[ "${CONTENT}" == *nameserver* ]]; then
-    mapfile -t hits < <(printf '%s' "${CONTENT}" | grep -a -n -E '^nameserver[[:blank:]]')
+    mapfile -t hits < <(grep -a -n -E '^nameserver[[:blank:]]' <<<"${CONTENT}")
   fi
   for hit in "${hits[@]+"${hits[@]}"}"; do
     i=$((${hit%%:*} - 1))
@@ -535,12 +568,12 @@ plan_fix() {
 # Writes text to a temp file next to path, checks that every byte got there
 # (a full disk must not leave a short file), copies mode and owner from ref,
 # and renames it over path. Returns 1 with path untouched on any failure.
-# Arguments: path, ref (or ""), text.
+# Arguments: path (absolute: every path here starts with ETC), ref (or ""),
+# text.
 atomic_write() {
   local path="$1" ref="$2" text="$3"
-  local dir tmp size
-  dir="$(dirname -- "${path}")"
-  tmp="$(mktemp -- "${dir}/.$(basename -- "${path}").${TAG}.XXXXXX")" || return 1
+  local tmp size
+  tmp="$(mktemp -- "${path%/*}/.${path##*/}.${TAG}.XXXXXX")" || return 1
   if ! printf '%s' "${text}" >"${tmp}"; then
     rm -f -- "${tmp}"
     return 1
@@ -572,7 +605,7 @@ backup_once() {
     return 0
   fi
   if [[ -L "${path}" ]]; then
-    tmp="$(mktemp -u -- "$(dirname -- "${backup}")/.$(basename -- "${backup}").${TAG}.XXXXXX")" \
+    tmp="$(mktemp -u -- "${backup%/*}/.${backup##*/}.${TAG}.XXXXXX")" \
       || return 1
     cp -P -p -- "${path}" "${tmp}" || return 1
     mv -f -T -- "${tmp}" "${backup}" || { rm -f -- "${tmp}"; return 1; }
@@ -737,7 +770,7 @@ end_changes() {
     path="${UNDO[i]}"
     copy="${UNDO[i + 1]}"
     if [[ "$1" == keep ]]; then
-      rm -f -- "${copy}"
+      [[ -z "${copy}" ]] || rm -f -- "${copy}"
     elif [[ -n "${copy}" ]]; then
       mv -f -T -- "${copy}" "${path}"
     else

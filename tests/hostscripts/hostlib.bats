@@ -97,6 +97,17 @@ name_verdict() {
   [[ "$(LC_ALL=C.UTF-8 json_str "${text}" | jq -j .)" == "${text}" ]]
 }
 
+@test "json_quote: sets JSON_QUOTED, in the caller's shell, to a JSON string that jq reads back as the text" {
+  # shellcheck source=hostscripts/hostlib.sh
+  source "${LIBRARY}"
+  local text
+  for text in "plain" 'a "quoted" \ back\slash' $'tab\there\nnew line\r' $'\x01\x1f\x7f' "$(printf 'caf\xc3\xa9')" ""; do
+    JSON_QUOTED="not set"
+    json_quote "${text}"
+    assert_equal "$(jq -j . <<<"${JSON_QUOTED}")" "${text}"
+  done
+}
+
 @test "json_str: bytes that are not UTF-8 still make valid JSON, shown as \\xNN" {
   # shellcheck source=hostscripts/hostlib.sh
   source "${LIBRARY}"

@@ -2,10 +2,16 @@
  * glibc-nameservers: prints the nameservers glibc itself uses, the oracle
  * that tests/hostscripts/root judges resolv-fix.sh by.
  *
- *   glibc-nameservers            res_ninit() on /etc/resolv.conf (the tests
- *                                bind-mount a fixture there in a private
- *                                mount namespace) and one line per server:
- *                                "ADDR loopback" or "ADDR remote".
+ *   glibc-nameservers            res_ninit() on /etc/resolv.conf and one
+ *                                line per server: "ADDR loopback" or
+ *                                "ADDR remote".
+ *   glibc-nameservers view FILE  the same, with FILE bind-mounted over
+ *                                /etc/resolv.conf in a private mount
+ *                                namespace of its own and an empty
+ *                                environment (RES_OPTIONS and LOCALDOMAIN
+ *                                cannot add servers). Needs root. One
+ *                                process, where unshare(1), a shell,
+ *                                mount(8) and env(1) cost five per fixture.
  *   glibc-nameservers canon ADDR...
  *                                the address as res_init parses a
  *                                nameserver value (inet_aton_exact, then
@@ -21,12 +27,15 @@
  * Loopback, as resolv-fix.sh defines it: 127.0.0.0/8 and 0.0.0.0; ::1, ::,
  * and IPv4-mapped 127.0.0.0/8.
  */
+#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <resolv.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 
 static int is_loopback4(const struct in_addr *a) {
   uint32_t h = ntohl(a->s_addr);
@@ -89,12 +98,30 @@ static void print_canon(const char *value) {
   free(copy);
 }
 
+/* What unshare --mount --propagation private, then mount --bind FILE
+ * /etc/resolv.conf and env -i, do (util-linux: unshare makes "/" private
+ * recursively so that the bind mount stays in this namespace). */
+static int view(const char *file) {
+  if (unshare(CLONE_NEWNS) != 0) {
+    perror("glibc-nameservers: unshare");
+    return 4;
+  }
+  if (mount("none", "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0 ||
+      mount(file, "/etc/resolv.conf", NULL, MS_BIND, NULL) != 0) {
+    perror("glibc-nameservers: mount");
+    return 4;
+  }
+  if (clearenv() != 0) return 4;
+  return print_servers();
+}
+
 int main(int argc, char **argv) {
   if (argc == 1) return print_servers();
+  if (argc == 3 && strcmp(argv[1], "view") == 0) return view(argv[2]);
   if (strcmp(argv[1], "canon") == 0) {
     for (int i = 2; i < argc; i++) print_canon(argv[i]);
     return 0;
   }
-  fprintf(stderr, "usage: glibc-nameservers [canon ADDR...]\n");
+  fprintf(stderr, "usage: glibc-nameservers [view FILE | canon ADDR...]\n");
   return 2;
 }

@@ -27,16 +27,47 @@ setup() {
 }
 
 teardown() {
+  if [[ -n "${SUMMARY_PID:-}" ]]; then
+    local jq_input="${SUMMARY[1]}"
+    exec {jq_input}>&-
+    wait "${SUMMARY_PID}" || true
+  fi
   assert_equal "$(readlink /etc/resolv.conf; sha256sum </etc/resolv.conf)" "${HOST_RESOLV}"
 }
 
+# Sets FIELDS to the verdict, "changed" and nameservers of the script's JSON summary line $1, read by jq: one jq
+# per test, fed line by line, as jq's start costs more than a check and this runs hundreds of times. Each answer
+# is framed by its length, so an answer of any size (or a line jq cannot read) never desynchronises the next.
+summary_fields() {
+  local line="$1" count i
+  [[ "${line}" == '{'* ]] || fail "no JSON summary line: ${line}"
+  if [[ -z "${SUMMARY_PID:-}" ]]; then
+    coproc SUMMARY {
+      exec jq --unbuffered -r \
+        '(try ([.verdict, .changed] + .nameservers | map(tostring)) catch ["unreadable", "unreadable"]) | length, .[]' 3>&-
+    }
+  fi
+  printf '%s\n' "${line}" >&"${SUMMARY[1]}"
+  FIELDS=()
+  if ! read -r count <&"${SUMMARY[0]}" || [[ ! "${count}" =~ ^[0-9]+$ ]]; then
+    fail "jq did not read the summary: ${line}"
+  fi
+  for ((i = 0; i < count; i++)); do
+    FIELDS+=("")
+    IFS= read -r "FIELDS[i]" <&"${SUMMARY[0]}" || fail "jq stopped in the summary: ${line}"
+  done
+}
+
 # Prints glibc's servers for resolv.conf file $1, one "ADDR loopback|remote"
-# line each, with an environment that cannot add servers (RES_OPTIONS,
-# LOCALDOMAIN).
+# line each: the oracle bind-mounts it in a private mount namespace of its
+# own and clears its environment (RES_OPTIONS, LOCALDOMAIN).
 glibc_view() {
-  # shellcheck disable=SC2016 # the inner script gets its paths as arguments
-  unshare --mount --propagation private -- bash -c \
-    'mount --bind "$1" /etc/resolv.conf && exec env -i "$2"' _ "$1" "${ORACLE}"
+  "${ORACLE}" view "$1"
+}
+
+# Succeeds if the oracle's output $1 lists a server that is not a loopback address.
+glibc_has_remote() {
+  [[ $'\n'"$1"$'\n' == *' remote'$'\n'* ]]
 }
 
 # Runs check on a copy of resolv.conf file $1 and the oracle on the file;
@@ -44,24 +75,23 @@ glibc_view() {
 # servers (compared in glibc's canonical text) and on the verdict.
 agree() {
   local file="$1" root="${BATS_TEST_TMPDIR}/agree" glibc json rc=0
-  rm -rf "${root}"
-  mkdir -p "${root}/etc"
+  # check writes nothing, so one root serves every call of a test.
+  [[ -d "${root}/etc" ]] || mkdir -p "${root}/etc"
   cp "${file}" "${root}/etc/resolv.conf"
   glibc="$(glibc_view "${file}")" || fail "oracle failed on $(od -c "${file}")"
   json="$("${RESOLV_FIX}" check --root "${root}" --json)" || rc=$?
   json="${json##*$'\n'}"
   local want_verdict=at-risk want_rc=1
-  if grep -q ' remote$' <<<"${glibc}"; then
+  if glibc_has_remote "${glibc}"; then
     want_verdict=healthy
     want_rc=0
   fi
-  # One jq for both fields: this runs hundreds of times, and jq's start costs more than the rest of a check.
-  local -a values=()
-  mapfile -t values < <(jq -r '.verdict, .nameservers[]' <<<"${json}")
-  local got want
-  got="$("${ORACLE}" canon "${values[@]:1}" | paste -sd ' ')"
-  want="$(cut -d ' ' -f 1 <<<"${glibc}" | paste -sd ' ')"
-  if [[ "${got}" != "${want}" || "${values[0]}" != "${want_verdict}" || "${rc}" != "${want_rc}" ]]; then
+  summary_fields "${json}"
+  local -a canon=() servers=()
+  mapfile -t canon < <("${ORACLE}" canon "${FIELDS[@]:2}")
+  mapfile -t servers <<<"${glibc}"
+  local got="${canon[*]}" want="${servers[*]%% *}"
+  if [[ "${got}" != "${want}" || "${FIELDS[0]}" != "${want_verdict}" || "${rc}" != "${want_rc}" ]]; then
     fail "$(printf 'script and glibc disagree\nfile:\n%s\nglibc: %s (%s)\nscript: %s (exit %s)\n%s' \
       "$(od -c "${file}")" "${want}" "${want_verdict}" "${got}" "${rc}" "${json}")"
   fi
@@ -72,21 +102,23 @@ agree() {
 # byte-identical, or changed it so that glibc lists the resolver (within its
 # first three, all it keeps); check and glibc must still agree afterwards.
 fixed_has_resolver() {
-  local file="$1" resolver="$2" root="${BATS_TEST_TMPDIR}/fixed" canon glibc
-  rm -rf "${root}"
+  # A new root per call (fix leaves a backup and a lock file behind), numbered rather than emptied.
+  local file="$1" resolver="$2" root="${BATS_TEST_TMPDIR}/fixed.$((++FIXED_ROOTS))" canon glibc
   mkdir -p "${root}/etc"
   cp "${file}" "${root}/etc/resolv.conf"
   run "${RESOLV_FIX}" fix --root "${root}" --resolver "${resolver}" --json
   [[ "${status}" -eq 0 ]] || fail "fix exited ${status} on $(od -c "${file}"): ${output}"
   glibc="$(glibc_view "${root}/etc/resolv.conf")"
-  if [[ "$(tail -n 1 <<<"${output}" | jq .changed)" == false ]]; then
+  summary_fields "${output##*$'\n'}"
+  if [[ "${FIELDS[1]}" == false ]]; then
     cmp -s "${file}" "${root}/etc/resolv.conf" || fail "fix changed a file it calls unchanged"
-    grep -q ' remote$' <<<"$(glibc_view "${file}")" \
+    glibc_has_remote "$(glibc_view "${file}")" \
       || fail "fix left an at-risk file unchanged: $(od -c "${file}")"
     return 0
   fi
+  [[ "${FIELDS[1]}" == true ]] || fail "fix's summary has no \"changed\": ${output##*$'\n'}"
   canon="$("${ORACLE}" canon "${resolver}")"
-  grep -qxF "${canon} remote" <<<"${glibc}" \
+  [[ $'\n'"${glibc}"$'\n' == *$'\n'"${canon} remote"$'\n'* ]] \
     || fail "$(printf 'after fix glibc uses\n%s\nnot %s; file:\n%s' "${glibc}" "${canon}" \
       "$(od -c "${root}/etc/resolv.conf")")"
   agree "${root}/etc/resolv.conf"
