@@ -31,9 +31,9 @@ setup_file() {
     (cd "${root}" && CDK_DISABLE_VERSION_CHECK=1 npx --no-install cdk synth --quiet -c remediation:exampleEnvironment=true -c remediation:sandbox=true -o "${assembly}" >/dev/null 2>&1) ||
       { echo "cdk synth of the sandbox variant failed" >&2; return 1; }
   fi
-  export FAKE_AWS_OUTPUTS="${BATS_FILE_TMPDIR}/outputs.json"
-  jq -n --slurpfile s "${assembly}/EcsDnsSandbox.template.json" --slurpfile r "${assembly}/EcsDnsRemediation.template.json" \
-    '{EcsDnsSandbox: ($s[0].Outputs | keys), EcsDnsRemediation: ($r[0].Outputs | keys)}' >"${FAKE_AWS_OUTPUTS}"
+  export FAKE_AWS_OUTPUTS="${BATS_FILE_TMPDIR}/outputs.txt"
+  jq -rn --slurpfile s "${assembly}/EcsDnsSandbox.template.json" --slurpfile r "${assembly}/EcsDnsRemediation.template.json" \
+    '($s[0].Outputs | keys[] | "EcsDnsSandbox \(.)"), ($r[0].Outputs | keys[] | "EcsDnsRemediation \(.)")' >"${FAKE_AWS_OUTPUTS}"
 }
 
 setup() {
