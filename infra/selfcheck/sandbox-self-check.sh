@@ -429,9 +429,13 @@ on_exit() {
   exit "${code}"
 }
 
-# One assumption's verdict as a JSON line. Args: id status evidence.
+# The verdicts judge has reached so far, three words each: id, status, evidence. Kept in the shell and
+# turned into JSON once by report: each jq costs tens of milliseconds of CPU to start.
+VERDICTS=()
+
+# Records one assumption's verdict. Args: id status evidence.
 verdict() {
-  jq -cn --arg id "$1" --arg status "$2" --arg evidence "$3" '{id: $id, status: $status, evidence: $evidence}'
+  VERDICTS+=("$1" "$2" "$3")
 }
 
 # Judges a form's stopped task. Args: dir form expected-regex description.
@@ -441,8 +445,11 @@ judge_reason() {
     verdict "reason-${form}" unknown "no task evidence (${form}.task.json)"
     return
   fi
-  status=$(jq -r '.tasks[0].lastStatus // "MISSING"' "${file}")
-  reasons=$(jq -r '[.tasks[0].stoppedReason // empty, (.tasks[0].containers[]?.reason // empty)] | join(" | ")' "${file}")
+  local facts
+  # The status on the first line, the reasons (which may hold newlines) after it.
+  facts=$(jq -r '(.tasks[0].lastStatus // "MISSING"), ([.tasks[0].stoppedReason // empty, (.tasks[0].containers[]?.reason // empty)] | join(" | "))' "${file}")
+  status=${facts%%$'\n'*}
+  reasons=${facts:${#status}+1}
   if [[ "${status}" != STOPPED ]]; then
     verdict "reason-${form}" unknown "the task did not stop (lastStatus ${status})"
   elif [[ "${reasons}" =~ ${pattern} ]]; then
@@ -452,7 +459,7 @@ judge_reason() {
   fi
 }
 
-# Prints one verdict line per assumption for the evidence in a directory. Args: dir.
+# Records one verdict per assumption (verdict) for the evidence in a directory. Args: dir.
 judge() {
   local dir=$1 file
   # efs-proxy: judged by structure, the ECS volume plugin's failed mount (VolumeDriver.Create before ecs-init
@@ -465,28 +472,42 @@ judge() {
   if [[ ! -s "${file}" ]]; then
     verdict failed-runcommand-outputs unknown "no execution evidence"
   else
-    local step
-    # The failed runCommand step if any (a runbook may run several), else the first one.
-    step=$(jq -c '[.AutomationExecution.StepExecutions[]? | select(.Action == "aws:runCommand")]
-      | (map(select(.StepStatus == "Failed"))[0] // .[0] // {})' "${file}")
-    if [[ "$(jq -r '.StepStatus // ""' <<<"${step}")" != Failed ]]; then
-      verdict failed-runcommand-outputs unknown "the runCommand step did not fail: $(jq -c '{StepStatus, FailureMessage}' <<<"${step}")"
-    elif jq -e '(.Outputs // {}) | length > 0' <<<"${step}" >/dev/null; then
-      verdict failed-runcommand-outputs confirmed "a failed runCommand step keeps outputs: $(jq -c '.Outputs' <<<"${step}")"
+    local step=()
+    # The failed runCommand step if any (a runbook may run several), else the first one: its status,
+    # whether it kept outputs, its outputs and its summary, a line each.
+    mapfile -t step < <(jq -r '[.AutomationExecution.StepExecutions[]? | select(.Action == "aws:runCommand")]
+      | (map(select(.StepStatus == "Failed"))[0] // .[0] // {})
+      | (.StepStatus // "" | tostring | gsub("\n"; " ")), ((.Outputs // {}) | length > 0), (.Outputs | tojson), ({StepStatus, FailureMessage} | tojson)' "${file}")
+    if [[ "${step[0]:-}" != Failed ]]; then
+      verdict failed-runcommand-outputs unknown "the runCommand step did not fail: ${step[3]:-}"
+    elif [[ "${step[1]}" == true ]]; then
+      verdict failed-runcommand-outputs confirmed "a failed runCommand step keeps outputs: ${step[2]}"
     else
-      verdict failed-runcommand-outputs refuted "a failed runCommand step has no outputs: $(jq -c '{StepStatus, FailureMessage}' <<<"${step}")"
+      verdict failed-runcommand-outputs refuted "a failed runCommand step has no outputs: ${step[3]}"
     fi
   fi
 
   file="${dir}/client-token.json"
+  local token="" outcome execution=""
+  if [[ -s "${file}" ]]; then
+    # The first execution on the first line, how the repeat went on the second, what it said after them.
+    token=$(jq -r '(.first // "" | tostring | gsub("\n"; " ")),
+      (if .second != null and .second == .first then "same", .first
+       elif .second == null then "refused", .secondError
+       else "second", ({first, second} | tojson) end)' "${file}" 2>/dev/null)
+    execution=${token%%$'\n'*}
+    token=${token:${#execution}+1}
+  fi
+  outcome=${token%%$'\n'*}
+  token=${token:${#outcome}+1}
   if [[ ! -s "${file}" ]]; then
     verdict client-token-dedup unknown "no ClientToken evidence"
-  elif jq -e '.second != null and .second == .first' "${file}" >/dev/null; then
-    verdict client-token-dedup confirmed "the repeat returned the same execution $(jq -r .first "${file}")"
-  elif jq -e '.second == null' "${file}" >/dev/null; then
-    verdict client-token-dedup refuted "the repeat was refused, not answered with the first execution: $(jq -r '.secondError' "${file}" | head -c 400)"
+  elif [[ "${outcome}" == same ]]; then
+    verdict client-token-dedup confirmed "the repeat returned the same execution ${token}"
+  elif [[ "${outcome}" == refused ]]; then
+    verdict client-token-dedup refuted "the repeat was refused, not answered with the first execution: $(head -c 400 <<<"${token}")"
   else
-    verdict client-token-dedup refuted "the repeat started a second execution: $(jq -c '{first, second}' "${file}")"
+    verdict client-token-dedup refuted "the repeat started a second execution: ${token}"
   fi
 
   file="${dir}/host-facts.txt"
@@ -514,8 +535,12 @@ judge() {
   fi
 
   file="${dir}/emf.datapoints.json"
-  if [[ -s "${file}" ]] && jq -e '.datapoints > 0' "${file}" >/dev/null; then
-    verdict emf-extraction confirmed "$(jq -r '"\(.datapoints) data points of \(.streams) Events metric streams since \(.since)"' "${file}")"
+  local extracted=""
+  if [[ -s "${file}" ]]; then
+    extracted=$(jq -r 'select(.datapoints > 0) | "\(.datapoints) data points of \(.streams) Events metric streams since \(.since)"' "${file}")
+  fi
+  if [[ -n "${extracted}" ]]; then
+    verdict emf-extraction confirmed "${extracted}"
   elif [[ -s "${dir}/emf.logs.json" ]] && jq -e '(.events | length) > 0' "${dir}/emf.logs.json" >/dev/null; then
     verdict emf-extraction refuted "EMF documents are in the log group since the run started, but CloudWatch has no data point since then"
   else
@@ -523,9 +548,8 @@ judge() {
   fi
 
   file="${dir}/messages.jsonl"
-  local run execution
+  local run
   run=$(jq -r '.run // empty' "${dir}/meta.json" 2>/dev/null)
-  execution=$(jq -r '.first // empty' "${dir}/client-token.json" 2>/dev/null)
   if [[ -z "${run}" || ! -f "${file}" ]]; then
     verdict alarm-notifies-topic unknown "no queue of this run (meta.json run id, messages.jsonl)"
   elif grep -qF "${run}" "${file}"; then
@@ -546,11 +570,16 @@ judge() {
 
 # Writes report.json and prints the verdict table. Args: dir. Returns 1 when an assumption stayed unknown.
 report() {
-  local dir=$1 verdicts
-  verdicts=$(judge "${dir}")
-  jq -s '{assumptions: .}' <<<"${verdicts}" >"${dir}/report.json"
-  jq -r '"\(.status)\t\(.id)\t\(.evidence)"' <<<"${verdicts}"
-  ! jq -e 'select(.status == "unknown")' <<<"${verdicts}" >/dev/null
+  local dir=$1 i unknown=0
+  VERDICTS=()
+  judge "${dir}"
+  jq -n '{assumptions: [$ARGS.positional | _nwise(3) | {id: .[0], status: .[1], evidence: .[2]}]}' \
+    --args "${VERDICTS[@]}" >"${dir}/report.json"
+  for ((i = 0; i < ${#VERDICTS[@]}; i += 3)); do
+    printf '%s\t%s\t%s\n' "${VERDICTS[i + 1]}" "${VERDICTS[i]}" "${VERDICTS[i + 2]}"
+    [[ "${VERDICTS[i + 1]}" == unknown ]] && unknown=1
+  done
+  ((!unknown))
 }
 
 # What a run costs and takes, printed before anything is created.
