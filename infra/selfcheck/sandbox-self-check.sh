@@ -147,11 +147,24 @@ aws_json() {
   printf '%s\n' "${out}"
 }
 
-# Prints a stack output's value, or exits 4 naming it. Args: stack key.
+# The stacks' outputs, by "stack key", as read_outputs found them.
+declare -A OUTPUTS=()
+
+# Reads a stack's outputs into OUTPUTS with one call; exits 4 if it fails. An OutputKey is alphanumeric
+# (a CloudFormation logical ID), so a tab ends it; the values read here (names, IDs, ARNs, lists of
+# subnets) hold no newline. Args: stack.
+read_outputs() {
+  local lines key value
+  lines=$(aws_json cloudformation describe-stacks --stack-name "$1" |
+    jq -r '.Stacks[0].Outputs[]? | "\(.OutputKey)\t\(.OutputValue)"') || exit "${EXIT_AWS}"
+  while IFS=$'\t' read -r key value; do
+    [[ -n "${key}" ]] && OUTPUTS["$1 ${key}"]=${value}
+  done <<<"${lines}"
+}
+
+# Prints a stack output's value (read_outputs first), or exits 4 naming it. Args: stack key.
 stack_output() {
-  local value
-  value=$(aws_json cloudformation describe-stacks --stack-name "$1" |
-    jq -r --arg k "$2" '.Stacks[0].Outputs[]? | select(.OutputKey == $k) | .OutputValue')
+  local value=${OUTPUTS["$1 $2"]:-}
   if [[ -z "${value}" ]]; then
     err "stack $1 has no output $2: deploy it with -c remediation:sandbox=true (and the current version of this repository)"
     exit "${EXIT_AWS}"
@@ -236,12 +249,14 @@ provoke() {
 preflight() {
   command -v aws >/dev/null || { err "the aws CLI is not on PATH"; exit "${EXIT_AWS}"; }
   command -v jq >/dev/null || { err "jq is not on PATH"; exit "${EXIT_AWS}"; }
+  read_outputs "${SANDBOX_STACK}"
   CLUSTER=$(stack_output "${SANDBOX_STACK}" SandboxCluster) || exit "${EXIT_AWS}"
   FILE_SYSTEM=$(stack_output "${SANDBOX_STACK}" SandboxFileSystemId) || exit "${EXIT_AWS}"
   TASK_DEFINITION=$(stack_output "${SANDBOX_STACK}" SandboxTaskDefinition) || exit "${EXIT_AWS}"
   LEGACY_TASK_DEFINITION=$(stack_output "${SANDBOX_STACK}" SandboxLegacyTaskDefinition) || exit "${EXIT_AWS}"
   SUBNETS=$(stack_output "${SANDBOX_STACK}" SandboxSubnets) || exit "${EXIT_AWS}"
   TASK_SG=$(stack_output "${SANDBOX_STACK}" SandboxTaskSecurityGroup) || exit "${EXIT_AWS}"
+  read_outputs "${REMEDIATION_STACK}"
   RUNBOOK=$(stack_output "${REMEDIATION_STACK}" RunbookName) || exit "${EXIT_AWS}"
   RUNBOOK_ROLE=$(stack_output "${REMEDIATION_STACK}" RunbookRoleArn) || exit "${EXIT_AWS}"
   LOG_GROUP=$(stack_output "${REMEDIATION_STACK}" FunctionLogGroup) || exit "${EXIT_AWS}"

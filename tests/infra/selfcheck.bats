@@ -247,6 +247,9 @@ confirmed eventbridge-notifies-topic"
 @test "control flow (fake aws): --dry-run reads only" {
   run_fake --region us-east-1 --out "${EVIDENCE}" --dry-run
   assert_success
+  # Each stack is described once, whatever number of its outputs the script reads.
+  assert_equal "$(grep -c '^cloudformation describe-stacks --stack-name EcsDnsSandbox$' "${FAKE_AWS_LOG}")" 1
+  assert_equal "$(grep -c '^cloudformation describe-stacks --stack-name EcsDnsRemediation$' "${FAKE_AWS_LOG}")" 1
   run grep -vE '^(cloudformation describe-stacks|ecs describe-clusters|ecs list-container-instances|ecs describe-container-instances) ' "${FAKE_AWS_LOG}"
   assert_output ""
 }
