@@ -238,6 +238,13 @@ confirmed eventbridge-notifies-topic"
   assert_equal "$(status_of eventbridge-notifies-topic)" unknown
 }
 
+@test "json_string: quotes, backslashes and control characters read back unchanged through jq" {
+  local text=$'say "hi" \\ C:\\x\n\ttab\r\x01\x1f\x7f caf\u00e9 $(x) \'y\''
+  run bash -c 'source "$1" && json_string "$2"' _ "${SCRIPT}" "${text}"
+  assert_success
+  assert_equal "$(jq -j . <<<"${output}")" "${text}"
+}
+
 @test "control flow (fake aws): a stack without an output the script reads stops with exit 4 and names it" {
   export FAKE_AWS_NO_OUTPUT=SandboxLegacyTaskDefinition
   run_fake --yes --region us-east-1 --out "${EVIDENCE}"
@@ -285,6 +292,12 @@ confirmed eventbridge-notifies-topic"
   # The queue goes at the end.
   assert_equal "$(grep -c '^sqs delete-queue' "${FAKE_AWS_LOG}")" 1
   assert_equal "$(grep -c '^sns unsubscribe' "${FAKE_AWS_LOG}")" 1
+  # Every request the script built is JSON, and the commands it sends arrive whole.
+  run jq -Rr 'capture("--cli-input-json (?<json>.*)$").json | fromjson | .Parameters.commands[0]? // empty' "${FAKE_AWS_LOG}"
+  assert_success
+  assert_equal "${#lines[@]}" "$(grep -c '^ssm send-command ' "${FAKE_AWS_LOG}")"
+  assert_line --partial "grep -n '^stunnel_check_cert_validity' /etc/amazon/efs/efs-utils.conf"
+  assert_line --partial "docker inspect -f '{{.State.Pid}}'"
 }
 
 @test "control flow (fake aws): a repeat that starts a second execution refutes the ClientToken" {
