@@ -190,14 +190,22 @@ stack_output() {
   printf '%s\n' "${value}"
 }
 
+# What the last attempt of poll's command printed after its status line.
+POLL_OUTPUT=""
+
 # Polls until a command prints a terminal status or the wait ends. Args: description command...
-# The command prints a status and returns 0 when it is terminal. Returns 1 on timeout.
+# The command prints a status line (and may print more, for POLL_OUTPUT) and returns 0 when it is
+# terminal. Returns 1 on timeout.
 poll() {
-  local what=$1 deadline status
+  local what=$1 deadline status out terminal
   shift
   deadline=$((SECONDS + WAIT_MINUTES * SECONDS_PER_MINUTE))
   while :; do
-    if status=$("$@"); then
+    terminal=0
+    out=$("$@") && terminal=1
+    status=${out%%$'\n'*}
+    POLL_OUTPUT=${out:${#status}+1}
+    if ((terminal)); then
       say "${what}: ${status}"
       return 0
     fi
@@ -210,20 +218,22 @@ poll() {
 }
 
 # Runs shell commands on the sandbox instance with Run Command; saves the invocation.
-# Args: evidence-name command-text. Prints the command's standard output.
+# Args: evidence-name command-text. Prints the command's standard output (as jq -r prints it, with a newline).
 run_on_instance() {
   local name=$1 text=$2 input command_id
   input="{\"DocumentName\": \"AWS-RunShellScript\", \"InstanceIds\": [$(json_string "${INSTANCE_ID}")], \"Parameters\": {\"commands\": [$(json_string "${text}")]}, \"Comment\": \"ecs-dns sandbox self-check\"}"
   command_id=$(aws_json ssm send-command --cli-input-json "${input}" | jq -r '.Command.CommandId') || exit "${EXIT_AWS}"
+  # The status, then the output ended by a dot that keeps its trailing newlines through $(...).
   invocation_done() {
-    local status
-    status=$(aws --region "${REGION}" --output json ssm get-command-invocation --command-id "${command_id}" \
-      --instance-id "${INSTANCE_ID}" 2>/dev/null | tee "${OUT}/${name}.invocation.json" | jq -r '.Status // "Pending"')
-    echo "${status}"
-    [[ "${status}" =~ ^(Success|Failed|Cancelled|TimedOut|DeliveryTimedOut|ExecutionTimedOut|Undeliverable|Terminated)$ ]]
+    local facts
+    facts=$(aws --region "${REGION}" --output json ssm get-command-invocation --command-id "${command_id}" \
+      --instance-id "${INSTANCE_ID}" 2>/dev/null | tee "${OUT}/${name}.invocation.json" |
+      jq -r '(.Status // "Pending"), ((.StandardOutputContent // "") + "\n.")')
+    printf '%s\n' "${facts}"
+    [[ "${facts%%$'\n'*}" =~ ^(Success|Failed|Cancelled|TimedOut|DeliveryTimedOut|ExecutionTimedOut|Undeliverable|Terminated)$ ]]
   }
   poll "run command ${name}" invocation_done || true
-  jq -r '.StandardOutputContent // ""' "${OUT}/${name}.invocation.json" 2>/dev/null
+  printf '%s' "${POLL_OUTPUT%.}"
 }
 
 # Starts a task of a task definition on the sandbox capacity. Args: task-definition. Prints the task ARN.
