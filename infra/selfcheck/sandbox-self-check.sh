@@ -75,6 +75,8 @@ JUDGE_ONLY=""
 HOST_CHANGED=0
 QUEUE_URL=""
 SUBSCRIPTION_ARN=""
+# When the run started (UTC, ISO 8601), as meta.json records it.
+STARTED=""
 
 # Prints an error on stderr. Args: message.
 err() {
@@ -190,7 +192,8 @@ stack_output() {
   printf '%s\n' "${value}"
 }
 
-# What the last attempt of poll's command printed after its status line.
+# The status line of the last attempt of poll's command, and what it printed after that line.
+POLL_STATUS=""
 POLL_OUTPUT=""
 
 # Polls until a command prints a terminal status or the wait ends. Args: description command...
@@ -204,6 +207,7 @@ poll() {
     terminal=0
     out=$("$@") && terminal=1
     status=${out%%$'\n'*}
+    POLL_STATUS=${status}
     POLL_OUTPUT=${out:${#status}+1}
     if ((terminal)); then
       say "${what}: ${status}"
@@ -249,14 +253,17 @@ run_task() {
   aws_json ecs run-task --cli-input-json "${input}" | jq -r '.tasks[0].taskArn // empty'
 }
 
-# Waits for a task to reach RUNNING or STOPPED and saves its description. Args: task-arn evidence-name.
+# Waits for a task to reach RUNNING or STOPPED and saves its description; leaves its status in POLL_STATUS
+# and its stopped reason (as jq -r prints it) in POLL_OUTPUT. Args: task-arn evidence-name.
 wait_task() {
   local arn=$1 name=$2
+  # The status, then the stopped reason if any, ended by a dot that keeps its trailing newlines.
   task_settled() {
-    local status
-    status=$(aws_json ecs describe-tasks --cluster "${CLUSTER}" --tasks "${arn}" | tee "${OUT}/${name}.task.json" |
-      jq -r '.tasks[0].lastStatus // "MISSING"')
-    echo "${status}"
+    local facts status
+    facts=$(aws_json ecs describe-tasks --cluster "${CLUSTER}" --tasks "${arn}" | tee "${OUT}/${name}.task.json" |
+      jq -r '(.tasks[0].lastStatus // "MISSING"), ((.tasks[0].stoppedReason // empty) + "\n.")')
+    printf '%s\n' "${facts}"
+    status=${facts%%$'\n'*}
     [[ "${status}" == RUNNING || "${status}" == STOPPED || "${status}" == MISSING ]]
   }
   poll "task ${name}" task_settled || true
@@ -271,7 +278,7 @@ provoke() {
   say "form ${form}: task ${arn}"
   wait_task "${arn}" "${form}"
   # Raw, as AWS wrote it: the words are the finding, whatever the judgement makes of them.
-  jq -r '.tasks[0].stoppedReason // empty' "${OUT}/${form}.task.json" >"${OUT}/${form}.reason.txt" 2>/dev/null || true
+  printf '%s' "${POLL_OUTPUT%.}" >"${OUT}/${form}.reason.txt"
 }
 
 # Reads the stacks' outputs and the sandbox container instance into globals.
@@ -291,19 +298,22 @@ preflight() {
   LOG_GROUP=$(stack_output "${REMEDIATION_STACK}" FunctionLogGroup) || exit "${EXIT_AWS}"
   TOPIC=$(stack_output "${REMEDIATION_STACK}" TopicArn) || exit "${EXIT_AWS}"
   ALARM=$(stack_output "${REMEDIATION_STACK}" NotificationsAlarmName) || exit "${EXIT_AWS}"
-  CAPACITY_PROVIDER=$(aws_json ecs describe-clusters --clusters "${CLUSTER}" | jq -r '.clusters[0].capacityProviders[0] // empty') || exit "${EXIT_AWS}"
+  local cluster
+  cluster=$(aws_json ecs describe-clusters --clusters "${CLUSTER}" |
+    jq -r '(.clusters[0].capacityProviders[0] // ""), .clusters[0].clusterArn') || exit "${EXIT_AWS}"
+  CAPACITY_PROVIDER=${cluster%%$'\n'*}
+  CLUSTER_ARN=${cluster#*$'\n'}
   local instances
   instances=$(aws_json ecs list-container-instances --cluster "${CLUSTER}" | jq -r '.containerInstanceArns[]') || exit "${EXIT_AWS}"
   [[ -n "${instances}" ]] || { err "cluster ${CLUSTER} has no container instance yet: wait for the sandbox ASG"; exit "${EXIT_AWS}"; }
   CONTAINER_INSTANCE=$(head -n 1 <<<"${instances}")
   INSTANCE_ID=$(aws_json ecs describe-container-instances --cluster "${CLUSTER}" --container-instances "${CONTAINER_INSTANCE}" |
     jq -r '.containerInstances[0].ec2InstanceId') || exit "${EXIT_AWS}"
-  CLUSTER_ARN=$(aws_json ecs describe-clusters --clusters "${CLUSTER}" | jq -r '.clusters[0].clusterArn') || exit "${EXIT_AWS}"
   RUN_ID="$(date -u +%Y%m%dT%H%M%SZ)-${RANDOM}"
-  jq -n --arg region "${REGION}" --arg cluster "${CLUSTER}" --arg instance "${INSTANCE_ID}" --arg fs "${FILE_SYSTEM}" \
-    --arg runbook "${RUNBOOK}" --arg started "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg run "${RUN_ID}" \
-    '{region: $region, cluster: $cluster, instance: $instance, fileSystem: $fs, runbook: $runbook, started: $started, run: $run}' \
-    >"${OUT}/meta.json"
+  STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  printf '{"region": %s, "cluster": %s, "instance": %s, "fileSystem": %s, "runbook": %s, "started": %s, "run": %s}\n' \
+    "$(json_string "${REGION}")" "$(json_string "${CLUSTER}")" "$(json_string "${INSTANCE_ID}")" "$(json_string "${FILE_SYSTEM}")" \
+    "$(json_string "${RUNBOOK}")" "$(json_string "${STARTED}")" "$(json_string "${RUN_ID}")" >"${OUT}/meta.json"
 }
 
 # The AMI's own resolv.conf (kept at boot by the sandbox user data) and the efs-utils version.
@@ -315,34 +325,40 @@ collect_host_facts() {
 # After form 1: the Remediator's runbook executions since the run started, and its EMF metrics
 # data points since then (a metric stream listed by CloudWatch may be an earlier run's).
 collect_remediation() {
-  local since
-  since=$(jq -r '.started' "${OUT}/meta.json")
+  local since=${STARTED}
+  # The statuses, then whether all have ended.
   executions_done() {
-    local out
+    local out facts
     out=$(aws_json ssm describe-automation-executions --filters "Key=DocumentNamePrefix,Values=${RUNBOOK}" "Key=StartTimeAfter,Values=${since}")
     printf '%s\n' "${out}" >"${OUT}/remediation.executions.json"
-    jq -r '[.AutomationExecutionMetadataList[].AutomationExecutionStatus] | join(",") | if . == "" then "none yet" else . end' <<<"${out}"
-    jq -e '(.AutomationExecutionMetadataList | length) > 0 and all(.AutomationExecutionMetadataList[]; .AutomationExecutionStatus | test("^(Success|Failed|TimedOut|Cancelled|CompletedWithFailure|CompletedWithSuccess|Exited)$"))' <<<"${out}" >/dev/null
+    facts=$(jq -r '([.AutomationExecutionMetadataList[].AutomationExecutionStatus] | join(",") | if . == "" then "none yet" else . end),
+      ((.AutomationExecutionMetadataList | length) > 0 and all(.AutomationExecutionMetadataList[]; .AutomationExecutionStatus | test("^(Success|Failed|TimedOut|Cancelled|CompletedWithFailure|CompletedWithSuccess|Exited)$")))' <<<"${out}")
+    printf '%s\n' "${facts%%$'\n'*}"
+    [[ "${facts#*$'\n'}" == true ]]
   }
   poll "Remediator's runbook executions" executions_done || true
   aws_json logs filter-log-events --log-group-name "${LOG_GROUP}" --filter-pattern '{ $._aws.Timestamp > 0 }' \
     --start-time "$(($(date -u -d "${since}" +%s) * 1000))" --limit 5 >"${OUT}/emf.logs.json"
   metrics_present() {
-    local streams queries
-    streams=$(aws_json cloudwatch list-metrics --namespace EcsDnsRemediation --metric-name Events)
-    queries=$(jq -c '[.Metrics[0:20] | to_entries[] | {Id: "m\(.key)", ReturnData: true,
-      MetricStat: {Metric: .value, Period: 60, Stat: "SampleCount"}}]' <<<"${streams}")
+    local streams queries summary
+    # The number of streams, then the queries for the first 20.
+    queries=$(aws_json cloudwatch list-metrics --namespace EcsDnsRemediation --metric-name Events |
+      jq -c '(.Metrics | length), [.Metrics[0:20] | to_entries[] | {Id: "m\(.key)", ReturnData: true,
+      MetricStat: {Metric: .value, Period: 60, Stat: "SampleCount"}}]')
+    streams=${queries%%$'\n'*}
+    queries=${queries#*$'\n'}
     if [[ "${queries}" == "[]" ]]; then
       jq -n --arg since "${since}" '{since: $since, datapoints: 0, streams: 0}' >"${OUT}/emf.datapoints.json"
     else
       aws_json cloudwatch get-metric-data --metric-data-queries "${queries}" --start-time "${since}" \
         --end-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)" |
-        jq --arg since "${since}" --argjson streams "$(jq '.Metrics | length' <<<"${streams}")" \
+        jq --arg since "${since}" --argjson streams "${streams}" \
           '{since: $since, streams: $streams, datapoints: ([.MetricDataResults[].Timestamps[]? | select(. >= $since)] | length)}' \
           >"${OUT}/emf.datapoints.json"
     fi
-    jq -r '"\(.datapoints) data points since \(.since)"' "${OUT}/emf.datapoints.json"
-    jq -e '.datapoints > 0' "${OUT}/emf.datapoints.json" >/dev/null
+    summary=$(jq -r '"\(.datapoints) data points since \(.since)"' "${OUT}/emf.datapoints.json")
+    printf '%s\n' "${summary}"
+    [[ "${summary}" =~ ^[1-9][0-9]*\  ]]
   }
   poll "EMF metrics in CloudWatch" metrics_present || true
 }
@@ -353,7 +369,7 @@ collect_lo() {
   arn=$(run_task "${TASK_DEFINITION}")
   [[ -n "${arn}" ]] || return 0
   wait_task "${arn}" running
-  if [[ "$(jq -r '.tasks[0].lastStatus' "${OUT}/running.task.json")" == RUNNING ]]; then
+  if [[ "${POLL_STATUS}" == RUNNING ]]; then
     local task_id=${arn##*/}
     run_on_instance lo "for c in \$(docker ps -q --filter label=com.amazonaws.ecs.task-arn=${arn} --filter label=com.amazonaws.ecs.container-name=${PAUSE_CONTAINER}); do nsenter --net=/proc/\$(docker inspect -f '{{.State.Pid}}' \$c)/ns/net ip -o link show lo; done" \
       >"${OUT}/lo.txt"
@@ -387,15 +403,18 @@ collect_failed_runcommand() {
   first=$(aws_json ssm start-automation-execution --cli-input-json "${input}" | jq -r '.AutomationExecutionId') || exit "${EXIT_AWS}"
   if second_out=$(aws --region "${REGION}" --output json ssm start-automation-execution --cli-input-json "${input}" 2>&1); then
     second=$(jq -r '.AutomationExecutionId' <<<"${second_out}")
-    jq -n --arg a "${first}" --arg b "${second}" '{first: $a, second: $b, secondError: null}' >"${OUT}/client-token.json"
+    printf '{"first": %s, "second": %s, "secondError": null}\n' "$(json_string "${first}")" "$(json_string "${second}")" \
+      >"${OUT}/client-token.json"
   else
-    jq -n --arg a "${first}" --arg e "${second_out}" '{first: $a, second: null, secondError: $e}' >"${OUT}/client-token.json"
+    printf '{"first": %s, "second": null, "secondError": %s}\n' "$(json_string "${first}")" "$(json_string "${second_out}")" \
+      >"${OUT}/client-token.json"
   fi
   execution_done() {
-    aws_json ssm get-automation-execution --automation-execution-id "${first}" | tee "${OUT}/failed-runcommand.execution.json" |
-      jq -r '.AutomationExecution.AutomationExecutionStatus'
-    jq -e '.AutomationExecution.AutomationExecutionStatus | test("^(Success|Failed|TimedOut|Cancelled|CompletedWithFailure|CompletedWithSuccess|Exited)$")' \
-      "${OUT}/failed-runcommand.execution.json" >/dev/null
+    local status
+    status=$(aws_json ssm get-automation-execution --automation-execution-id "${first}" | tee "${OUT}/failed-runcommand.execution.json" |
+      jq -r '.AutomationExecution.AutomationExecutionStatus')
+    printf '%s\n' "${status}"
+    [[ "${status}" =~ ^(Success|Failed|TimedOut|Cancelled|CompletedWithFailure|CompletedWithSuccess|Exited)$ ]]
   }
   poll "deliberately failed host fix ${first}" execution_done || true
   run_on_instance immutable-off "chattr -i /etc/resolv.conf && lsattr /etc/resolv.conf" >>"${OUT}/immutable.txt"
