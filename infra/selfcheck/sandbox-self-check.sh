@@ -33,6 +33,8 @@
 # beyond the deployed sandbox (runbook steps, Run Command, one SQS queue, CloudWatch API calls).
 # --wait-minutes (default 20, at most 120) bounds each wait: a task to stop or run, a runbook
 # execution to end, metrics or a message to arrive.
+# Environment, for tests: SELF_CHECK_POLL_SECONDS (seconds between polls, 0-900, default 15) and
+# SELF_CHECK_SECONDS_PER_MINUTE (the length of a --wait-minutes minute, 1-60, default 60).
 # Needs: aws CLI v2 with credentials for the sandbox account, jq.
 # Writes evidence files and report.json to DIR (default ./self-check-<UTC time>; a new or empty
 # directory, so that nothing of an earlier run is judged); prints one line per assumption.
@@ -125,6 +127,12 @@ parse_args() {
   done
   if [[ ! "${WAIT_MINUTES}" =~ ^[1-9][0-9]{0,2}$ ]] || ((WAIT_MINUTES > 120)); then
     usage_error "--wait-minutes: '${WAIT_MINUTES}' is not a whole number from 1 to 120"
+  fi
+  if [[ ! "${POLL_SECONDS}" =~ ^[0-9]{1,3}$ ]] || ((10#${POLL_SECONDS} > 900)); then
+    usage_error "SELF_CHECK_POLL_SECONDS: '${POLL_SECONDS}' is not a whole number from 0 to 900"
+  fi
+  if [[ ! "${SECONDS_PER_MINUTE}" =~ ^[1-9][0-9]?$ ]] || ((SECONDS_PER_MINUTE > 60)); then
+    usage_error "SELF_CHECK_SECONDS_PER_MINUTE: '${SECONDS_PER_MINUTE}' is not a whole number from 1 to 60"
   fi
   if [[ -z "${OUT}" ]]; then
     OUT="self-check-$(date -u +%Y%m%dT%H%M%SZ)"

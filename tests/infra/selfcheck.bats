@@ -113,6 +113,16 @@ status_of() {
   assert_equal "${stderr}" "sandbox-self-check.sh: --wait-minutes: '121' is not a whole number from 1 to 120; see --help"
 }
 
+@test "a poll interval or a minute's length that is no whole number in range: exit 2, nothing created" {
+  SELF_CHECK_POLL_SECONDS=1.5 run --separate-stderr "${SCRIPT}" --region us-east-1 --out "${BATS_TEST_TMPDIR}/out"
+  assert_equal "${status}" 2
+  assert_equal "${stderr}" "sandbox-self-check.sh: SELF_CHECK_POLL_SECONDS: '1.5' is not a whole number from 0 to 900; see --help"
+  SELF_CHECK_SECONDS_PER_MINUTE=0 run --separate-stderr "${SCRIPT}" --region us-east-1 --out "${BATS_TEST_TMPDIR}/out"
+  assert_equal "${status}" 2
+  assert_equal "${stderr}" "sandbox-self-check.sh: SELF_CHECK_SECONDS_PER_MINUTE: '0' is not a whole number from 1 to 60; see --help"
+  assert [ ! -e "${BATS_TEST_TMPDIR}/out" ]
+}
+
 @test "a stack name with a shell metacharacter: exit 2" {
   run --separate-stderr "${SCRIPT}" --region us-east-1 --sandbox-stack 'x;rm'
   assert_equal "${status}" 2
