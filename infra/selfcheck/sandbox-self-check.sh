@@ -234,7 +234,14 @@ poll() {
 run_on_instance() {
   local name=$1 text=$2 input command_id
   input="{\"DocumentName\": \"AWS-RunShellScript\", \"InstanceIds\": [$(json_string "${INSTANCE_ID}")], \"Parameters\": {\"commands\": [$(json_string "${text}")]}, \"Comment\": \"ecs-dns sandbox self-check\"}"
-  command_id=$(aws_json ssm send-command --cli-input-json "${input}" | jq -r '.Command.CommandId') || exit "${EXIT_AWS}"
+  local response
+  response=$(aws_json ssm send-command --cli-input-json "${input}") || exit "${EXIT_AWS}"
+  # Read without a jq start: SendCommandResult has one member named CommandId (Command.CommandId, a string of
+  # exactly 36 characters; botocore data/ssm/2014-11-06/service-2.json), and a quote inside a string
+  # the response echoes (Parameters, Comment) is escaped, so no key-like text there matches.
+  [[ "${response}" =~ \"CommandId\":[[:space:]]*\"([^\"]{36})\" ]] ||
+    { err "aws ssm send-command answered without a CommandId: ${response}"; exit "${EXIT_AWS}"; }
+  command_id=${BASH_REMATCH[1]}
   # The status, then the output ended by a dot that keeps its trailing newlines through $(...).
   invocation_done() {
     local facts

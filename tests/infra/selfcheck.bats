@@ -302,6 +302,9 @@ confirmed eventbridge-notifies-topic"
   # The queue goes at the end.
   assert_equal "$(grep -c '^sqs delete-queue' "${FAKE_AWS_LOG}")" 1
   assert_equal "$(grep -c '^sns unsubscribe' "${FAKE_AWS_LOG}")" 1
+  # Each command sent is polled by the id its answer gave.
+  assert_equal "$(grep -o '^ssm get-command-invocation --command-id [0-9a-f-]\{36\} ' "${FAKE_AWS_LOG}" | sort -u | wc -l)" \
+    "$(grep -c '^ssm send-command ' "${FAKE_AWS_LOG}")"
   # Every request the script built is JSON, and the commands it sends arrive whole.
   run jq -Rr 'capture("--cli-input-json (?<json>.*)$").json | fromjson | .Parameters.commands[0]? // empty' "${FAKE_AWS_LOG}"
   assert_success
