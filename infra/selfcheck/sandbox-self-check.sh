@@ -652,8 +652,9 @@ report() {
   local dir=$1 i unknown=0
   VERDICTS=()
   judge "${dir}"
+  # After --args, jq 1.6 still takes a word starting with a dash for an option, unless -- comes first.
   jq -n '{assumptions: [$ARGS.positional | _nwise(3) | {id: .[0], status: .[1], evidence: .[2]}]}' \
-    --args "${VERDICTS[@]}" >"${dir}/report.json"
+    --args -- "${VERDICTS[@]}" >"${dir}/report.json"
   for ((i = 0; i < ${#VERDICTS[@]}; i += 3)); do
     printf '%s\t%s\t%s\n' "${VERDICTS[i + 1]}" "${VERDICTS[i]}" "${VERDICTS[i + 2]}"
     [[ "${VERDICTS[i + 1]}" == unknown ]] && unknown=1

@@ -189,6 +189,14 @@ confirmed eventbridge-notifies-topic"
   assert_output --partial "execution ${EXECUTION} ended Failed, but no message for it arrived"
 }
 
+@test "judge: evidence that starts with a dash is kept whole in report.json" {
+  stopped_task "${EVIDENCE}/efs-proxy.task.json" "--- VolumeDriver.Mount: failed to mount volume x"
+  run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
+  assert_equal "$(jq -r '.assumptions[] | select(.id == "reason-efs-proxy") | .evidence' "${EVIDENCE}/report.json")" \
+    "--- VolumeDriver.Mount: failed to mount volume x"
+  assert_equal "$(jq '.assumptions | length' "${EVIDENCE}/report.json")" 9
+}
+
 @test "judge: a repeat refused with an error is no confirmation of the ClientToken" {
   confirming_evidence
   echo "{\"first\":\"${EXECUTION}\",\"second\":null,\"secondError\":\"An error occurred (IdempotentParameterMismatch)\"}" >"${EVIDENCE}/client-token.json"
