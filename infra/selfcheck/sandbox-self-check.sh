@@ -79,6 +79,8 @@ QUEUE_URL=""
 SUBSCRIPTION_ARN=""
 # When the run started (UTC, ISO 8601), as meta.json records it.
 STARTED=""
+# The runbook execution the run fails on purpose, as client-token.json records it.
+FAILED_EXECUTION=""
 
 # Prints an error on stderr. Args: message.
 err() {
@@ -265,7 +267,13 @@ run_task() {
   input="{\"cluster\": $(json_string "${CLUSTER}"), \"taskDefinition\": $(json_string "$1"), \"count\": 1, \"startedBy\": $(json_string "${STARTED_BY}"),
     \"capacityProviderStrategy\": [{\"capacityProvider\": $(json_string "${CAPACITY_PROVIDER}"), \"weight\": 1}],
     \"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [${subnets}], \"securityGroups\": [$(json_string "${TASK_SG}")], \"assignPublicIp\": \"DISABLED\"}}}"
-  aws_json ecs run-task --cli-input-json "${input}" | jq -r '.tasks[0].taskArn // empty'
+  local response
+  response=$(aws_json ecs run-task --cli-input-json "${input}") || exit "${EXIT_AWS}"
+  # Read without a jq start: in RunTaskResponse, taskArn is a member of a task and of its containers, whose
+  # taskArn is their task's (botocore data/ecs/2014-11-13/service-2.json); with count 1, the first is tasks[0]'s.
+  if [[ "${response}" =~ \"taskArn\":[[:space:]]*\"([^\"]+)\" ]]; then
+    printf '%s\n' "${BASH_REMATCH[1]}"
+  fi
 }
 
 # Waits for a task to reach RUNNING or STOPPED and saves its description; leaves its status in POLL_STATUS
@@ -416,6 +424,7 @@ collect_failed_runcommand() {
     \"VerifyHost\": [$(json_string "${FILE_SYSTEM}.efs.${REGION}.amazonaws.com")], \"TaskDefinitionArn\": [$(json_string "${TASK_DEFINITION}")],
     \"Reschedule\": [\"no\"]}}"
   first=$(aws_json ssm start-automation-execution --cli-input-json "${input}" | jq -r '.AutomationExecutionId') || exit "${EXIT_AWS}"
+  FAILED_EXECUTION=${first}
   if second_out=$(aws --region "${REGION}" --output json ssm start-automation-execution --cli-input-json "${input}" 2>&1); then
     second=$(jq -r '.AutomationExecutionId' <<<"${second_out}")
     printf '{"first": %s, "second": %s, "secondError": null}\n' "$(json_string "${first}")" "$(json_string "${second}")" \
@@ -446,9 +455,7 @@ collect_notifications() {
     aws_json sqs receive-message --queue-url "${QUEUE_URL}" --max-number-of-messages 10 --wait-time-seconds 10 |
       jq -c '.Messages[]? | {body: .Body}' >>"${OUT}/messages.jsonl"
     echo "$(wc -l <"${OUT}/messages.jsonl") message(s)"
-    local execution
-    execution=$(jq -r '.first // empty' "${OUT}/client-token.json" 2>/dev/null)
-    grep -qF "${RUN_ID}" "${OUT}/messages.jsonl" && [[ -n "${execution}" ]] && grep -qF "${execution}" "${OUT}/messages.jsonl"
+    grep -qF "${RUN_ID}" "${OUT}/messages.jsonl" && [[ -n "${FAILED_EXECUTION}" ]] && grep -qF "${FAILED_EXECUTION}" "${OUT}/messages.jsonl"
   }
   poll "notifications on the run's queue" messages_arrived || true
 }
