@@ -555,15 +555,20 @@ judge() {
   judge_reason "${dir}" legacy 'Failed to resolve (server )?fs-[0-9a-f]{8,40}\.efs\.'
 
   file="${dir}/failed-runcommand.execution.json"
+  # Whether the execution ended Failed (for the EventBridge verdict below).
+  local execution_failed=false
   if [[ ! -s "${file}" ]]; then
     verdict failed-runcommand-outputs unknown "no execution evidence"
   else
     local step=()
-    # The failed runCommand step if any (a runbook may run several), else the first one: its status,
-    # whether it kept outputs, its outputs and its summary, a line each.
-    mapfile -t step < <(jq -r '[.AutomationExecution.StepExecutions[]? | select(.Action == "aws:runCommand")]
+    # Whether the execution ended Failed; then of the failed runCommand step if any (a runbook may run
+    # several), else the first one: its status, whether it kept outputs, its outputs and its summary.
+    mapfile -t step < <(jq -r '(.AutomationExecution.AutomationExecutionStatus == "Failed"),
+      ([.AutomationExecution.StepExecutions[]? | select(.Action == "aws:runCommand")]
       | (map(select(.StepStatus == "Failed"))[0] // .[0] // {})
-      | (.StepStatus // "" | tostring | gsub("\n"; " ")), ((.Outputs // {}) | length > 0), (.Outputs | tojson), ({StepStatus, FailureMessage} | tojson)' "${file}")
+      | (.StepStatus // "" | tostring | gsub("\n"; " ")), ((.Outputs // {}) | length > 0), (.Outputs | tojson), ({StepStatus, FailureMessage} | tojson))' "${file}")
+    execution_failed=${step[0]:-false}
+    step=("${step[@]:1}")
     if [[ "${step[0]:-}" != Failed ]]; then
       verdict failed-runcommand-outputs unknown "the runCommand step did not fail: ${step[3]:-}"
     elif [[ "${step[1]}" == true ]]; then
@@ -645,7 +650,7 @@ judge() {
   fi
   if [[ -z "${execution}" || ! -f "${file}" ]]; then
     verdict eventbridge-notifies-topic unknown "no failed execution of this run, or no queue"
-  elif ! jq -e '.AutomationExecution.AutomationExecutionStatus == "Failed"' "${dir}/failed-runcommand.execution.json" >/dev/null 2>&1; then
+  elif [[ "${execution_failed}" != true ]]; then
     verdict eventbridge-notifies-topic unknown "execution ${execution} did not end Failed, so the AutomationFailed rule had nothing to send"
   elif grep -qF "${execution}" "${file}"; then
     verdict eventbridge-notifies-topic confirmed "the AutomationFailed rule's message for ${execution} arrived on the run's queue"
