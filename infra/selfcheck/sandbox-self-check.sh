@@ -33,6 +33,8 @@
 # beyond the deployed sandbox (runbook steps, Run Command, one SQS queue, CloudWatch API calls).
 # --wait-minutes (default 20, at most 120) bounds each wait: a task to stop or run, a runbook
 # execution to end, metrics or a message to arrive.
+# Environment, for tests: SELF_CHECK_POLL_SECONDS (seconds between polls, 0-900, default 15) and
+# SELF_CHECK_SECONDS_PER_MINUTE (the length of a --wait-minutes minute, 1-60, default 60).
 # Needs: aws CLI v2 with credentials for the sandbox account, jq.
 # Writes evidence files and report.json to DIR (default ./self-check-<UTC time>; a new or empty
 # directory, so that nothing of an earlier run is judged); prints one line per assumption.
@@ -75,6 +77,10 @@ JUDGE_ONLY=""
 HOST_CHANGED=0
 QUEUE_URL=""
 SUBSCRIPTION_ARN=""
+# When the run started (UTC, ISO 8601), as meta.json records it.
+STARTED=""
+# The runbook execution the run fails on purpose, as client-token.json records it.
+FAILED_EXECUTION=""
 
 # Prints an error on stderr. Args: message.
 err() {
@@ -124,6 +130,12 @@ parse_args() {
   if [[ ! "${WAIT_MINUTES}" =~ ^[1-9][0-9]{0,2}$ ]] || ((WAIT_MINUTES > 120)); then
     usage_error "--wait-minutes: '${WAIT_MINUTES}' is not a whole number from 1 to 120"
   fi
+  if [[ ! "${POLL_SECONDS}" =~ ^[0-9]{1,3}$ ]] || ((10#${POLL_SECONDS} > 900)); then
+    usage_error "SELF_CHECK_POLL_SECONDS: '${POLL_SECONDS}' is not a whole number from 0 to 900"
+  fi
+  if [[ ! "${SECONDS_PER_MINUTE}" =~ ^[1-9][0-9]?$ ]] || ((SECONDS_PER_MINUTE > 60)); then
+    usage_error "SELF_CHECK_SECONDS_PER_MINUTE: '${SECONDS_PER_MINUTE}' is not a whole number from 1 to 60"
+  fi
   if [[ -z "${OUT}" ]]; then
     OUT="self-check-$(date -u +%Y%m%dT%H%M%SZ)"
   fi
@@ -134,6 +146,24 @@ parse_args() {
   if ((DRY_RUN + CLEANUP > 1)); then
     usage_error "--dry-run and --cleanup exclude each other"
   fi
+}
+
+# Prints a string as a JSON string literal (RFC 8259, section 7: quotation mark, reverse solidus and the
+# control characters escaped). The requests are built in the shell: a run builds about fifteen, and each
+# jq costs about 20 ms of CPU to start. Args: string.
+json_string() {
+  local s=$1 char code
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  s=${s//$'\n'/\\n}
+  s=${s//$'\t'/\\t}
+  s=${s//$'\r'/\\r}
+  while [[ "${s}" =~ [[:cntrl:]] ]]; do
+    char=${BASH_REMATCH[0]}
+    printf -v code '\\u%04x' "'${char}"
+    s=${s//"${char}"/${code}}
+  done
+  printf '"%s"' "${s}"
 }
 
 # Runs the aws CLI with JSON output in the Region; on failure prints its error and exits 4.
@@ -147,11 +177,24 @@ aws_json() {
   printf '%s\n' "${out}"
 }
 
-# Prints a stack output's value, or exits 4 naming it. Args: stack key.
+# The stacks' outputs, by "stack key", as read_outputs found them.
+declare -A OUTPUTS=()
+
+# Reads a stack's outputs into OUTPUTS with one call; exits 4 if it fails. An OutputKey is alphanumeric
+# (a CloudFormation logical ID), so a tab ends it; the values read here (names, IDs, ARNs, lists of
+# subnets) hold no newline. Args: stack.
+read_outputs() {
+  local lines key value
+  lines=$(aws_json cloudformation describe-stacks --stack-name "$1" |
+    jq -r '.Stacks[0].Outputs[]? | "\(.OutputKey)\t\(.OutputValue)"') || exit "${EXIT_AWS}"
+  while IFS=$'\t' read -r key value; do
+    [[ -n "${key}" ]] && OUTPUTS["$1 ${key}"]=${value}
+  done <<<"${lines}"
+}
+
+# Prints a stack output's value (read_outputs first), or exits 4 naming it. Args: stack key.
 stack_output() {
-  local value
-  value=$(aws_json cloudformation describe-stacks --stack-name "$1" |
-    jq -r --arg k "$2" '.Stacks[0].Outputs[]? | select(.OutputKey == $k) | .OutputValue')
+  local value=${OUTPUTS["$1 $2"]:-}
   if [[ -z "${value}" ]]; then
     err "stack $1 has no output $2: deploy it with -c remediation:sandbox=true (and the current version of this repository)"
     exit "${EXIT_AWS}"
@@ -159,14 +202,24 @@ stack_output() {
   printf '%s\n' "${value}"
 }
 
+# The status line of the last attempt of poll's command, and what it printed after that line.
+POLL_STATUS=""
+POLL_OUTPUT=""
+
 # Polls until a command prints a terminal status or the wait ends. Args: description command...
-# The command prints a status and returns 0 when it is terminal. Returns 1 on timeout.
+# The command prints a status line (and may print more, for POLL_OUTPUT) and returns 0 when it is
+# terminal. Returns 1 on timeout.
 poll() {
-  local what=$1 deadline status
+  local what=$1 deadline status out terminal
   shift
   deadline=$((SECONDS + WAIT_MINUTES * SECONDS_PER_MINUTE))
   while :; do
-    if status=$("$@"); then
+    terminal=0
+    out=$("$@") && terminal=1
+    status=${out%%$'\n'*}
+    POLL_STATUS=${status}
+    POLL_OUTPUT=${out:${#status}+1}
+    if ((terminal)); then
       say "${what}: ${status}"
       return 0
     fi
@@ -179,42 +232,61 @@ poll() {
 }
 
 # Runs shell commands on the sandbox instance with Run Command; saves the invocation.
-# Args: evidence-name command-text. Prints the command's standard output.
+# Args: evidence-name command-text. Prints the command's standard output (as jq -r prints it, with a newline).
 run_on_instance() {
   local name=$1 text=$2 input command_id
-  input=$(jq -n --arg id "${INSTANCE_ID}" --arg c "${text}" \
-    '{DocumentName: "AWS-RunShellScript", InstanceIds: [$id], Parameters: {commands: [$c]}, Comment: "ecs-dns sandbox self-check"}')
-  command_id=$(aws_json ssm send-command --cli-input-json "${input}" | jq -r '.Command.CommandId') || exit "${EXIT_AWS}"
+  input="{\"DocumentName\": \"AWS-RunShellScript\", \"InstanceIds\": [$(json_string "${INSTANCE_ID}")], \"Parameters\": {\"commands\": [$(json_string "${text}")]}, \"Comment\": \"ecs-dns sandbox self-check\"}"
+  local response
+  response=$(aws_json ssm send-command --cli-input-json "${input}") || exit "${EXIT_AWS}"
+  # Read without a jq start: SendCommandResult has one member named CommandId (Command.CommandId, a string of
+  # exactly 36 characters; botocore data/ssm/2014-11-06/service-2.json), and a quote inside a string
+  # the response echoes (Parameters, Comment) is escaped, so no key-like text there matches.
+  [[ "${response}" =~ \"CommandId\":[[:space:]]*\"([^\"]{36})\" ]] ||
+    { err "aws ssm send-command answered without a CommandId: ${response}"; exit "${EXIT_AWS}"; }
+  command_id=${BASH_REMATCH[1]}
+  # The status, then the output ended by a dot that keeps its trailing newlines through $(...).
   invocation_done() {
-    local status
-    status=$(aws --region "${REGION}" --output json ssm get-command-invocation --command-id "${command_id}" \
-      --instance-id "${INSTANCE_ID}" 2>/dev/null | tee "${OUT}/${name}.invocation.json" | jq -r '.Status // "Pending"')
-    echo "${status}"
-    [[ "${status}" =~ ^(Success|Failed|Cancelled|TimedOut|DeliveryTimedOut|ExecutionTimedOut|Undeliverable|Terminated)$ ]]
+    local facts
+    facts=$(aws --region "${REGION}" --output json ssm get-command-invocation --command-id "${command_id}" \
+      --instance-id "${INSTANCE_ID}" 2>/dev/null | tee "${OUT}/${name}.invocation.json" |
+      jq -r '(.Status // "Pending"), ((.StandardOutputContent // "") + "\n.")')
+    printf '%s\n' "${facts}"
+    [[ "${facts%%$'\n'*}" =~ ^(Success|Failed|Cancelled|TimedOut|DeliveryTimedOut|ExecutionTimedOut|Undeliverable|Terminated)$ ]]
   }
   poll "run command ${name}" invocation_done || true
-  jq -r '.StandardOutputContent // ""' "${OUT}/${name}.invocation.json" 2>/dev/null
+  printf '%s' "${POLL_OUTPUT%.}"
 }
 
 # Starts a task of a task definition on the sandbox capacity. Args: task-definition. Prints the task ARN.
 run_task() {
-  local input
-  input=$(jq -n --arg c "${CLUSTER}" --arg td "$1" --arg cp "${CAPACITY_PROVIDER}" --arg sg "${TASK_SG}" \
-    --arg by "${STARTED_BY}" --arg subnets "${SUBNETS}" \
-    '{cluster: $c, taskDefinition: $td, count: 1, startedBy: $by,
-      capacityProviderStrategy: [{capacityProvider: $cp, weight: 1}],
-      networkConfiguration: {awsvpcConfiguration: {subnets: ($subnets | split(",")), securityGroups: [$sg], assignPublicIp: "DISABLED"}}}')
-  aws_json ecs run-task --cli-input-json "${input}" | jq -r '.tasks[0].taskArn // empty'
+  local input subnet subnets="" list
+  IFS=, read -ra list <<<"${SUBNETS}"
+  for subnet in "${list[@]}"; do
+    subnets+="${subnets:+, }$(json_string "${subnet}")"
+  done
+  input="{\"cluster\": $(json_string "${CLUSTER}"), \"taskDefinition\": $(json_string "$1"), \"count\": 1, \"startedBy\": $(json_string "${STARTED_BY}"),
+    \"capacityProviderStrategy\": [{\"capacityProvider\": $(json_string "${CAPACITY_PROVIDER}"), \"weight\": 1}],
+    \"networkConfiguration\": {\"awsvpcConfiguration\": {\"subnets\": [${subnets}], \"securityGroups\": [$(json_string "${TASK_SG}")], \"assignPublicIp\": \"DISABLED\"}}}"
+  local response
+  response=$(aws_json ecs run-task --cli-input-json "${input}") || exit "${EXIT_AWS}"
+  # Read without a jq start: in RunTaskResponse, taskArn is a member of a task and of its containers, whose
+  # taskArn is their task's (botocore data/ecs/2014-11-13/service-2.json); with count 1, the first is tasks[0]'s.
+  if [[ "${response}" =~ \"taskArn\":[[:space:]]*\"([^\"]+)\" ]]; then
+    printf '%s\n' "${BASH_REMATCH[1]}"
+  fi
 }
 
-# Waits for a task to reach RUNNING or STOPPED and saves its description. Args: task-arn evidence-name.
+# Waits for a task to reach RUNNING or STOPPED and saves its description; leaves its status in POLL_STATUS
+# and its stopped reason (as jq -r prints it) in POLL_OUTPUT. Args: task-arn evidence-name.
 wait_task() {
   local arn=$1 name=$2
+  # The status, then the stopped reason if any, ended by a dot that keeps its trailing newlines.
   task_settled() {
-    local status
-    status=$(aws_json ecs describe-tasks --cluster "${CLUSTER}" --tasks "${arn}" | tee "${OUT}/${name}.task.json" |
-      jq -r '.tasks[0].lastStatus // "MISSING"')
-    echo "${status}"
+    local facts status
+    facts=$(aws_json ecs describe-tasks --cluster "${CLUSTER}" --tasks "${arn}" | tee "${OUT}/${name}.task.json" |
+      jq -r '(.tasks[0].lastStatus // "MISSING"), ((.tasks[0].stoppedReason // empty) + "\n.")')
+    printf '%s\n' "${facts}"
+    status=${facts%%$'\n'*}
     [[ "${status}" == RUNNING || "${status}" == STOPPED || "${status}" == MISSING ]]
   }
   poll "task ${name}" task_settled || true
@@ -229,37 +301,42 @@ provoke() {
   say "form ${form}: task ${arn}"
   wait_task "${arn}" "${form}"
   # Raw, as AWS wrote it: the words are the finding, whatever the judgement makes of them.
-  jq -r '.tasks[0].stoppedReason // empty' "${OUT}/${form}.task.json" >"${OUT}/${form}.reason.txt" 2>/dev/null || true
+  printf '%s' "${POLL_OUTPUT%.}" >"${OUT}/${form}.reason.txt"
 }
 
 # Reads the stacks' outputs and the sandbox container instance into globals.
 preflight() {
   command -v aws >/dev/null || { err "the aws CLI is not on PATH"; exit "${EXIT_AWS}"; }
   command -v jq >/dev/null || { err "jq is not on PATH"; exit "${EXIT_AWS}"; }
+  read_outputs "${SANDBOX_STACK}"
   CLUSTER=$(stack_output "${SANDBOX_STACK}" SandboxCluster) || exit "${EXIT_AWS}"
   FILE_SYSTEM=$(stack_output "${SANDBOX_STACK}" SandboxFileSystemId) || exit "${EXIT_AWS}"
   TASK_DEFINITION=$(stack_output "${SANDBOX_STACK}" SandboxTaskDefinition) || exit "${EXIT_AWS}"
   LEGACY_TASK_DEFINITION=$(stack_output "${SANDBOX_STACK}" SandboxLegacyTaskDefinition) || exit "${EXIT_AWS}"
   SUBNETS=$(stack_output "${SANDBOX_STACK}" SandboxSubnets) || exit "${EXIT_AWS}"
   TASK_SG=$(stack_output "${SANDBOX_STACK}" SandboxTaskSecurityGroup) || exit "${EXIT_AWS}"
+  read_outputs "${REMEDIATION_STACK}"
   RUNBOOK=$(stack_output "${REMEDIATION_STACK}" RunbookName) || exit "${EXIT_AWS}"
   RUNBOOK_ROLE=$(stack_output "${REMEDIATION_STACK}" RunbookRoleArn) || exit "${EXIT_AWS}"
   LOG_GROUP=$(stack_output "${REMEDIATION_STACK}" FunctionLogGroup) || exit "${EXIT_AWS}"
   TOPIC=$(stack_output "${REMEDIATION_STACK}" TopicArn) || exit "${EXIT_AWS}"
   ALARM=$(stack_output "${REMEDIATION_STACK}" NotificationsAlarmName) || exit "${EXIT_AWS}"
-  CAPACITY_PROVIDER=$(aws_json ecs describe-clusters --clusters "${CLUSTER}" | jq -r '.clusters[0].capacityProviders[0] // empty') || exit "${EXIT_AWS}"
+  local cluster
+  cluster=$(aws_json ecs describe-clusters --clusters "${CLUSTER}" |
+    jq -r '(.clusters[0].capacityProviders[0] // ""), .clusters[0].clusterArn') || exit "${EXIT_AWS}"
+  CAPACITY_PROVIDER=${cluster%%$'\n'*}
+  CLUSTER_ARN=${cluster#*$'\n'}
   local instances
   instances=$(aws_json ecs list-container-instances --cluster "${CLUSTER}" | jq -r '.containerInstanceArns[]') || exit "${EXIT_AWS}"
   [[ -n "${instances}" ]] || { err "cluster ${CLUSTER} has no container instance yet: wait for the sandbox ASG"; exit "${EXIT_AWS}"; }
   CONTAINER_INSTANCE=$(head -n 1 <<<"${instances}")
   INSTANCE_ID=$(aws_json ecs describe-container-instances --cluster "${CLUSTER}" --container-instances "${CONTAINER_INSTANCE}" |
     jq -r '.containerInstances[0].ec2InstanceId') || exit "${EXIT_AWS}"
-  CLUSTER_ARN=$(aws_json ecs describe-clusters --clusters "${CLUSTER}" | jq -r '.clusters[0].clusterArn') || exit "${EXIT_AWS}"
   RUN_ID="$(date -u +%Y%m%dT%H%M%SZ)-${RANDOM}"
-  jq -n --arg region "${REGION}" --arg cluster "${CLUSTER}" --arg instance "${INSTANCE_ID}" --arg fs "${FILE_SYSTEM}" \
-    --arg runbook "${RUNBOOK}" --arg started "$(date -u +%Y-%m-%dT%H:%M:%SZ)" --arg run "${RUN_ID}" \
-    '{region: $region, cluster: $cluster, instance: $instance, fileSystem: $fs, runbook: $runbook, started: $started, run: $run}' \
-    >"${OUT}/meta.json"
+  STARTED=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  printf '{"region": %s, "cluster": %s, "instance": %s, "fileSystem": %s, "runbook": %s, "started": %s, "run": %s}\n' \
+    "$(json_string "${REGION}")" "$(json_string "${CLUSTER}")" "$(json_string "${INSTANCE_ID}")" "$(json_string "${FILE_SYSTEM}")" \
+    "$(json_string "${RUNBOOK}")" "$(json_string "${STARTED}")" "$(json_string "${RUN_ID}")" >"${OUT}/meta.json"
 }
 
 # The AMI's own resolv.conf (kept at boot by the sandbox user data) and the efs-utils version.
@@ -271,34 +348,40 @@ collect_host_facts() {
 # After form 1: the Remediator's runbook executions since the run started, and its EMF metrics
 # data points since then (a metric stream listed by CloudWatch may be an earlier run's).
 collect_remediation() {
-  local since
-  since=$(jq -r '.started' "${OUT}/meta.json")
+  local since=${STARTED}
+  # The statuses, then whether all have ended.
   executions_done() {
-    local out
+    local out facts
     out=$(aws_json ssm describe-automation-executions --filters "Key=DocumentNamePrefix,Values=${RUNBOOK}" "Key=StartTimeAfter,Values=${since}")
     printf '%s\n' "${out}" >"${OUT}/remediation.executions.json"
-    jq -r '[.AutomationExecutionMetadataList[].AutomationExecutionStatus] | join(",") | if . == "" then "none yet" else . end' <<<"${out}"
-    jq -e '(.AutomationExecutionMetadataList | length) > 0 and all(.AutomationExecutionMetadataList[]; .AutomationExecutionStatus | test("^(Success|Failed|TimedOut|Cancelled|CompletedWithFailure|CompletedWithSuccess|Exited)$"))' <<<"${out}" >/dev/null
+    facts=$(jq -r '([.AutomationExecutionMetadataList[].AutomationExecutionStatus] | join(",") | if . == "" then "none yet" else . end),
+      ((.AutomationExecutionMetadataList | length) > 0 and all(.AutomationExecutionMetadataList[]; .AutomationExecutionStatus | test("^(Success|Failed|TimedOut|Cancelled|CompletedWithFailure|CompletedWithSuccess|Exited)$")))' <<<"${out}")
+    printf '%s\n' "${facts%%$'\n'*}"
+    [[ "${facts#*$'\n'}" == true ]]
   }
   poll "Remediator's runbook executions" executions_done || true
   aws_json logs filter-log-events --log-group-name "${LOG_GROUP}" --filter-pattern '{ $._aws.Timestamp > 0 }' \
     --start-time "$(($(date -u -d "${since}" +%s) * 1000))" --limit 5 >"${OUT}/emf.logs.json"
   metrics_present() {
-    local streams queries
-    streams=$(aws_json cloudwatch list-metrics --namespace EcsDnsRemediation --metric-name Events)
-    queries=$(jq -c '[.Metrics[0:20] | to_entries[] | {Id: "m\(.key)", ReturnData: true,
-      MetricStat: {Metric: .value, Period: 60, Stat: "SampleCount"}}]' <<<"${streams}")
+    local streams queries summary
+    # The number of streams, then the queries for the first 20.
+    queries=$(aws_json cloudwatch list-metrics --namespace EcsDnsRemediation --metric-name Events |
+      jq -c '(.Metrics | length), [.Metrics[0:20] | to_entries[] | {Id: "m\(.key)", ReturnData: true,
+      MetricStat: {Metric: .value, Period: 60, Stat: "SampleCount"}}]')
+    streams=${queries%%$'\n'*}
+    queries=${queries#*$'\n'}
     if [[ "${queries}" == "[]" ]]; then
       jq -n --arg since "${since}" '{since: $since, datapoints: 0, streams: 0}' >"${OUT}/emf.datapoints.json"
     else
       aws_json cloudwatch get-metric-data --metric-data-queries "${queries}" --start-time "${since}" \
         --end-time "$(date -u +%Y-%m-%dT%H:%M:%SZ)" |
-        jq --arg since "${since}" --argjson streams "$(jq '.Metrics | length' <<<"${streams}")" \
+        jq --arg since "${since}" --argjson streams "${streams}" \
           '{since: $since, streams: $streams, datapoints: ([.MetricDataResults[].Timestamps[]? | select(. >= $since)] | length)}' \
           >"${OUT}/emf.datapoints.json"
     fi
-    jq -r '"\(.datapoints) data points since \(.since)"' "${OUT}/emf.datapoints.json"
-    jq -e '.datapoints > 0' "${OUT}/emf.datapoints.json" >/dev/null
+    summary=$(jq -r '"\(.datapoints) data points since \(.since)"' "${OUT}/emf.datapoints.json")
+    printf '%s\n' "${summary}"
+    [[ "${summary}" =~ ^[1-9][0-9]*\  ]]
   }
   poll "EMF metrics in CloudWatch" metrics_present || true
 }
@@ -309,7 +392,7 @@ collect_lo() {
   arn=$(run_task "${TASK_DEFINITION}")
   [[ -n "${arn}" ]] || return 0
   wait_task "${arn}" running
-  if [[ "$(jq -r '.tasks[0].lastStatus' "${OUT}/running.task.json")" == RUNNING ]]; then
+  if [[ "${POLL_STATUS}" == RUNNING ]]; then
     local task_id=${arn##*/}
     run_on_instance lo "for c in \$(docker ps -q --filter label=com.amazonaws.ecs.task-arn=${arn} --filter label=com.amazonaws.ecs.container-name=${PAUSE_CONTAINER}); do nsenter --net=/proc/\$(docker inspect -f '{{.State.Pid}}' \$c)/ns/net ip -o link show lo; done" \
       >"${OUT}/lo.txt"
@@ -335,22 +418,27 @@ collect_failed_runcommand() {
   HOST_CHANGED=1
   run_on_instance immutable-on "${BREAK_SCRIPT} && chattr +i /etc/resolv.conf && lsattr /etc/resolv.conf" >"${OUT}/immutable.txt"
   token=$(cat /proc/sys/kernel/random/uuid)
-  input=$(jq -n --arg doc "${RUNBOOK}" --arg token "${token}" --arg role "${RUNBOOK_ROLE}" --arg cluster "${CLUSTER_ARN}" \
-    --arg ci "${CONTAINER_INSTANCE}" --arg td "${TASK_DEFINITION}" --arg host "${FILE_SYSTEM}.efs.${REGION}.amazonaws.com" \
-    '{DocumentName: $doc, ClientToken: $token, Parameters: {AutomationAssumeRole: [$role], ClusterArn: [$cluster],
-      ContainerInstanceArn: [$ci], FixHost: ["yes"], VerifyHost: [$host], TaskDefinitionArn: [$td], Reschedule: ["no"]}}')
+  input="{\"DocumentName\": $(json_string "${RUNBOOK}"), \"ClientToken\": $(json_string "${token}"), \"Parameters\": {
+    \"AutomationAssumeRole\": [$(json_string "${RUNBOOK_ROLE}")], \"ClusterArn\": [$(json_string "${CLUSTER_ARN}")],
+    \"ContainerInstanceArn\": [$(json_string "${CONTAINER_INSTANCE}")], \"FixHost\": [\"yes\"],
+    \"VerifyHost\": [$(json_string "${FILE_SYSTEM}.efs.${REGION}.amazonaws.com")], \"TaskDefinitionArn\": [$(json_string "${TASK_DEFINITION}")],
+    \"Reschedule\": [\"no\"]}}"
   first=$(aws_json ssm start-automation-execution --cli-input-json "${input}" | jq -r '.AutomationExecutionId') || exit "${EXIT_AWS}"
+  FAILED_EXECUTION=${first}
   if second_out=$(aws --region "${REGION}" --output json ssm start-automation-execution --cli-input-json "${input}" 2>&1); then
     second=$(jq -r '.AutomationExecutionId' <<<"${second_out}")
-    jq -n --arg a "${first}" --arg b "${second}" '{first: $a, second: $b, secondError: null}' >"${OUT}/client-token.json"
+    printf '{"first": %s, "second": %s, "secondError": null}\n' "$(json_string "${first}")" "$(json_string "${second}")" \
+      >"${OUT}/client-token.json"
   else
-    jq -n --arg a "${first}" --arg e "${second_out}" '{first: $a, second: null, secondError: $e}' >"${OUT}/client-token.json"
+    printf '{"first": %s, "second": null, "secondError": %s}\n' "$(json_string "${first}")" "$(json_string "${second_out}")" \
+      >"${OUT}/client-token.json"
   fi
   execution_done() {
-    aws_json ssm get-automation-execution --automation-execution-id "${first}" | tee "${OUT}/failed-runcommand.execution.json" |
-      jq -r '.AutomationExecution.AutomationExecutionStatus'
-    jq -e '.AutomationExecution.AutomationExecutionStatus | test("^(Success|Failed|TimedOut|Cancelled|CompletedWithFailure|CompletedWithSuccess|Exited)$")' \
-      "${OUT}/failed-runcommand.execution.json" >/dev/null
+    local status
+    status=$(aws_json ssm get-automation-execution --automation-execution-id "${first}" | tee "${OUT}/failed-runcommand.execution.json" |
+      jq -r '.AutomationExecution.AutomationExecutionStatus')
+    printf '%s\n' "${status}"
+    [[ "${status}" =~ ^(Success|Failed|TimedOut|Cancelled|CompletedWithFailure|CompletedWithSuccess|Exited)$ ]]
   }
   poll "deliberately failed host fix ${first}" execution_done || true
   run_on_instance immutable-off "chattr -i /etc/resolv.conf && lsattr /etc/resolv.conf" >>"${OUT}/immutable.txt"
@@ -367,9 +455,7 @@ collect_notifications() {
     aws_json sqs receive-message --queue-url "${QUEUE_URL}" --max-number-of-messages 10 --wait-time-seconds 10 |
       jq -c '.Messages[]? | {body: .Body}' >>"${OUT}/messages.jsonl"
     echo "$(wc -l <"${OUT}/messages.jsonl") message(s)"
-    local execution
-    execution=$(jq -r '.first // empty' "${OUT}/client-token.json" 2>/dev/null)
-    grep -qF "${RUN_ID}" "${OUT}/messages.jsonl" && [[ -n "${execution}" ]] && grep -qF "${execution}" "${OUT}/messages.jsonl"
+    grep -qF "${RUN_ID}" "${OUT}/messages.jsonl" && [[ -n "${FAILED_EXECUTION}" ]] && grep -qF "${FAILED_EXECUTION}" "${OUT}/messages.jsonl"
   }
   poll "notifications on the run's queue" messages_arrived || true
 }
@@ -429,9 +515,13 @@ on_exit() {
   exit "${code}"
 }
 
-# One assumption's verdict as a JSON line. Args: id status evidence.
+# The verdicts judge has reached so far, three words each: id, status, evidence. Kept in the shell and
+# turned into JSON once by report: each jq costs tens of milliseconds of CPU to start.
+VERDICTS=()
+
+# Records one assumption's verdict. Args: id status evidence.
 verdict() {
-  jq -cn --arg id "$1" --arg status "$2" --arg evidence "$3" '{id: $id, status: $status, evidence: $evidence}'
+  VERDICTS+=("$1" "$2" "$3")
 }
 
 # Judges a form's stopped task. Args: dir form expected-regex description.
@@ -441,8 +531,11 @@ judge_reason() {
     verdict "reason-${form}" unknown "no task evidence (${form}.task.json)"
     return
   fi
-  status=$(jq -r '.tasks[0].lastStatus // "MISSING"' "${file}")
-  reasons=$(jq -r '[.tasks[0].stoppedReason // empty, (.tasks[0].containers[]?.reason // empty)] | join(" | ")' "${file}")
+  local facts
+  # The status on the first line, the reasons (which may hold newlines) after it.
+  facts=$(jq -r '(.tasks[0].lastStatus // "MISSING"), ([.tasks[0].stoppedReason // empty, (.tasks[0].containers[]?.reason // empty)] | join(" | "))' "${file}")
+  status=${facts%%$'\n'*}
+  reasons=${facts:${#status}+1}
   if [[ "${status}" != STOPPED ]]; then
     verdict "reason-${form}" unknown "the task did not stop (lastStatus ${status})"
   elif [[ "${reasons}" =~ ${pattern} ]]; then
@@ -452,7 +545,7 @@ judge_reason() {
   fi
 }
 
-# Prints one verdict line per assumption for the evidence in a directory. Args: dir.
+# Records one verdict per assumption (verdict) for the evidence in a directory. Args: dir.
 judge() {
   local dir=$1 file
   # efs-proxy: judged by structure, the ECS volume plugin's failed mount (VolumeDriver.Create before ecs-init
@@ -462,31 +555,50 @@ judge() {
   judge_reason "${dir}" legacy 'Failed to resolve (server )?fs-[0-9a-f]{8,40}\.efs\.'
 
   file="${dir}/failed-runcommand.execution.json"
+  # Whether the execution ended Failed (for the EventBridge verdict below).
+  local execution_failed=false
   if [[ ! -s "${file}" ]]; then
     verdict failed-runcommand-outputs unknown "no execution evidence"
   else
-    local step
-    # The failed runCommand step if any (a runbook may run several), else the first one.
-    step=$(jq -c '[.AutomationExecution.StepExecutions[]? | select(.Action == "aws:runCommand")]
-      | (map(select(.StepStatus == "Failed"))[0] // .[0] // {})' "${file}")
-    if [[ "$(jq -r '.StepStatus // ""' <<<"${step}")" != Failed ]]; then
-      verdict failed-runcommand-outputs unknown "the runCommand step did not fail: $(jq -c '{StepStatus, FailureMessage}' <<<"${step}")"
-    elif jq -e '(.Outputs // {}) | length > 0' <<<"${step}" >/dev/null; then
-      verdict failed-runcommand-outputs confirmed "a failed runCommand step keeps outputs: $(jq -c '.Outputs' <<<"${step}")"
+    local step=()
+    # Whether the execution ended Failed; then of the failed runCommand step if any (a runbook may run
+    # several), else the first one: its status, whether it kept outputs, its outputs and its summary.
+    mapfile -t step < <(jq -r '(.AutomationExecution.AutomationExecutionStatus == "Failed"),
+      ([.AutomationExecution.StepExecutions[]? | select(.Action == "aws:runCommand")]
+      | (map(select(.StepStatus == "Failed"))[0] // .[0] // {})
+      | (.StepStatus // "" | tostring | gsub("\n"; " ")), ((.Outputs // {}) | length > 0), (.Outputs | tojson), ({StepStatus, FailureMessage} | tojson))' "${file}")
+    execution_failed=${step[0]:-false}
+    step=("${step[@]:1}")
+    if [[ "${step[0]:-}" != Failed ]]; then
+      verdict failed-runcommand-outputs unknown "the runCommand step did not fail: ${step[3]:-}"
+    elif [[ "${step[1]}" == true ]]; then
+      verdict failed-runcommand-outputs confirmed "a failed runCommand step keeps outputs: ${step[2]}"
     else
-      verdict failed-runcommand-outputs refuted "a failed runCommand step has no outputs: $(jq -c '{StepStatus, FailureMessage}' <<<"${step}")"
+      verdict failed-runcommand-outputs refuted "a failed runCommand step has no outputs: ${step[3]}"
     fi
   fi
 
   file="${dir}/client-token.json"
+  local token="" outcome execution=""
+  if [[ -s "${file}" ]]; then
+    # The first execution on the first line, how the repeat went on the second, what it said after them.
+    token=$(jq -r '(.first // "" | tostring | gsub("\n"; " ")),
+      (if .second != null and .second == .first then "same", .first
+       elif .second == null then "refused", .secondError
+       else "second", ({first, second} | tojson) end)' "${file}" 2>/dev/null)
+    execution=${token%%$'\n'*}
+    token=${token:${#execution}+1}
+  fi
+  outcome=${token%%$'\n'*}
+  token=${token:${#outcome}+1}
   if [[ ! -s "${file}" ]]; then
     verdict client-token-dedup unknown "no ClientToken evidence"
-  elif jq -e '.second != null and .second == .first' "${file}" >/dev/null; then
-    verdict client-token-dedup confirmed "the repeat returned the same execution $(jq -r .first "${file}")"
-  elif jq -e '.second == null' "${file}" >/dev/null; then
-    verdict client-token-dedup refuted "the repeat was refused, not answered with the first execution: $(jq -r '.secondError' "${file}" | head -c 400)"
+  elif [[ "${outcome}" == same ]]; then
+    verdict client-token-dedup confirmed "the repeat returned the same execution ${token}"
+  elif [[ "${outcome}" == refused ]]; then
+    verdict client-token-dedup refuted "the repeat was refused, not answered with the first execution: $(head -c 400 <<<"${token}")"
   else
-    verdict client-token-dedup refuted "the repeat started a second execution: $(jq -c '{first, second}' "${file}")"
+    verdict client-token-dedup refuted "the repeat started a second execution: ${token}"
   fi
 
   file="${dir}/host-facts.txt"
@@ -514,8 +626,12 @@ judge() {
   fi
 
   file="${dir}/emf.datapoints.json"
-  if [[ -s "${file}" ]] && jq -e '.datapoints > 0' "${file}" >/dev/null; then
-    verdict emf-extraction confirmed "$(jq -r '"\(.datapoints) data points of \(.streams) Events metric streams since \(.since)"' "${file}")"
+  local extracted=""
+  if [[ -s "${file}" ]]; then
+    extracted=$(jq -r 'select(.datapoints > 0) | "\(.datapoints) data points of \(.streams) Events metric streams since \(.since)"' "${file}")
+  fi
+  if [[ -n "${extracted}" ]]; then
+    verdict emf-extraction confirmed "${extracted}"
   elif [[ -s "${dir}/emf.logs.json" ]] && jq -e '(.events | length) > 0' "${dir}/emf.logs.json" >/dev/null; then
     verdict emf-extraction refuted "EMF documents are in the log group since the run started, but CloudWatch has no data point since then"
   else
@@ -523,9 +639,8 @@ judge() {
   fi
 
   file="${dir}/messages.jsonl"
-  local run execution
+  local run
   run=$(jq -r '.run // empty' "${dir}/meta.json" 2>/dev/null)
-  execution=$(jq -r '.first // empty' "${dir}/client-token.json" 2>/dev/null)
   if [[ -z "${run}" || ! -f "${file}" ]]; then
     verdict alarm-notifies-topic unknown "no queue of this run (meta.json run id, messages.jsonl)"
   elif grep -qF "${run}" "${file}"; then
@@ -535,7 +650,7 @@ judge() {
   fi
   if [[ -z "${execution}" || ! -f "${file}" ]]; then
     verdict eventbridge-notifies-topic unknown "no failed execution of this run, or no queue"
-  elif ! jq -e '.AutomationExecution.AutomationExecutionStatus == "Failed"' "${dir}/failed-runcommand.execution.json" >/dev/null 2>&1; then
+  elif [[ "${execution_failed}" != true ]]; then
     verdict eventbridge-notifies-topic unknown "execution ${execution} did not end Failed, so the AutomationFailed rule had nothing to send"
   elif grep -qF "${execution}" "${file}"; then
     verdict eventbridge-notifies-topic confirmed "the AutomationFailed rule's message for ${execution} arrived on the run's queue"
@@ -546,11 +661,17 @@ judge() {
 
 # Writes report.json and prints the verdict table. Args: dir. Returns 1 when an assumption stayed unknown.
 report() {
-  local dir=$1 verdicts
-  verdicts=$(judge "${dir}")
-  jq -s '{assumptions: .}' <<<"${verdicts}" >"${dir}/report.json"
-  jq -r '"\(.status)\t\(.id)\t\(.evidence)"' <<<"${verdicts}"
-  ! jq -e 'select(.status == "unknown")' <<<"${verdicts}" >/dev/null
+  local dir=$1 i unknown=0
+  VERDICTS=()
+  judge "${dir}"
+  # After --args, jq 1.6 still takes a word starting with a dash for an option, unless -- comes first.
+  jq -n '{assumptions: [$ARGS.positional | _nwise(3) | {id: .[0], status: .[1], evidence: .[2]}]}' \
+    --args -- "${VERDICTS[@]}" >"${dir}/report.json"
+  for ((i = 0; i < ${#VERDICTS[@]}; i += 3)); do
+    printf '%s\t%s\t%s\n' "${VERDICTS[i + 1]}" "${VERDICTS[i]}" "${VERDICTS[i + 2]}"
+    [[ "${VERDICTS[i + 1]}" == unknown ]] && unknown=1
+  done
+  ((!unknown))
 }
 
 # What a run costs and takes, printed before anything is created.
@@ -602,4 +723,7 @@ main() {
   report "${OUT}" || exit "${EXIT_UNKNOWN}"
 }
 
-main "$@"
+# Sourced (by the tests, for json_string), it only defines.
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi

@@ -31,9 +31,9 @@ setup_file() {
     (cd "${root}" && CDK_DISABLE_VERSION_CHECK=1 npx --no-install cdk synth --quiet -c remediation:exampleEnvironment=true -c remediation:sandbox=true -o "${assembly}" >/dev/null 2>&1) ||
       { echo "cdk synth of the sandbox variant failed" >&2; return 1; }
   fi
-  export FAKE_AWS_OUTPUTS="${BATS_FILE_TMPDIR}/outputs.json"
-  jq -n --slurpfile s "${assembly}/EcsDnsSandbox.template.json" --slurpfile r "${assembly}/EcsDnsRemediation.template.json" \
-    '{EcsDnsSandbox: ($s[0].Outputs | keys), EcsDnsRemediation: ($r[0].Outputs | keys)}' >"${FAKE_AWS_OUTPUTS}"
+  export FAKE_AWS_OUTPUTS="${BATS_FILE_TMPDIR}/outputs.txt"
+  jq -rn --slurpfile s "${assembly}/EcsDnsSandbox.template.json" --slurpfile r "${assembly}/EcsDnsRemediation.template.json" \
+    '($s[0].Outputs | keys[] | "EcsDnsSandbox \(.)"), ($r[0].Outputs | keys[] | "EcsDnsRemediation \(.)")' >"${FAKE_AWS_OUTPUTS}"
 }
 
 setup() {
@@ -52,9 +52,11 @@ run_fake() {
   PATH="${BATS_TEST_DIRNAME}/fake-aws:${PATH}" run --separate-stderr "${SCRIPT}" "$@"
 }
 
-# Writes a stopped task's description. Args: file reason.
+# Writes a stopped task's description. Args: file reason (without a double quote or backslash, which
+# JSON would need escaped). The evidence helpers write JSON literally: a jq start costs about 20 ms.
 stopped_task() {
-  jq -n --arg r "$2" '{tasks: [{lastStatus: "STOPPED", stoppedReason: $r, containers: [{name: "app"}]}]}' >"$1"
+  [[ "$2" != *[\"\\]* ]] || { echo "stopped_task: a double quote or backslash in '$2'" >&2; return 1; }
+  printf '{"tasks": [{"lastStatus": "STOPPED", "stoppedReason": "%s", "containers": [{"name": "app"}]}]}\n' "$2" >"$1"
 }
 
 RUN=20261204T120000Z-42
@@ -73,9 +75,10 @@ confirming_evidence() {
   printf 'nameserver 10.0.0.2\nsearch ec2.internal\n#link ../run/systemd/resolve/resolv.conf\n' >"${EVIDENCE}/host-facts.txt"
   echo '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT' >"${EVIDENCE}/lo.txt"
   echo '{"since":"2026-12-04T12:00:00Z","streams":2,"datapoints":3}' >"${EVIDENCE}/emf.datapoints.json"
-  jq -cn --arg run "${RUN}" '{body: ({AlarmName: "a", NewStateReason: "ecs-dns sandbox self-check \($run): can this alarm publish to the topic?"} | tojson)}' \
+  # An alarm's message body is its JSON as a string.
+  echo "{\"body\":\"{\\\"AlarmName\\\":\\\"a\\\",\\\"NewStateReason\\\":\\\"ecs-dns sandbox self-check ${RUN}: can this alarm publish to the topic?\\\"}\"}" \
     >"${EVIDENCE}/messages.jsonl"
-  jq -cn --arg e "${EXECUTION}" '{body: "ECS DNS remediation: runbook execution \($e) of EcsDnsRemediation-Remediate ended Failed."}' \
+  echo "{\"body\":\"ECS DNS remediation: runbook execution ${EXECUTION} of EcsDnsRemediation-Remediate ended Failed.\"}" \
     >>"${EVIDENCE}/messages.jsonl"
 }
 
@@ -108,6 +111,16 @@ status_of() {
   run --separate-stderr "${SCRIPT}" --region us-east-1 --wait-minutes 121
   assert_equal "${status}" 2
   assert_equal "${stderr}" "sandbox-self-check.sh: --wait-minutes: '121' is not a whole number from 1 to 120; see --help"
+}
+
+@test "a poll interval or a minute's length that is no whole number in range: exit 2, nothing created" {
+  SELF_CHECK_POLL_SECONDS=1.5 run --separate-stderr "${SCRIPT}" --region us-east-1 --out "${BATS_TEST_TMPDIR}/out"
+  assert_equal "${status}" 2
+  assert_equal "${stderr}" "sandbox-self-check.sh: SELF_CHECK_POLL_SECONDS: '1.5' is not a whole number from 0 to 900; see --help"
+  SELF_CHECK_SECONDS_PER_MINUTE=0 run --separate-stderr "${SCRIPT}" --region us-east-1 --out "${BATS_TEST_TMPDIR}/out"
+  assert_equal "${status}" 2
+  assert_equal "${stderr}" "sandbox-self-check.sh: SELF_CHECK_SECONDS_PER_MINUTE: '0' is not a whole number from 1 to 60; see --help"
+  assert [ ! -e "${BATS_TEST_TMPDIR}/out" ]
 }
 
 @test "a stack name with a shell metacharacter: exit 2" {
@@ -176,6 +189,14 @@ confirmed eventbridge-notifies-topic"
   assert_output --partial "execution ${EXECUTION} ended Failed, but no message for it arrived"
 }
 
+@test "judge: evidence that starts with a dash is kept whole in report.json" {
+  stopped_task "${EVIDENCE}/efs-proxy.task.json" "--- VolumeDriver.Mount: failed to mount volume x"
+  run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
+  assert_equal "$(jq -r '.assumptions[] | select(.id == "reason-efs-proxy") | .evidence' "${EVIDENCE}/report.json")" \
+    "--- VolumeDriver.Mount: failed to mount volume x"
+  assert_equal "$(jq '.assumptions | length' "${EVIDENCE}/report.json")" 9
+}
+
 @test "judge: a repeat refused with an error is no confirmation of the ClientToken" {
   confirming_evidence
   echo "{\"first\":\"${EXECUTION}\",\"second\":null,\"secondError\":\"An error occurred (IdempotentParameterMismatch)\"}" >"${EVIDENCE}/client-token.json"
@@ -199,15 +220,15 @@ confirmed eventbridge-notifies-topic"
 }
 
 @test "judge: a task that kept running is no reason text" {
-  jq -n '{tasks: [{lastStatus: "RUNNING"}]}' >"${EVIDENCE}/efs-proxy.task.json"
+  echo '{"tasks": [{"lastStatus": "RUNNING"}]}' >"${EVIDENCE}/efs-proxy.task.json"
   run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
   assert_output --partial $'unknown\treason-efs-proxy\tthe task did not stop (lastStatus RUNNING)'
 }
 
 @test "judge: messages of an earlier run confirm neither notification path" {
   confirming_evidence
-  jq -cn '{body: ({NewStateReason: "ecs-dns sandbox self-check 20200101T000000Z-1: can this alarm publish to the topic?"} | tojson)}' >"${EVIDENCE}/messages.jsonl"
-  jq -cn '{body: "ECS DNS remediation: runbook execution 99999999-0000-4000-8000-000000000000 of EcsDnsRemediation-Remediate ended Failed."}' >>"${EVIDENCE}/messages.jsonl"
+  echo '{"body":"{\"NewStateReason\":\"ecs-dns sandbox self-check 20200101T000000Z-1: can this alarm publish to the topic?\"}"}' >"${EVIDENCE}/messages.jsonl"
+  echo '{"body":"ECS DNS remediation: runbook execution 99999999-0000-4000-8000-000000000000 of EcsDnsRemediation-Remediate ended Failed."}' >>"${EVIDENCE}/messages.jsonl"
   run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
   assert_equal "$(status_of alarm-notifies-topic)" refuted
   assert_equal "$(status_of eventbridge-notifies-topic)" refuted
@@ -221,6 +242,8 @@ confirmed eventbridge-notifies-topic"
     >"${EVIDENCE}/emf.metrics.json"
   run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
   assert_equal "$(status_of emf-extraction)" unknown
+  # One assumption left unknown, even with settled ones after it, is exit 1.
+  assert_equal "${status}" 1
 }
 
 @test "judge: an execution that did not fail cannot show EventBridge delivering" {
@@ -231,6 +254,13 @@ confirmed eventbridge-notifies-topic"
   echo '{"rule":"EcsDnsRemediation-AutomationFailedRule","invocations":1,"failedInvocations":0}' >"${EVIDENCE}/events.metrics.json"
   run --separate-stderr "${SCRIPT}" --judge "${EVIDENCE}"
   assert_equal "$(status_of eventbridge-notifies-topic)" unknown
+}
+
+@test "json_string: quotes, backslashes and control characters read back unchanged through jq" {
+  local text=$'say "hi" \\ C:\\x\n\ttab\r\x01\x1f\x7f caf\u00e9 $(x) \'y\''
+  run bash -c 'source "$1" && json_string "$2"' _ "${SCRIPT}" "${text}"
+  assert_success
+  assert_equal "$(jq -j . <<<"${output}")" "${text}"
 }
 
 @test "control flow (fake aws): a stack without an output the script reads stops with exit 4 and names it" {
@@ -245,6 +275,9 @@ confirmed eventbridge-notifies-topic"
 @test "control flow (fake aws): --dry-run reads only" {
   run_fake --region us-east-1 --out "${EVIDENCE}" --dry-run
   assert_success
+  # Each stack is described once, whatever number of its outputs the script reads.
+  assert_equal "$(grep -c '^cloudformation describe-stacks --stack-name EcsDnsSandbox$' "${FAKE_AWS_LOG}")" 1
+  assert_equal "$(grep -c '^cloudformation describe-stacks --stack-name EcsDnsRemediation$' "${FAKE_AWS_LOG}")" 1
   run grep -vE '^(cloudformation describe-stacks|ecs describe-clusters|ecs list-container-instances|ecs describe-container-instances) ' "${FAKE_AWS_LOG}"
   assert_output ""
 }
@@ -277,6 +310,15 @@ confirmed eventbridge-notifies-topic"
   # The queue goes at the end.
   assert_equal "$(grep -c '^sqs delete-queue' "${FAKE_AWS_LOG}")" 1
   assert_equal "$(grep -c '^sns unsubscribe' "${FAKE_AWS_LOG}")" 1
+  # Each command sent is polled by the id its answer gave.
+  assert_equal "$(grep -o '^ssm get-command-invocation --command-id [0-9a-f-]\{36\} ' "${FAKE_AWS_LOG}" | sort -u | wc -l)" \
+    "$(grep -c '^ssm send-command ' "${FAKE_AWS_LOG}")"
+  # Every request the script built is JSON, and the commands it sends arrive whole.
+  run jq -Rr 'capture("--cli-input-json (?<json>.*)$").json | fromjson | .Parameters.commands[0]? // empty' "${FAKE_AWS_LOG}"
+  assert_success
+  assert_equal "${#lines[@]}" "$(grep -c '^ssm send-command ' "${FAKE_AWS_LOG}")"
+  assert_line --partial "grep -n '^stunnel_check_cert_validity' /etc/amazon/efs/efs-utils.conf"
+  assert_line --partial "docker inspect -f '{{.State.Pid}}'"
 }
 
 @test "control flow (fake aws): a repeat that starts a second execution refutes the ClientToken" {
@@ -294,14 +336,14 @@ confirmed eventbridge-notifies-topic"
 }
 
 @test "control flow (fake aws): data points only from before the run confirm no EMF extraction" {
-  # What never arrives is waited for: one "minute" of 3 s, polled every second.
-  export FAKE_AWS_STALE_METRICS=yes FAKE_AWS_REPEAT=same SELF_CHECK_POLL_SECONDS=1 SELF_CHECK_SECONDS_PER_MINUTE=3
+  # What never arrives is waited for: one "minute" of 1 s, polled every second.
+  export FAKE_AWS_STALE_METRICS=yes FAKE_AWS_REPEAT=same SELF_CHECK_POLL_SECONDS=1 SELF_CHECK_SECONDS_PER_MINUTE=1
   run_fake --yes --region us-east-1 --out "${EVIDENCE}" --wait-minutes 1
   assert_equal "$(status_of emf-extraction)" refuted
 }
 
 @test "control flow (fake aws): messages of an earlier run on the queue confirm no delivery" {
-  export FAKE_AWS_OLD_MESSAGES=yes FAKE_AWS_REPEAT=same SELF_CHECK_POLL_SECONDS=1 SELF_CHECK_SECONDS_PER_MINUTE=3
+  export FAKE_AWS_OLD_MESSAGES=yes FAKE_AWS_REPEAT=same SELF_CHECK_POLL_SECONDS=1 SELF_CHECK_SECONDS_PER_MINUTE=1
   run_fake --yes --region us-east-1 --out "${EVIDENCE}" --wait-minutes 1
   assert_equal "$(status_of alarm-notifies-topic)" refuted
   assert_equal "$(status_of eventbridge-notifies-topic)" refuted
