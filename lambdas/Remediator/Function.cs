@@ -105,7 +105,7 @@ public sealed class Function
         try
         {
             var settings = RemediatorSettings.From(environment);
-            var acting = ActuatorSettings.From(environment) with { StartAttempts = AwsClients.MaxAttempts(environment) };
+            var acting = ActuatorSettings.From(environment);
             var organization = OrganizationSettings.From(environment);
             var claims = new DynamoClaimStore(AwsClients.Dynamo(environment), acting.ClaimsTable);
             IActuator actuator = new SsmActuator(AwsClients.Ssm(environment), claims, acting, clock);

@@ -35,5 +35,6 @@ public sealed record ActuatorSettings
         ClaimsTable = ReadRequired(lookup, Settings.ClaimsTable),
         HostFixWindow = TimeSpan.FromMinutes(Setting.Number(Read(lookup, Settings.HostFixWindowMinutes))),
         MetricsNamespace = Read(lookup, Settings.MetricsNamespace),
+        StartAttempts = AwsClients.MaxAttempts(lookup),
     };
 }

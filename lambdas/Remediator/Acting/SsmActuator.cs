@@ -252,4 +252,3 @@ public sealed class SsmActuator(
 
 /// <summary>Another invocation holds the event's claim: raised so the event is retried, never dropped.</summary>
 public sealed class ClaimHeldException(string message) : Exception(message);
-
